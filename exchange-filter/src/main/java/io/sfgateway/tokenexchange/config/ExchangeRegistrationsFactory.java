@@ -1,0 +1,88 @@
+package io.sfgateway.tokenexchange.config;
+
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.sfgateway.tokenexchange.config.TokenExchangeProperties.Registration;
+import io.sfgateway.tokenexchange.exchange.ExchangeSettings;
+import io.sfgateway.tokenexchange.exchange.TokenExchanger;
+import io.sfgateway.tokenexchange.observe.ExchangeObserver;
+import io.sfgateway.tokenexchange.resilience.ExchangeGuard;
+import io.sfgateway.tokenexchange.session.RefusalMemory;
+import io.sfgateway.tokenexchange.session.SessionCache;
+import io.sfgateway.tokenexchange.session.SessionLifetime;
+import io.sfgateway.tokenexchange.session.SessionService;
+import io.sfgateway.tokenexchange.subject.JwtSubjectResolver;
+import io.sfgateway.tokenexchange.subject.SubjectResolver;
+import io.sfgateway.tokenexchange.web.ExchangeRegistration;
+import io.sfgateway.tokenexchange.web.ExchangeRegistrations;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/** Wires each configured registration: subject resolver, exchanger, guard and session service. */
+final class ExchangeRegistrationsFactory {
+
+    private static final Logger log = LoggerFactory.getLogger(ExchangeRegistrationsFactory.class);
+
+    /** Breaker defaults when {@code resilience4j.circuitbreaker.instances.<name>} is not configured. */
+    static final CircuitBreakerConfig DEFAULT_BREAKER = CircuitBreakerConfig.custom()
+            .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+            .slidingWindowSize(20)
+            .minimumNumberOfCalls(5)
+            .failureRateThreshold(50)
+            .waitDurationInOpenState(Duration.ofSeconds(10))
+            .permittedNumberOfCallsInHalfOpenState(2)
+            .build();
+
+    private ExchangeRegistrationsFactory() {
+    }
+
+    static String breakerName(String registration) {
+        return "salesforce-token-exchange-" + registration;
+    }
+
+    static ExchangeRegistrations create(TokenExchangeProperties properties, WebClient webClient,
+            CircuitBreakerRegistry breakers, SessionCache cache, RefusalMemory refusals, ExchangeObserver observer) {
+        RegistrationValidator.validateGlobal(properties);
+        Map<String, ExchangeRegistration> registrations = new LinkedHashMap<>();
+        properties.registrations().forEach((name, registration) -> {
+            ExchangeSettings settings = RegistrationValidator.settings(name, registration);
+            TokenExchanger exchanger = new TokenExchanger(webClient, settings);
+            ExchangeGuard guard = guard(name, properties, breakers);
+            SessionService sessions = new SessionService(name, settings.tokenHandler(),
+                    new SessionLifetime(registration.sessionTimeout(), properties.cache().refreshAhead()),
+                    cache, refusals, token -> guard.protect(exchanger.exchange(token)), observer);
+            registrations.put(name, new ExchangeRegistration(name, subjects(registration, webClient), sessions));
+            log.info("Salesforce token exchange registration '{}': {}", name, settings);
+        });
+        return new ExchangeRegistrations(registrations);
+    }
+
+    private static ExchangeGuard guard(String name, TokenExchangeProperties properties, CircuitBreakerRegistry breakers) {
+        String breakerName = breakerName(name);
+        CircuitBreaker breaker = breakers.find(breakerName)
+                .orElseGet(() -> breakers.circuitBreaker(breakerName, DEFAULT_BREAKER));
+        Bulkhead bulkhead = Bulkhead.of(breakerName, BulkheadConfig.custom()
+                .maxConcurrentCalls(properties.exchange().maxConcurrent())
+                .maxWaitDuration(Duration.ZERO)
+                .build());
+        return new ExchangeGuard(breaker, bulkhead, properties.exchange().timeout());
+    }
+
+    private static SubjectResolver subjects(Registration registration, WebClient webClient) {
+        TokenExchangeProperties.Subject subject = registration.subject();
+        if (!subject.validate()) {
+            return SubjectResolver.opaque();
+        }
+        JwtSubjectResolver resolver = new JwtSubjectResolver(webClient, subject.jwksUri(), subject.issuer(),
+                subject.audiences(), subject.subjectClaim(), subject.clockSkew(), subject.jwksRefetchInterval());
+        resolver.prefetchKeys();
+        return resolver;
+    }
+}

@@ -1,0 +1,136 @@
+package io.sfgateway.tokenexchange.config;
+
+import io.sfgateway.tokenexchange.config.TokenExchangeProperties.Registration;
+import io.sfgateway.tokenexchange.exchange.ExchangeSettings;
+import io.sfgateway.tokenexchange.exchange.InstanceUrlAllowlist;
+import java.net.URI;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Checks a registration's configuration and turns it into {@link ExchangeSettings}. Every
+ * problem is an {@link InvalidConfigurationException} naming the full key.
+ */
+final class RegistrationValidator {
+
+    private static final String PREFIX = "salesforce.token-exchange.";
+    private static final String TOKEN_PATH = "/services/oauth2/token";
+
+    private RegistrationValidator() {
+    }
+
+    static void validateGlobal(TokenExchangeProperties properties) {
+        if (properties.cache().maximumSize() <= 0) {
+            throw new InvalidConfigurationException(PREFIX + "cache.maximum-size", "must be positive");
+        }
+        double refreshAhead = properties.cache().refreshAhead();
+        if (!(refreshAhead > 0 && refreshAhead <= 1)) {
+            throw new InvalidConfigurationException(PREFIX + "cache.refresh-ahead", "must be in (0, 1]");
+        }
+        if (properties.exchange().timeout().isNegative() || properties.exchange().timeout().isZero()) {
+            throw new InvalidConfigurationException(PREFIX + "exchange.timeout", "must be positive");
+        }
+        if (properties.exchange().maxConcurrent() <= 0) {
+            throw new InvalidConfigurationException(PREFIX + "exchange.max-concurrent", "must be positive");
+        }
+        if (properties.exchange().maxConnections() <= 0) {
+            throw new InvalidConfigurationException(PREFIX + "exchange.max-connections", "must be positive");
+        }
+    }
+
+    static ExchangeSettings settings(String name, Registration registration) {
+        String key = PREFIX + "registrations." + name + ".";
+        if (registration.loginUrl() == null) {
+            throw new InvalidConfigurationException(key + "login-url", "is required");
+        }
+        URI loginUrl = registration.loginUrl();
+        if (!loginUrl.isAbsolute() || loginUrl.getHost() == null
+                || !List.of("https", "http").contains(loginUrl.getScheme().toLowerCase(Locale.ROOT))) {
+            throw new InvalidConfigurationException(key + "login-url", "must be an absolute https URL");
+        }
+        if (registration.clientId() == null || registration.clientId().isBlank()) {
+            throw new InvalidConfigurationException(key + "client-id", "is required");
+        }
+        if (registration.sessionTimeout() == null || registration.sessionTimeout().toSeconds() < 1) {
+            throw new InvalidConfigurationException(key + "session-timeout", "must be at least 1s");
+        }
+        for (String scope : registration.scopes()) {
+            if (scope == null || scope.isBlank() || scope.chars().anyMatch(Character::isWhitespace)) {
+                throw new InvalidConfigurationException(key + "scopes", "a scope is blank or contains whitespace");
+            }
+        }
+        validateSubject(key + "subject.", registration.subject());
+        String base = loginUrl.toString().replaceAll("/+$", "");
+        InstanceUrlAllowlist allowlist;
+        try {
+            allowlist = InstanceUrlAllowlist.of(registration.instanceUrlAllowlist().isEmpty()
+                    ? List.of(loginUrl.getScheme() + "://" + loginUrl.getRawAuthority())
+                    : registration.instanceUrlAllowlist());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationException(key + "instance-url-allowlist", e.getMessage());
+        }
+        String secret = registration.clientSecret();
+        return new ExchangeSettings(
+                name,
+                URI.create(base + TOKEN_PATH),
+                registration.clientId().strip(),
+                secret == null || secret.isEmpty() ? null : secret,
+                grantType(key + "grant-type", registration.grantType()),
+                tokenType(key + "subject-token-type", registration.subjectTokenType()),
+                registration.scopes().isEmpty() ? null : String.join(" ", registration.scopes()),
+                registration.tokenHandler() == null || registration.tokenHandler().isBlank() ? null
+                        : registration.tokenHandler().strip(),
+                allowlist);
+    }
+
+    private static void validateSubject(String key, TokenExchangeProperties.Subject subject) {
+        if (!subject.validate()) {
+            return;
+        }
+        if (subject.jwksUri() == null) {
+            throw new InvalidConfigurationException(key + "jwks-uri", "is required when subject.validate is true");
+        }
+        if (!subject.jwksUri().isAbsolute() || subject.jwksUri().getHost() == null) {
+            throw new InvalidConfigurationException(key + "jwks-uri", "must be an absolute URL");
+        }
+        if (subject.subjectClaim() == null || subject.subjectClaim().isBlank()) {
+            throw new InvalidConfigurationException(key + "subject-claim", "must not be blank");
+        }
+        if (subject.clockSkew().isNegative()) {
+            throw new InvalidConfigurationException(key + "clock-skew", "must not be negative");
+        }
+    }
+
+    private static String grantType(String key, String value) {
+        if (value == null || value.isBlank()) {
+            throw new InvalidConfigurationException(key, "must not be blank");
+        }
+        return switch (value.strip()) {
+            case "token-exchange" -> ExchangeSettings.TOKEN_EXCHANGE;
+            case "hybrid-token-exchange" -> ExchangeSettings.HYBRID_TOKEN_EXCHANGE;
+            default -> {
+                if (value.startsWith("urn:")) {
+                    yield value.strip();
+                }
+                throw new InvalidConfigurationException(key, "must be token-exchange, hybrid-token-exchange or a full URN");
+            }
+        };
+    }
+
+    private static String tokenType(String key, String value) {
+        if (value == null || value.isBlank()) {
+            throw new InvalidConfigurationException(key, "must not be blank");
+        }
+        String type = value.strip();
+        return switch (type) {
+            case "access_token", "refresh_token", "id_token", "saml2", "jwt" -> ExchangeSettings.TOKEN_TYPE_PREFIX + type;
+            default -> {
+                if (type.startsWith("urn:")) {
+                    yield type;
+                }
+                throw new InvalidConfigurationException(key,
+                        "must be access_token, refresh_token, id_token, saml2, jwt or a full URN");
+            }
+        };
+    }
+}

@@ -1,0 +1,117 @@
+package io.sfgateway.tokenexchange.config;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.netty.channel.ChannelOption;
+import io.sfgateway.tokenexchange.observe.ExchangeObserver;
+import io.sfgateway.tokenexchange.routing.SessionForwarder;
+import io.sfgateway.tokenexchange.session.RefusalMemory;
+import io.sfgateway.tokenexchange.session.SessionCache;
+import io.sfgateway.tokenexchange.web.ErrorResponseWriter;
+import io.sfgateway.tokenexchange.web.ExchangeRegistrations;
+import io.sfgateway.tokenexchange.web.SalesforceTokenExchangeGatewayFilterFactory;
+import java.time.Duration;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.gateway.config.GatewayProperties;
+import org.springframework.cloud.gateway.filter.factory.GatewayFilterFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+/**
+ * Registers the {@code SalesforceTokenExchange} filter and what it stands on in any Spring Cloud
+ * Gateway (WebFlux) application. Every bean can be replaced by defining one of the same type.
+ */
+@AutoConfiguration(afterName = "io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration")
+@ConditionalOnClass(GatewayFilterFactory.class)
+@EnableConfigurationProperties(TokenExchangeProperties.class)
+public class TokenExchangeAutoConfiguration {
+
+    /** Pooled connections to token endpoints and JWKS: bounded, acquire timeout, idle eviction, no redirects. */
+    @Bean
+    @ConditionalOnMissingBean
+    public TokenExchangeWebClient tokenExchangeWebClient(TokenExchangeProperties properties) {
+        TokenExchangeProperties.Exchange exchange = properties.exchange();
+        ConnectionProvider pool = ConnectionProvider.builder("salesforce-token-exchange")
+                .maxConnections(exchange.maxConnections())
+                .pendingAcquireTimeout(exchange.timeout())
+                .maxIdleTime(Duration.ofSeconds(30))
+                .maxLifeTime(Duration.ofMinutes(5))
+                .evictInBackground(Duration.ofSeconds(30))
+                .build();
+        HttpClient http = HttpClient.create(pool)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) exchange.connectTimeout().toMillis())
+                .responseTimeout(exchange.timeout())
+                .followRedirect(false);
+        return new TokenExchangeWebClient(WebClient.builder()
+                .clientConnector(new ReactorClientHttpConnector(http))
+                .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize((int) exchange.maxResponseSize().toBytes()))
+                .build());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public CircuitBreakerRegistry circuitBreakerRegistry() {
+        return CircuitBreakerRegistry.ofDefaults();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public ExchangeObserver tokenExchangeObserver(ObjectProvider<MeterRegistry> meterRegistry) {
+        return new ExchangeObserver(meterRegistry.getIfAvailable(() -> Metrics.globalRegistry));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public SessionCache salesforceSessionCache(TokenExchangeProperties properties, ExchangeObserver observer) {
+        return new SessionCache(properties.cache().maximumSize(), Ticker.systemTicker(), observer);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public RefusalMemory salesforceRefusalMemory(TokenExchangeProperties properties) {
+        return new RefusalMemory(properties.cache().rejectionTtl(), properties.cache().maximumSize(), Ticker.systemTicker());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public ExchangeRegistrations salesforceExchangeRegistrations(TokenExchangeProperties properties,
+            TokenExchangeWebClient webClient, CircuitBreakerRegistry circuitBreakers, SessionCache cache,
+            RefusalMemory refusals, ExchangeObserver observer) {
+        return ExchangeRegistrationsFactory.create(properties, webClient.webClient(), circuitBreakers, cache, refusals,
+                observer);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public SessionForwarder salesforceSessionForwarder(TokenExchangeProperties properties) {
+        return new SessionForwarder(properties.replayLimit().toBytes());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public ErrorResponseWriter salesforceErrorResponseWriter() {
+        return new ErrorResponseWriter();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public SalesforceTokenExchangeGatewayFilterFactory salesforceTokenExchangeGatewayFilterFactory(
+            ExchangeRegistrations registrations, SessionForwarder forwarder, ErrorResponseWriter errors) {
+        return new SalesforceTokenExchangeGatewayFilterFactory(registrations, forwarder, errors);
+    }
+
+    @Bean
+    RouteRegistrationVerifier salesforceRouteRegistrationVerifier(ObjectProvider<GatewayProperties> gateway,
+            ExchangeRegistrations registrations) {
+        return new RouteRegistrationVerifier(gateway.getIfAvailable(GatewayProperties::new), registrations);
+    }
+}

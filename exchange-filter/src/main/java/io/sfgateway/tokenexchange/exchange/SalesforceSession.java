@@ -1,0 +1,42 @@
+package io.sfgateway.tokenexchange.exchange;
+
+import java.net.URI;
+import java.util.Objects;
+
+/**
+ * A Salesforce session obtained by one token exchange. Immutable.
+ *
+ * <p>{@link #toString()} never shows the access, refresh or id token, so a session may be
+ * logged or put in an exception message safely.
+ *
+ * @param accessToken the Salesforce access token (a session id): never log it
+ * @param instanceUrl where REST calls for this session go; already checked against the
+ *     registration's allowlist
+ * @param orgId the org id from the {@code id} URL, or {@code null} when Salesforce sent none
+ * @param userId the user id from the {@code id} URL, or {@code null}
+ * @param issuedAtMillis Salesforce's {@code issued_at}, or the local receipt time when absent
+ * @param scope the granted scopes, space-separated, or {@code null}
+ * @param refreshToken a refresh token when one was issued, else {@code null}
+ * @param idToken an OpenID Connect id token when one was issued, else {@code null}
+ */
+public record SalesforceSession(
+        String accessToken,
+        URI instanceUrl,
+        String orgId,
+        String userId,
+        long issuedAtMillis,
+        String scope,
+        String refreshToken,
+        String idToken) {
+
+    public SalesforceSession {
+        Objects.requireNonNull(accessToken, "accessToken");
+        Objects.requireNonNull(instanceUrl, "instanceUrl");
+    }
+
+    @Override
+    public String toString() {
+        return "SalesforceSession[instanceUrl=" + instanceUrl + ", orgId=" + orgId + ", userId=" + userId
+                + ", issuedAt=" + issuedAtMillis + ", scope=" + scope + "]";
+    }
+}

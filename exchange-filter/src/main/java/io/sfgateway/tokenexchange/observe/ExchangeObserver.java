@@ -1,0 +1,122 @@
+package io.sfgateway.tokenexchange.observe;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.sfgateway.tokenexchange.exchange.ExchangeFailure;
+import io.sfgateway.tokenexchange.exchange.SalesforceSession;
+import io.sfgateway.tokenexchange.session.SessionCache;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The metrics and the audit line of contract §6.
+ * <ul>
+ *   <li>{@code salesforce.token.exchange}: timer, tags {@code registration}, {@code outcome};</li>
+ *   <li>{@code salesforce.token.exchange.coalesced}: requests that joined an exchange in flight;</li>
+ *   <li>{@code cache.gets}: tags {@code cache=salesforce.sessions}, {@code registration},
+ *       {@code result=hit|miss};</li>
+ *   <li>one JSON line per exchange on logger {@value #AUDIT_LOGGER}.</li>
+ * </ul>
+ * Tags and the audit line carry registration names, subject keys (issuer and subject, or the
+ * token's SHA-256), ids and outcomes: never a token, secret or session id.
+ */
+public final class ExchangeObserver implements SessionCache.Listener {
+
+    public static final String AUDIT_LOGGER = "salesforce.token-exchange.audit";
+    public static final String EXCHANGE_TIMER = "salesforce.token.exchange";
+    public static final String COALESCED_COUNTER = "salesforce.token.exchange.coalesced";
+    public static final String CACHE_GETS = "cache.gets";
+    public static final String CACHE_NAME = "salesforce.sessions";
+
+    private static final Logger audit = LoggerFactory.getLogger(AUDIT_LOGGER);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final MeterRegistry registry;
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+
+    public ExchangeObserver(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** The metric outcome for a failure kind. */
+    public static String outcome(ExchangeFailure failure) {
+        if (failure == null) {
+            return "success";
+        }
+        return switch (failure.kind()) {
+            case SUBJECT_REJECTED, GATEWAY_REJECTED -> "rejected";
+            case TIMEOUT -> "timeout";
+            case CIRCUIT_OPEN -> "circuit_open";
+            case UNAVAILABLE, SESSION_UNACCEPTABLE -> "error";
+        };
+    }
+
+    /**
+     * Records one exchange.
+     *
+     * @param session the session obtained, or {@code null} on failure
+     * @param failure why it failed, or {@code null} on success
+     */
+    public void exchanged(String registration, String handler, String subjectKey, long nanos,
+            SalesforceSession session, ExchangeFailure failure) {
+        String outcome = outcome(failure);
+        timers.computeIfAbsent(registration + '|' + outcome, k -> Timer.builder(EXCHANGE_TIMER)
+                        .description("Token exchanges with Salesforce")
+                        .tag("registration", registration)
+                        .tag("outcome", outcome)
+                        .register(registry))
+                .record(nanos, TimeUnit.NANOSECONDS);
+        if (audit.isInfoEnabled()) {
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("time", Instant.now().toString());
+            line.put("registration", registration);
+            line.put("subject", subjectKey);
+            line.put("outcome", outcome);
+            line.put("latency_ms", Math.round(nanos / 10_000.0) / 100.0);
+            line.put("org_id", session == null ? null : session.orgId());
+            line.put("user_id", session == null ? null : session.userId());
+            line.put("handler", handler);
+            if (failure != null) {
+                line.put("failure", failure.kind().name().toLowerCase(java.util.Locale.ROOT));
+                line.put("detail", failure.detail());
+            }
+            audit.info(JSON.writeValueAsString(line));
+        }
+    }
+
+    @Override
+    public void hit(String registration) {
+        counter(CACHE_GETS, registration, "hit").increment();
+    }
+
+    @Override
+    public void miss(String registration) {
+        counter(CACHE_GETS, registration, "miss").increment();
+    }
+
+    @Override
+    public void coalesced(String registration) {
+        counter(COALESCED_COUNTER, registration, null).increment();
+    }
+
+    private Counter counter(String name, String registration, String result) {
+        return counters.computeIfAbsent(name + '|' + registration + '|' + result, k -> {
+            Counter.Builder builder = Counter.builder(name).tag("registration", registration);
+            if (result != null) {
+                builder.tag("cache", CACHE_NAME).tag("result", result)
+                        .description("Session cache lookups by result");
+            } else {
+                builder.description("Requests that joined a token exchange already in flight");
+            }
+            return builder.register(registry);
+        });
+    }
+}

@@ -1,0 +1,114 @@
+package io.sfgateway.tokenexchange.routing;
+
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.CLIENT_RESPONSE_CONN_ATTR;
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.CLIENT_RESPONSE_HEADER_NAMES;
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
+
+import io.sfgateway.tokenexchange.exchange.SalesforceSession;
+import java.net.URI;
+import java.util.Set;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
+
+/**
+ * Sends the caller's request to the session's Salesforce instance (steps 4 and 5 of a request).
+ * <ul>
+ *   <li>The URL becomes the session's {@code instance_url} (already allowlisted) plus the
+ *       route's path and query; {@code Authorization} becomes the Salesforce access token, so the
+ *       caller's IdP token reaches no header Salesforce sees.</li>
+ *   <li>When Salesforce answers 401 (session revoked or expired early) the session is renewed
+ *       and the request replayed once, if its body was at most the replay limit; otherwise the
+ *       401 goes back to the caller and the stale session is already gone.</li>
+ * </ul>
+ * It runs after Spring Cloud Gateway's {@code RouteToRequestUrlFilter}; the gateway's routing
+ * filter streams the call and its answer.
+ */
+public final class SessionForwarder {
+
+    /** Renews a session that Salesforce called invalid: evicts it, then exchanges again. */
+    @FunctionalInterface
+    public interface SessionRenewal {
+        Mono<SalesforceSession> renew(SalesforceSession stale);
+    }
+
+    private final long replayLimitBytes;
+
+    public SessionForwarder(long replayLimitBytes) {
+        this.replayLimitBytes = replayLimitBytes;
+    }
+
+    public Mono<Void> forward(ServerWebExchange exchange, GatewayFilterChain chain, SalesforceSession session,
+            SessionRenewal renewal) {
+        HttpHeaders headers = exchange.getRequest().getHeaders();
+        long length = headers.getContentLength();
+        boolean hasBody = length > 0 || headers.containsHeader(HttpHeaders.TRANSFER_ENCODING);
+        if (!hasBody) {
+            return send(exchange, chain, session, renewal, true);
+        }
+        if (length > 0 && length <= replayLimitBytes) {
+            return ServerWebExchangeUtils.cacheRequestBody(exchange, cached ->
+                    send(exchange.mutate().request(cached).build(), chain, session, renewal, true));
+        }
+        return send(exchange, chain, session, renewal, false);
+    }
+
+    private Mono<Void> send(ServerWebExchange exchange, GatewayFilterChain chain, SalesforceSession session,
+            SessionRenewal renewal, boolean replayable) {
+        return chain.filter(toSalesforce(exchange, session)).then(Mono.defer(() -> {
+            if (exchange.getResponse().getStatusCode() != HttpStatus.UNAUTHORIZED) {
+                return Mono.empty();
+            }
+            Mono<SalesforceSession> renewed = renewal.renew(session);
+            if (!replayable) {
+                return Mono.empty();
+            }
+            return renewed.flatMap(fresh -> {
+                discardUpstreamAnswer(exchange);
+                return chain.filter(toSalesforce(exchange, fresh));
+            });
+        }));
+    }
+
+    /** The request as Salesforce gets it: instance URL and Salesforce access token. */
+    static ServerWebExchange toSalesforce(ServerWebExchange exchange, SalesforceSession session) {
+        URI routed = exchange.getRequiredAttribute(GATEWAY_REQUEST_URL_ATTR);
+        exchange.getAttributes().put(GATEWAY_REQUEST_URL_ATTR, onInstance(routed, session.instanceUrl()));
+        ServerHttpRequest request = exchange.getRequest().mutate()
+                .headers(headers -> headers.setBearerAuth(session.accessToken()))
+                .build();
+        return exchange.mutate().request(request).build();
+    }
+
+    static URI onInstance(URI routed, URI instance) {
+        StringBuilder url = new StringBuilder(128)
+                .append(instance.getScheme()).append("://").append(instance.getRawAuthority());
+        String path = routed.getRawPath();
+        url.append(path == null || path.isEmpty() ? "/" : path);
+        if (routed.getRawQuery() != null) {
+            url.append('?').append(routed.getRawQuery());
+        }
+        return URI.create(url.toString());
+    }
+
+    /** Forgets the first (401) answer so the replay's answer is the only one the caller gets. */
+    private static void discardUpstreamAnswer(ServerWebExchange exchange) {
+        Connection connection = exchange.getAttribute(CLIENT_RESPONSE_CONN_ATTR);
+        if (connection != null) {
+            connection.dispose();
+        }
+        ServerHttpResponse response = exchange.getResponse();
+        Set<String> upstreamHeaders = exchange.getAttribute(CLIENT_RESPONSE_HEADER_NAMES);
+        if (upstreamHeaders != null) {
+            upstreamHeaders.forEach(response.getHeaders()::remove);
+        }
+        response.setStatusCode(null);
+        ServerWebExchangeUtils.removeAlreadyRouted(exchange);
+    }
+}

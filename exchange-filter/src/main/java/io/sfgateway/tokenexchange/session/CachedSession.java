@@ -1,0 +1,78 @@
+package io.sfgateway.tokenexchange.session;
+
+import io.sfgateway.tokenexchange.exchange.ExchangeFailure;
+import io.sfgateway.tokenexchange.exchange.SalesforceSession;
+import java.util.concurrent.atomic.AtomicLong;
+import reactor.core.publisher.Mono;
+
+/**
+ * A session in the cache with its deadlines, measured on the cache's ticker from the moment the
+ * gateway received it (the basis Salesforce's own timeout runs from, give or take the round trip).
+ *
+ * <p>A failed exchange is also held as a value, {@link #failed}, that expires at once: requests
+ * that joined the exchange get its failure, nothing is kept, and Caffeine does not log an
+ * expected refusal as a failed load.
+ */
+final class CachedSession {
+
+    private static final long REFRESHING = Long.MAX_VALUE;
+
+    private final SalesforceSession session;
+    private final ExchangeFailure failure;
+    private final SessionLifetime lifetime;
+    private final long expireAtNanos;
+    /** When a hit should start a background refresh; {@link #REFRESHING} while one runs. */
+    private final AtomicLong refreshAtNanos;
+
+    CachedSession(SalesforceSession session, SessionLifetime lifetime, long receivedAtNanos) {
+        this.session = session;
+        this.failure = null;
+        this.lifetime = lifetime;
+        this.expireAtNanos = receivedAtNanos + lifetime.usableNanos();
+        this.refreshAtNanos = new AtomicLong(receivedAtNanos + lifetime.refreshAfterNanos());
+    }
+
+    private CachedSession(ExchangeFailure failure, SessionLifetime lifetime, long nowNanos) {
+        this.session = null;
+        this.failure = failure;
+        this.lifetime = lifetime;
+        this.expireAtNanos = nowNanos;
+        this.refreshAtNanos = new AtomicLong(REFRESHING);
+    }
+
+    static CachedSession failed(ExchangeFailure failure, SessionLifetime lifetime, long nowNanos) {
+        return new CachedSession(failure, lifetime, nowNanos);
+    }
+
+    SalesforceSession session() {
+        return session;
+    }
+
+    boolean isFailure() {
+        return failure != null;
+    }
+
+    /** The session, or the exchange's failure. */
+    Mono<SalesforceSession> toMono() {
+        return failure == null ? Mono.just(session) : Mono.error(failure);
+    }
+
+    SessionLifetime lifetime() {
+        return lifetime;
+    }
+
+    long expireAtNanos() {
+        return expireAtNanos;
+    }
+
+    /** Claims the one background refresh of this entry when it is due; true for exactly one caller. */
+    boolean claimRefresh(long nowNanos) {
+        long due = refreshAtNanos.get();
+        return nowNanos >= due && due != REFRESHING && refreshAtNanos.compareAndSet(due, REFRESHING);
+    }
+
+    /** After a failed refresh: let a later hit try again. */
+    void refreshFailed(long nowNanos) {
+        refreshAtNanos.set(nowNanos + lifetime.refreshRetryNanos());
+    }
+}

@@ -1,0 +1,153 @@
+package io.sfgateway.tokenexchange.session;
+
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.sfgateway.tokenexchange.exchange.ExchangeFailure;
+import io.sfgateway.tokenexchange.exchange.SalesforceSession;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import reactor.core.publisher.Mono;
+
+/**
+ * Salesforce sessions by {@link SessionKey}, on a Caffeine {@link AsyncCache}:
+ * <ul>
+ *   <li><b>single flight</b>: the first miss starts the exchange; everyone arriving before it
+ *       completes joins the same future ({@link Listener#coalesced});</li>
+ *   <li><b>expiry</b> per entry at the registration's session timeout less a margin;</li>
+ *   <li><b>refresh-ahead</b>: a hit past {@code refreshAhead × timeout} is served at once and
+ *       starts one background exchange that replaces the entry;</li>
+ *   <li>failed exchanges are never kept: they are held as values that expire at once.</li>
+ * </ul>
+ * The exchange a miss or refresh runs is the caller's, so it always uses the caller's current
+ * token. Exchanges run to completion even when the caller that started them goes away, since
+ * others may be waiting on them.
+ */
+public final class SessionCache {
+
+    /** Hears what the cache does, for metrics. */
+    public interface Listener {
+        void hit(String registration);
+
+        void miss(String registration);
+
+        void coalesced(String registration);
+
+        Listener NONE = new Listener() {
+            @Override
+            public void hit(String registration) {
+            }
+
+            @Override
+            public void miss(String registration) {
+            }
+
+            @Override
+            public void coalesced(String registration) {
+            }
+        };
+    }
+
+    private final AsyncCache<SessionKey, CachedSession> cache;
+    private final Ticker ticker;
+    private final Listener listener;
+
+    public SessionCache(long maximumSize, Ticker ticker, Listener listener) {
+        this.ticker = ticker;
+        this.listener = listener;
+        this.cache = Caffeine.newBuilder()
+                .maximumSize(maximumSize)
+                .expireAfter(new SessionExpiry())
+                .ticker(ticker)
+                .executor(Runnable::run)
+                .buildAsync();
+    }
+
+    /**
+     * The session for {@code key}: cached, joined while in flight, or obtained by
+     * {@code exchange}.
+     */
+    public Mono<SalesforceSession> get(SessionKey key, SessionLifetime lifetime, Supplier<Mono<SalesforceSession>> exchange) {
+        CompletableFuture<CachedSession> present = cache.asMap().get(key);
+        if (present != null) {
+            CachedSession cached = present.getNow(null);
+            if (cached != null && !cached.isFailure()) {
+                listener.hit(key.registration());
+                refreshIfDue(key, present, cached, exchange);
+                return Mono.just(cached.session());
+            }
+            if (!present.isDone()) {
+                listener.miss(key.registration());
+                listener.coalesced(key.registration());
+                return Mono.fromFuture(present, true).flatMap(CachedSession::toMono);
+            }
+        }
+        listener.miss(key.registration());
+        boolean[] started = {false};
+        CompletableFuture<CachedSession> future = cache.get(key, (k, executor) -> {
+            started[0] = true;
+            return exchange.get()
+                    .map(session -> new CachedSession(session, lifetime, ticker.read()))
+                    .onErrorResume(ExchangeFailure.class,
+                            failure -> Mono.just(CachedSession.failed(failure, lifetime, ticker.read())))
+                    .toFuture();
+        });
+        if (!started[0] && !future.isDone()) {
+            listener.coalesced(key.registration());
+        }
+        return Mono.fromFuture(future, true).flatMap(CachedSession::toMono);
+    }
+
+    /**
+     * Drops {@code stale} (Salesforce said it is no longer valid) unless the entry already holds
+     * another session.
+     */
+    public void evict(SessionKey key, SalesforceSession stale) {
+        cache.asMap().computeIfPresent(key, (k, future) -> {
+            CachedSession cached = future.getNow(null);
+            return cached != null && cached.session() == stale ? null : future;
+        });
+    }
+
+    /** Drops every session of one subject key, whatever the registration. */
+    public long invalidateSubject(String subjectKey) {
+        long before = cache.synchronous().estimatedSize();
+        cache.asMap().keySet().removeIf(key -> key.subject().equals(subjectKey));
+        return before - cache.synchronous().estimatedSize();
+    }
+
+    public long estimatedSize() {
+        return cache.synchronous().estimatedSize();
+    }
+
+    private void refreshIfDue(SessionKey key, CompletableFuture<CachedSession> present, CachedSession cached,
+            Supplier<Mono<SalesforceSession>> exchange) {
+        if (!cached.claimRefresh(ticker.read())) {
+            return;
+        }
+        exchange.get().subscribe(
+                fresh -> cache.asMap().replace(key, present,
+                        CompletableFuture.completedFuture(new CachedSession(fresh, cached.lifetime(), ticker.read()))),
+                failure -> cached.refreshFailed(ticker.read()));
+    }
+
+    /** Each entry lives until its own deadline; reads do not extend it. */
+    private static final class SessionExpiry implements Expiry<SessionKey, CachedSession> {
+
+        @Override
+        public long expireAfterCreate(SessionKey key, CachedSession value, long currentTime) {
+            return Math.max(0, value.expireAtNanos() - currentTime);
+        }
+
+        @Override
+        public long expireAfterUpdate(SessionKey key, CachedSession value, long currentTime, long currentDuration) {
+            return Math.max(0, value.expireAtNanos() - currentTime);
+        }
+
+        @Override
+        public long expireAfterRead(SessionKey key, CachedSession value, long currentTime, long currentDuration) {
+            return currentDuration;
+        }
+    }
+}

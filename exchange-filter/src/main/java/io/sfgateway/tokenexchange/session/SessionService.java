@@ -1,0 +1,74 @@
+package io.sfgateway.tokenexchange.session;
+
+import io.sfgateway.tokenexchange.exchange.ExchangeFailure;
+import io.sfgateway.tokenexchange.exchange.SalesforceSession;
+import io.sfgateway.tokenexchange.observe.ExchangeObserver;
+import io.sfgateway.tokenexchange.subject.Subject;
+import java.util.function.Function;
+import reactor.core.publisher.Mono;
+
+/**
+ * One registration's sessions: the shared {@link SessionCache} in front of the registration's
+ * guarded exchange, with refused tokens remembered briefly and every exchange observed.
+ */
+public final class SessionService {
+
+    private final String registration;
+    private final String handler;
+    private final SessionLifetime lifetime;
+    private final SessionCache cache;
+    private final RefusalMemory refusals;
+    private final Function<String, Mono<SalesforceSession>> exchange;
+    private final ExchangeObserver observer;
+
+    /**
+     * @param exchange the registration's exchange, already guarded (breaker, bulkhead, timeout)
+     */
+    public SessionService(String registration, String handler, SessionLifetime lifetime, SessionCache cache,
+            RefusalMemory refusals, Function<String, Mono<SalesforceSession>> exchange, ExchangeObserver observer) {
+        this.registration = registration;
+        this.handler = handler;
+        this.lifetime = lifetime;
+        this.cache = cache;
+        this.refusals = refusals;
+        this.exchange = exchange;
+        this.observer = observer;
+    }
+
+    public String registration() {
+        return registration;
+    }
+
+    /** The subject's session: cached, joined, or exchanged now. */
+    public Mono<SalesforceSession> sessionFor(Subject subject) {
+        return cache.get(key(subject), lifetime, () -> exchange(subject));
+    }
+
+    /** Salesforce called {@code stale} invalid: forget it so the next request exchanges again. */
+    public void evict(Subject subject, SalesforceSession stale) {
+        cache.evict(key(subject), stale);
+    }
+
+    private SessionKey key(Subject subject) {
+        return new SessionKey(registration, subject.key());
+    }
+
+    private Mono<SalesforceSession> exchange(Subject subject) {
+        ExchangeFailure remembered = refusals.recall(subject.tokenDigest());
+        if (remembered != null) {
+            return Mono.error(remembered);
+        }
+        return Mono.defer(() -> {
+            long start = System.nanoTime();
+            return exchange.apply(subject.token())
+                    .doOnNext(session -> observer.exchanged(registration, handler, subject.key(),
+                            System.nanoTime() - start, session, null))
+                    .doOnError(ExchangeFailure.class, failure -> {
+                        observer.exchanged(registration, handler, subject.key(), System.nanoTime() - start, null, failure);
+                        if (failure.kind() == ExchangeFailure.Kind.SUBJECT_REJECTED) {
+                            refusals.remember(subject.tokenDigest(), failure);
+                        }
+                    });
+        });
+    }
+}

@@ -1,0 +1,67 @@
+package io.sfgateway.tokenexchange.subject;
+
+import io.sfgateway.tokenexchange.subject.InvalidSubjectException.Reason;
+import java.util.List;
+import org.springframework.http.HttpHeaders;
+
+/** Takes the caller's bearer token from exactly one {@code Authorization} header (RFC 6750 §2.1). */
+public final class BearerTokens {
+
+    /** Salesforce's documented ceiling for {@code subject_token}. */
+    public static final int MAX_TOKEN_LENGTH = 10_000;
+
+    private static final String SCHEME = "Bearer ";
+
+    private BearerTokens() {
+    }
+
+    /**
+     * Returns the token of the request's single {@code Authorization: Bearer} header.
+     *
+     * @throws InvalidSubjectException {@link Reason#MISSING} when there is no such header or more
+     *     than one; {@link Reason#INVALID} when the token is over {@value #MAX_TOKEN_LENGTH}
+     *     characters or not a well-formed b64token
+     */
+    public static String extract(HttpHeaders headers) {
+        List<String> values = headers.get(HttpHeaders.AUTHORIZATION);
+        if (values == null || values.isEmpty()) {
+            throw new InvalidSubjectException(Reason.MISSING, "no Authorization header");
+        }
+        if (values.size() > 1) {
+            throw new InvalidSubjectException(Reason.MISSING, "more than one Authorization header");
+        }
+        String value = values.get(0);
+        if (value.length() <= SCHEME.length() || !value.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
+            throw new InvalidSubjectException(Reason.MISSING, "Authorization is not a Bearer token");
+        }
+        int length = value.length() - SCHEME.length();
+        if (length > MAX_TOKEN_LENGTH) {
+            throw new InvalidSubjectException(Reason.INVALID, "token of " + length + " characters is over the limit");
+        }
+        if (!isB64Token(value, SCHEME.length())) {
+            throw new InvalidSubjectException(Reason.INVALID, "token is not a well-formed b64token");
+        }
+        return value.substring(SCHEME.length());
+    }
+
+    /** {@code b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="}. */
+    private static boolean isB64Token(String value, int from) {
+        int i = from;
+        int end = value.length();
+        while (i < end && isTokenChar(value.charAt(i))) {
+            i++;
+        }
+        if (i == from) {
+            return false;
+        }
+        while (i < end && value.charAt(i) == '=') {
+            i++;
+        }
+        return i == end;
+    }
+
+    private static boolean isTokenChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+    }
+}

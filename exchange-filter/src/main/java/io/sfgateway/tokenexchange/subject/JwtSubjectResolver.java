@@ -1,0 +1,179 @@
+package io.sfgateway.tokenexchange.subject;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
+import com.nimbusds.jose.jwk.AsymmetricJWK;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKMatcher;
+import com.nimbusds.jose.jwk.JWKSelector;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyType;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jwt.JWT;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.BadJWTException;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import io.sfgateway.tokenexchange.subject.InvalidSubjectException.Reason;
+import java.net.URI;
+import java.security.Key;
+import java.text.ParseException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Mono;
+
+/**
+ * Validates the caller's token as a JWS signed by the configured IdP: an asymmetric algorithm
+ * (RSA, RSA-PSS or EC; never {@code none} or HMAC), a key from the IdP's JWKS chosen by
+ * {@code kid}, then {@code iss}, {@code aud}, {@code exp} and {@code nbf} with clock skew, and a
+ * non-blank subject claim.
+ *
+ * <p>Header parameters that point at keys ({@code jku}, {@code x5u}, {@code jwk}, {@code x5c})
+ * are never used; a token with {@code crit} parameters is refused, as is a JWE, an unsigned JWT
+ * and a nested JWT (its payload is not a claims set).
+ */
+public final class JwtSubjectResolver implements SubjectResolver {
+
+    private static final Set<JWSAlgorithm> ALGORITHMS = Set.copyOf(union(
+            JWSAlgorithm.Family.RSA, JWSAlgorithm.Family.EC));
+    private static final int MIN_RSA_BITS = 2048;
+
+    private final JwksSource keys;
+    private final String issuer;
+    private final String subjectClaim;
+    private final DefaultJWTClaimsVerifier<?> claimsVerifier;
+    private final DefaultJWSVerifierFactory verifiers = new DefaultJWSVerifierFactory();
+
+    /**
+     * @param audiences accepted {@code aud} values; empty accepts any audience
+     * @param issuer the exact {@code iss} required, or {@code null} to accept the IdP's keys alone
+     */
+    public JwtSubjectResolver(WebClient webClient, URI jwksUri, String issuer, List<String> audiences,
+            String subjectClaim, Duration clockSkew, Duration jwksRefetchInterval) {
+        this.keys = new JwksSource(webClient, jwksUri, jwksRefetchInterval, Duration.ofMinutes(10),
+                Duration.ofSeconds(5), System::nanoTime);
+        this.issuer = issuer;
+        this.subjectClaim = subjectClaim;
+        JWTClaimsSet exact = issuer == null ? null : new JWTClaimsSet.Builder().issuer(issuer).build();
+        this.claimsVerifier = new DefaultJWTClaimsVerifier<>(
+                audiences.isEmpty() ? null : new HashSet<>(audiences), exact, Set.of("exp", subjectClaim), null);
+        this.claimsVerifier.setMaxClockSkew((int) clockSkew.toSeconds());
+    }
+
+    /** Fetches the IdP's keys now, so the first request does not wait for them. */
+    public void prefetchKeys() {
+        keys.prefetch();
+    }
+
+    @Override
+    public Mono<Subject> resolve(String token) {
+        SignedJWT jwt;
+        try {
+            jwt = parse(token);
+        } catch (InvalidSubjectException e) {
+            return Mono.error(e);
+        }
+        return keys.keysFor(jwt.getHeader().getKeyID())
+                .onErrorMap(error -> !(error instanceof InvalidSubjectException), error ->
+                        new io.sfgateway.tokenexchange.exchange.ExchangeFailure(
+                                io.sfgateway.tokenexchange.exchange.ExchangeFailure.Kind.UNAVAILABLE,
+                                "IdP signing keys unavailable", 5))
+                .map(jwkSet -> verify(jwt, jwkSet, token));
+    }
+
+    private static SignedJWT parse(String token) {
+        JWT jwt;
+        try {
+            jwt = JWTParser.parse(token);
+        } catch (ParseException e) {
+            throw invalid("not a JWT");
+        }
+        if (!(jwt instanceof SignedJWT signed)) {
+            throw invalid("not a signed JWT (unsigned or encrypted)");
+        }
+        JWSHeader header = signed.getHeader();
+        if (!ALGORITHMS.contains(header.getAlgorithm())) {
+            throw invalid("algorithm " + header.getAlgorithm() + " is not allowed");
+        }
+        if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
+            throw invalid("critical header parameters are not supported");
+        }
+        return signed;
+    }
+
+    private Subject verify(SignedJWT jwt, JWKSet jwkSet, String token) {
+        JWSHeader header = jwt.getHeader();
+        JWKMatcher matcher = new JWKMatcher.Builder()
+                .keyType(KeyType.forAlgorithm(header.getAlgorithm()))
+                .keyID(header.getKeyID())
+                .keyUses(KeyUse.SIGNATURE, null)
+                .algorithms(header.getAlgorithm(), null)
+                .build();
+        boolean verified = false;
+        for (JWK candidate : new JWKSelector(matcher).select(jwkSet)) {
+            if (verifies(jwt, candidate)) {
+                verified = true;
+                break;
+            }
+        }
+        if (!verified) {
+            throw invalid("signature does not verify with the IdP's keys");
+        }
+        JWTClaimsSet claims;
+        try {
+            claims = jwt.getJWTClaimsSet();
+            claimsVerifier.verify(claims, null);
+        } catch (ParseException e) {
+            throw invalid("claims are not a valid JWT claims set");
+        } catch (BadJWTException e) {
+            throw invalid(e.getMessage());
+        }
+        String subject;
+        try {
+            subject = claims.getStringClaim(subjectClaim);
+        } catch (ParseException e) {
+            throw invalid("subject claim is not a string");
+        }
+        if (subject == null || subject.isBlank()) {
+            throw invalid("subject claim is missing");
+        }
+        return Subject.validated(issuer != null ? issuer : claims.getIssuer(), subject, token);
+    }
+
+    private boolean verifies(SignedJWT jwt, JWK candidate) {
+        try {
+            if (candidate instanceof RSAKey rsa && rsa.size() < MIN_RSA_BITS) {
+                return false;
+            }
+            if (!(candidate instanceof AsymmetricJWK asymmetric)) {
+                return false;
+            }
+            Key key = asymmetric.toPublicKey();
+            JWSVerifier verifier = verifiers.createJWSVerifier(jwt.getHeader(), key);
+            return jwt.verify(verifier);
+        } catch (JOSEException | IllegalStateException e) {
+            return false;
+        }
+    }
+
+    private static InvalidSubjectException invalid(String detail) {
+        return new InvalidSubjectException(Reason.INVALID, detail);
+    }
+
+    @SafeVarargs
+    private static Set<JWSAlgorithm> union(Set<JWSAlgorithm>... families) {
+        Set<JWSAlgorithm> all = new HashSet<>();
+        for (Set<JWSAlgorithm> family : families) {
+            all.addAll(family);
+        }
+        return all;
+    }
+}

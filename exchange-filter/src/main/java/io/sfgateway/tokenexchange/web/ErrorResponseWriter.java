@@ -1,0 +1,103 @@
+package io.sfgateway.tokenexchange.web;
+
+import io.sfgateway.tokenexchange.exchange.ExchangeFailure;
+import io.sfgateway.tokenexchange.subject.InvalidSubjectException;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/**
+ * The one place a refused request is answered (contract §4): status, RFC 6750
+ * {@code WWW-Authenticate}, {@code Retry-After}, and a small fixed JSON body. The details go to
+ * the log; nothing from the token, Salesforce's {@code error_description} or the stack reaches
+ * the caller.
+ */
+public final class ErrorResponseWriter {
+
+    private static final Logger log = LoggerFactory.getLogger(ErrorResponseWriter.class);
+    private static final long DEFAULT_RETRY_AFTER_SECONDS = 5;
+
+    /** A fixed answer. */
+    private enum Answer {
+        MISSING_TOKEN(HttpStatus.UNAUTHORIZED, "Bearer", "unauthorized",
+                "A bearer token is required."),
+        INVALID_TOKEN(HttpStatus.UNAUTHORIZED, "Bearer error=\"invalid_token\"", "invalid_token",
+                "The bearer token is invalid, expired or not accepted."),
+        BAD_GATEWAY(HttpStatus.BAD_GATEWAY, null, "bad_gateway",
+                "Salesforce sign-in failed at the gateway."),
+        UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, null, "temporarily_unavailable",
+                "Salesforce sign-in is temporarily unavailable; retry later.");
+
+        final HttpStatus status;
+        final String challenge;
+        final byte[] body;
+
+        Answer(HttpStatus status, String challenge, String error, String description) {
+            this.status = status;
+            this.challenge = challenge;
+            this.body = ("{\"error\":\"" + error + "\",\"error_description\":\"" + description + "\"}")
+                    .getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Whether {@code error} is one this writer answers (everything else is the gateway's own business). */
+    public static boolean handles(Throwable error) {
+        return error instanceof InvalidSubjectException || error instanceof ExchangeFailure;
+    }
+
+    public Mono<Void> write(ServerWebExchange exchange, String registration, Throwable error) {
+        ServerHttpResponse response = exchange.getResponse();
+        if (response.isCommitted()) {
+            return Mono.error(error);
+        }
+        Answer answer;
+        long retryAfter = 0;
+        if (error instanceof InvalidSubjectException invalid) {
+            answer = invalid.reason() == InvalidSubjectException.Reason.MISSING ? Answer.MISSING_TOKEN : Answer.INVALID_TOKEN;
+            log.info("Refused request on registration {}: {}", registration, invalid.getMessage());
+        } else if (error instanceof ExchangeFailure failure) {
+            answer = switch (failure.kind()) {
+                case SUBJECT_REJECTED -> Answer.INVALID_TOKEN;
+                case GATEWAY_REJECTED, SESSION_UNACCEPTABLE -> Answer.BAD_GATEWAY;
+                case UNAVAILABLE, TIMEOUT, CIRCUIT_OPEN -> Answer.UNAVAILABLE;
+            };
+            retryAfter = failure.retryAfterSeconds() > 0 ? failure.retryAfterSeconds() : DEFAULT_RETRY_AFTER_SECONDS;
+            if (answer == Answer.INVALID_TOKEN) {
+                log.info("Salesforce refused the subject token on registration {}: {}", registration, failure.detail());
+            } else {
+                log.warn("Token exchange failed on registration {} ({}): {}", registration, failure.kind(), failure.detail());
+            }
+        } else {
+            return Mono.error(error);
+        }
+        forgetUpstreamHeaders(exchange, response);
+        response.setStatusCode(answer.status);
+        HttpHeaders headers = response.getHeaders();
+        headers.setContentType(MediaType.APPLICATION_JSON);
+        headers.setContentLength(answer.body.length);
+        headers.setCacheControl("no-store");
+        if (answer.challenge != null) {
+            headers.set(HttpHeaders.WWW_AUTHENTICATE, answer.challenge);
+        }
+        if (answer == Answer.UNAVAILABLE) {
+            headers.set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
+        }
+        return response.writeWith(Mono.just(response.bufferFactory().wrap(answer.body)));
+    }
+
+    /** After a stale-session replay failed, the first upstream answer's headers must not leak out. */
+    private static void forgetUpstreamHeaders(ServerWebExchange exchange, ServerHttpResponse response) {
+        Set<String> upstream = exchange.getAttribute(ServerWebExchangeUtils.CLIENT_RESPONSE_HEADER_NAMES);
+        if (upstream != null) {
+            upstream.forEach(response.getHeaders()::remove);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package io.sfgateway.tokenexchange.web;
+
+import io.sfgateway.tokenexchange.routing.SessionForwarder;
+import io.sfgateway.tokenexchange.subject.BearerTokens;
+import io.sfgateway.tokenexchange.subject.InvalidSubjectException;
+import java.util.List;
+import org.springframework.cloud.gateway.filter.GatewayFilter;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.filter.RouteToRequestUrlFilter;
+import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
+import org.springframework.cloud.gateway.support.GatewayToStringStyler;
+import org.springframework.core.Ordered;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code SalesforceTokenExchange=<registration>}: trades the caller's IdP token for a Salesforce
+ * session and forwards the request with it.
+ *
+ * <p>One request, in order: the bearer token is taken from {@code Authorization}; the
+ * registration turns it into a {@code Subject} (validating it when configured); the session
+ * cache answers the subject's Salesforce session, exchanging when it must; the
+ * {@link SessionForwarder} points the request at the session's instance with the Salesforce
+ * token. A refusal anywhere is answered by the {@link ErrorResponseWriter}.
+ */
+public class SalesforceTokenExchangeGatewayFilterFactory
+        extends AbstractGatewayFilterFactory<SalesforceTokenExchangeGatewayFilterFactory.Config> {
+
+    /** Runs right after the route's URL is known, so the filter can move it to the instance URL. */
+    public static final int ORDER = RouteToRequestUrlFilter.ROUTE_TO_URL_FILTER_ORDER + 1;
+
+    private final ExchangeRegistrations registrations;
+    private final SessionForwarder forwarder;
+    private final ErrorResponseWriter errors;
+
+    public SalesforceTokenExchangeGatewayFilterFactory(ExchangeRegistrations registrations, SessionForwarder forwarder,
+            ErrorResponseWriter errors) {
+        super(Config.class);
+        this.registrations = registrations;
+        this.forwarder = forwarder;
+        this.errors = errors;
+    }
+
+    @Override
+    public List<String> shortcutFieldOrder() {
+        return List.of("registration");
+    }
+
+    @Override
+    public GatewayFilter apply(Config config) {
+        ExchangeRegistration registration = registrations.find(config.getRegistration())
+                .orElseThrow(() -> new IllegalArgumentException("SalesforceTokenExchange names registration '"
+                        + config.getRegistration() + "', which is not configured under salesforce.token-exchange.registrations"
+                        + " (configured: " + registrations.names() + ")"));
+        return new Filter(registration);
+    }
+
+    /** The filter of one route. */
+    private final class Filter implements GatewayFilter, Ordered {
+
+        private final ExchangeRegistration registration;
+
+        Filter(ExchangeRegistration registration) {
+            this.registration = registration;
+        }
+
+        @Override
+        public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+            String token;
+            try {
+                token = BearerTokens.extract(exchange.getRequest().getHeaders());
+            } catch (InvalidSubjectException missingOrMalformed) {
+                return errors.write(exchange, registration.name(), missingOrMalformed);
+            }
+            return registration.subjects().resolve(token)
+                    .flatMap(subject -> registration.sessions().sessionFor(subject)
+                            .flatMap(session -> forwarder.forward(exchange, chain, session, stale -> {
+                                registration.sessions().evict(subject, stale);
+                                return registration.sessions().sessionFor(subject);
+                            })))
+                    .onErrorResume(ErrorResponseWriter::handles, error -> errors.write(exchange, registration.name(), error));
+        }
+
+        @Override
+        public int getOrder() {
+            return ORDER;
+        }
+
+        @Override
+        public String toString() {
+            return GatewayToStringStyler.filterToStringCreator(SalesforceTokenExchangeGatewayFilterFactory.this)
+                    .append("registration", registration.name())
+                    .toString();
+        }
+    }
+
+    /** The route's argument: the registration's name. */
+    public static class Config {
+
+        private String registration;
+
+        public String getRegistration() {
+            return registration;
+        }
+
+        public void setRegistration(String registration) {
+            this.registration = registration;
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package io.sfgateway.gateway;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/**
+ * The ready gateway: Spring Cloud Gateway with the {@code SalesforceTokenExchange} filter,
+ * configured by {@code application.yml} from environment variables. The {@code demo} profile
+ * runs it against an emulated Salesforce org and IdP.
+ */
+@SpringBootApplication
+public class GatewayApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(GatewayApplication.class, args);
+    }
+}
