@@ -1,0 +1,187 @@
+package io.sfgateway.tokenexchange.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sfgateway.tokenexchange.exchange.ExchangeFailure;
+import io.sfgateway.tokenexchange.exchange.SalesforceSession;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.test.StepVerifier;
+
+class SessionCacheTest {
+
+    private static final SessionKey KEY = new SessionKey("acme", "jwt:https://idp alice");
+    private static final SessionLifetime LIFETIME = new SessionLifetime(Duration.ofMinutes(100), 0.75);
+
+    private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+    private final CountingListener listener = new CountingListener();
+    private final SessionCache cache = new SessionCache(1000, nanos::get, listener);
+    private final AtomicInteger exchanges = new AtomicInteger();
+
+    private Mono<SalesforceSession> exchange() {
+        return Mono.fromSupplier(() -> session("token-" + exchanges.incrementAndGet()));
+    }
+
+    @Test
+    void concurrentMissesShareOneExchange() {
+        Sinks.One<SalesforceSession> answer = Sinks.one();
+        List<Mono<SalesforceSession>> callers = Flux.range(0, 100)
+                .map(i -> cache.get(KEY, LIFETIME, () -> {
+                    exchanges.incrementAndGet();
+                    return answer.asMono();
+                }))
+                .collectList().block();
+        SalesforceSession session = session("shared");
+        StepVerifier.create(Flux.merge(callers).doOnSubscribe(s -> answer.tryEmitValue(session)))
+                .expectNextCount(100)
+                .verifyComplete();
+        assertThat(exchanges).hasValue(1);
+        assertThat(listener.coalesced).hasValue(99);
+        assertThat(listener.misses).hasValue(100);
+    }
+
+    @Test
+    void aHitServesTheCachedSessionUntilItsTimeoutLessTheMargin() {
+        SalesforceSession first = cache.get(KEY, LIFETIME, this::exchange).block();
+        nanos.addAndGet(Duration.ofMinutes(60).toNanos());
+        StepVerifier.create(cache.get(KEY, LIFETIME, this::exchange)).expectNext(first).verifyComplete();
+        assertThat(listener.hits).hasValue(1);
+
+        nanos.addAndGet(Duration.ofSeconds(39 * 60 + 30).toNanos()); // 99.5 min: past 100 min less the 1 min margin
+        StepVerifier.create(cache.get(KEY, LIFETIME, this::exchange))
+                .assertNext(session -> assertThat(session.accessToken()).isEqualTo("token-2"))
+                .verifyComplete();
+    }
+
+    @Test
+    void pastRefreshAheadAHitIsServedAtOnceAndOneBackgroundExchangeReplacesTheSession() {
+        SalesforceSession first = cache.get(KEY, LIFETIME, this::exchange).block();
+        nanos.addAndGet(Duration.ofMinutes(76).toNanos());
+        Sinks.One<SalesforceSession> refreshed = Sinks.one();
+        AtomicInteger refreshes = new AtomicInteger();
+
+        for (int i = 0; i < 5; i++) {
+            StepVerifier.create(cache.get(KEY, LIFETIME, () -> {
+                refreshes.incrementAndGet();
+                return refreshed.asMono();
+            })).expectNext(first).verifyComplete();
+        }
+        assertThat(refreshes).as("one background refresh, however many hits").hasValue(1);
+
+        refreshed.tryEmitValue(session("fresh"));
+        StepVerifier.create(cache.get(KEY, LIFETIME, this::exchange))
+                .assertNext(session -> assertThat(session.accessToken()).isEqualTo("fresh"))
+                .verifyComplete();
+        assertThat(exchanges).hasValue(1);
+    }
+
+    @Test
+    void aFailedRefreshKeepsTheSessionAndIsRetriedLater() {
+        SalesforceSession first = cache.get(KEY, LIFETIME, this::exchange).block();
+        nanos.addAndGet(Duration.ofMinutes(76).toNanos());
+        StepVerifier.create(cache.get(KEY, LIFETIME, () -> Mono.error(unavailable()))).expectNext(first).verifyComplete();
+
+        AtomicInteger attempts = new AtomicInteger();
+        StepVerifier.create(cache.get(KEY, LIFETIME, () -> {
+            attempts.incrementAndGet();
+            return exchange();
+        })).expectNext(first).verifyComplete();
+        assertThat(attempts).as("no retry at once").hasValue(0);
+
+        nanos.addAndGet(LIFETIME.refreshRetryNanos());
+        StepVerifier.create(cache.get(KEY, LIFETIME, this::exchange)).expectNext(first).verifyComplete();
+        StepVerifier.create(cache.get(KEY, LIFETIME, this::exchange))
+                .assertNext(session -> assertThat(session.accessToken()).isEqualTo("token-2"))
+                .verifyComplete();
+    }
+
+    @Test
+    void failedExchangesAreNotCachedButReachEveryoneWhoJoinedThem() {
+        Sinks.One<SalesforceSession> answer = Sinks.one();
+        Mono<SalesforceSession> first = cache.get(KEY, LIFETIME, answer::asMono);
+        Mono<SalesforceSession> joined = cache.get(KEY, LIFETIME, this::exchange);
+        answer.tryEmitError(unavailable());
+
+        StepVerifier.create(first).expectError(ExchangeFailure.class).verify();
+        StepVerifier.create(joined).expectError(ExchangeFailure.class).verify();
+        StepVerifier.create(cache.get(KEY, LIFETIME, this::exchange))
+                .assertNext(session -> assertThat(session.accessToken()).isEqualTo("token-1"))
+                .verifyComplete();
+    }
+
+    @Test
+    void evictDropsOnlyTheStaleSession() {
+        SalesforceSession stale = cache.get(KEY, LIFETIME, this::exchange).block();
+        cache.evict(KEY, session("someone-elses"));
+        StepVerifier.create(cache.get(KEY, LIFETIME, this::exchange)).expectNext(stale).verifyComplete();
+
+        cache.evict(KEY, stale);
+        StepVerifier.create(cache.get(KEY, LIFETIME, this::exchange))
+                .assertNext(session -> assertThat(session.accessToken()).isEqualTo("token-2"))
+                .verifyComplete();
+    }
+
+    @Test
+    void aCallerGoingAwayDoesNotCancelTheSharedExchange() {
+        Sinks.One<SalesforceSession> answer = Sinks.one();
+        AtomicInteger cancelled = new AtomicInteger();
+        Disposable impatient = cache.get(KEY, LIFETIME, () -> answer.asMono().doOnCancel(cancelled::incrementAndGet))
+                .subscribe();
+        Mono<SalesforceSession> patient = cache.get(KEY, LIFETIME, this::exchange);
+        impatient.dispose();
+        answer.tryEmitValue(session("shared"));
+
+        StepVerifier.create(patient)
+                .assertNext(session -> assertThat(session.accessToken()).isEqualTo("shared"))
+                .verifyComplete();
+        assertThat(cancelled).hasValue(0);
+    }
+
+    @Test
+    void sessionsOfOneSubjectCanBeInvalidated() {
+        cache.get(KEY, LIFETIME, this::exchange).block();
+        cache.get(new SessionKey("other", KEY.subject()), LIFETIME, this::exchange).block();
+        cache.get(new SessionKey("acme", "jwt:https://idp bob"), LIFETIME, this::exchange).block();
+
+        assertThat(cache.invalidateSubject(KEY.subject())).isEqualTo(2);
+        assertThat(cache.estimatedSize()).isEqualTo(1);
+    }
+
+    private static SalesforceSession session(String accessToken) {
+        return new SalesforceSession(accessToken, URI.create("https://acme.my.salesforce.com"), "00D", "005",
+                System.currentTimeMillis(), "api", null, null);
+    }
+
+    private static ExchangeFailure unavailable() {
+        return new ExchangeFailure(ExchangeFailure.Kind.UNAVAILABLE, "down");
+    }
+
+    private static final class CountingListener implements SessionCache.Listener {
+        final AtomicInteger hits = new AtomicInteger();
+        final AtomicInteger misses = new AtomicInteger();
+        final AtomicInteger coalesced = new AtomicInteger();
+
+        @Override
+        public void hit(String registration) {
+            hits.incrementAndGet();
+        }
+
+        @Override
+        public void miss(String registration) {
+            misses.incrementAndGet();
+        }
+
+        @Override
+        public void coalesced(String registration) {
+            coalesced.incrementAndGet();
+        }
+    }
+}
