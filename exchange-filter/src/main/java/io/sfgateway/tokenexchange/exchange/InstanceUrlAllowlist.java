@@ -69,7 +69,7 @@ public final class InstanceUrlAllowlist {
         } catch (IllegalArgumentException e) {
             origin = null;
         }
-        if (origin == null || trimmed.indexOf('*') != trimmed.lastIndexOf('*')
+        if (origin == null || origin.host.endsWith(".") || trimmed.indexOf('*') != trimmed.lastIndexOf('*')
                 || (trimmed.contains("*") && !trimmed.contains("://*."))) {
             throw new IllegalArgumentException("malformed instance-url-allowlist pattern '" + trimmed
                     + "': expected scheme://host[:port], where host may begin with '*.'");

@@ -44,7 +44,7 @@ public final class TokenExchanger {
                 .contentType(MediaType.APPLICATION_FORM_URLENCODED)
                 .accept(MediaType.APPLICATION_JSON)
                 .body(BodyInserters.fromFormData(form(subjectToken)))
-                .exchangeToMono(this::read)
+                .exchangeToMono(response -> read(response, subjectToken))
                 .onErrorMap(error -> !(error instanceof ExchangeFailure), TokenExchanger::classify);
     }
 
@@ -67,17 +67,30 @@ public final class TokenExchanger {
         return form;
     }
 
-    private Mono<SalesforceSession> read(ClientResponse response) {
+    private Mono<SalesforceSession> read(ClientResponse response, String subjectToken) {
         HttpStatusCode status = response.statusCode();
         if (status.is2xxSuccessful()) {
             return body(response).map(parser::session);
         }
+        if (status.value() == 429) {
+            return response.releaseBody().then(Mono.error(new ExchangeFailure(Kind.UNAVAILABLE,
+                    "token endpoint is rate limiting (HTTP 429)", retryAfterSeconds(response))));
+        }
         if (status.is4xxClientError()) {
-            return body(response).flatMap(body -> Mono.error(parser.refusal(status.value(), body)));
+            return body(response).flatMap(body -> Mono.error(parser.refusal(status.value(), body, subjectToken)));
         }
         Kind kind = status.is5xxServerError() ? Kind.UNAVAILABLE : Kind.SESSION_UNACCEPTABLE;
         return response.releaseBody()
                 .then(Mono.error(new ExchangeFailure(kind, "token endpoint answered HTTP " + status.value())));
+    }
+
+    private static long retryAfterSeconds(ClientResponse response) {
+        String value = response.headers().asHttpHeaders().getFirst("Retry-After");
+        try {
+            return value == null ? 0 : Math.max(0, Math.min(3600, Long.parseLong(value.strip())));
+        } catch (NumberFormatException httpDate) {
+            return 0;
+        }
     }
 
     private static Mono<byte[]> body(ClientResponse response) {

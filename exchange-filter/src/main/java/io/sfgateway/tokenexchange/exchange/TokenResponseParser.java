@@ -75,14 +75,23 @@ final class TokenResponseParser {
                 text(json, "scope"), text(json, "refresh_token"), text(json, "id_token"));
     }
 
-    /** Classifies a 4xx answer by its OAuth error code. */
-    ExchangeFailure refusal(int status, byte[] body) {
+    /**
+     * Classifies a 4xx answer by its OAuth error code. The detail quotes Salesforce's error and
+     * description with {@code subjectToken} and the client secret cut out, should they be echoed
+     * (a token exchange handler's message is free text): the detail goes to the log.
+     */
+    ExchangeFailure refusal(int status, byte[] body, String subjectToken) {
         JsonNode json = parse(body);
         String error = json != null && json.isObject() ? text(json, "error") : null;
         String description = json != null && json.isObject() ? text(json, "error_description") : null;
         String detail = "HTTP " + status + " " + (error == null ? "(no OAuth error code)" : error)
                 + (description == null ? "" : ": " + description);
+        detail = redact(redact(detail, subjectToken), settings.clientSecret());
         return new ExchangeFailure(isSubjectsFault(error) ? Kind.SUBJECT_REJECTED : Kind.GATEWAY_REJECTED, detail);
+    }
+
+    private static String redact(String text, String secret) {
+        return secret == null || secret.isEmpty() ? text : text.replace(secret, "[redacted]");
     }
 
     /**

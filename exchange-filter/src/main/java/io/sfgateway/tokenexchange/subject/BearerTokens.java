@@ -34,14 +34,21 @@ public final class BearerTokens {
         if (value.length() <= SCHEME.length() || !value.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
             throw new InvalidSubjectException(Reason.MISSING, "Authorization is not a Bearer token");
         }
-        int length = value.length() - SCHEME.length();
+        int start = SCHEME.length();
+        while (start < value.length() && value.charAt(start) == ' ') {
+            start++; // credentials = auth-scheme 1*SP b64token
+        }
+        if (start == value.length()) {
+            throw new InvalidSubjectException(Reason.MISSING, "Authorization is not a Bearer token");
+        }
+        int length = value.length() - start;
         if (length > MAX_TOKEN_LENGTH) {
             throw new InvalidSubjectException(Reason.INVALID, "token of " + length + " characters is over the limit");
         }
-        if (!isB64Token(value, SCHEME.length())) {
+        if (!isB64Token(value, start)) {
             throw new InvalidSubjectException(Reason.INVALID, "token is not a well-formed b64token");
         }
-        return value.substring(SCHEME.length());
+        return value.substring(start);
     }
 
     /** {@code b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="}. */

@@ -35,6 +35,9 @@ final class JwksSource {
     private final LongSupplier nanoClock;
 
     private volatile Snapshot current;
+    /** When the last fetch started, successful or not; rate-limits fetches while the IdP is down. */
+    private volatile long lastAttemptNanos;
+    private volatile boolean attempted;
     private final AtomicReference<Mono<Snapshot>> inFlight = new AtomicReference<>();
 
     JwksSource(WebClient webClient, URI jwksUri, Duration refetchInterval, Duration maxAge, Duration fetchTimeout,
@@ -65,10 +68,13 @@ final class JwksSource {
             }
             return Mono.just(snapshot.keys);
         }
-        if (snapshot == null || now - snapshot.fetchedAtNanos >= refetchInterval.toNanos()) {
+        if (!attempted || now - lastAttemptNanos >= refetchInterval.toNanos()) {
             return fetch().map(Snapshot::keys);
         }
-        return Mono.just(snapshot.keys); // unknown kid, refetched too recently: verification will fail
+        if (snapshot == null) {
+            return Mono.error(new IllegalStateException("no keys yet from " + jwksUri + "; next fetch not before the refetch interval"));
+        }
+        return Mono.just(snapshot.keys); // unknown kid, fetched too recently: verification will fail
     }
 
     private Mono<Snapshot> fetch() {
@@ -76,11 +82,15 @@ final class JwksSource {
         if (running != null) {
             return running;
         }
-        Mono<Snapshot> fetch = webClient.get()
-                .uri(jwksUri)
-                .accept(MediaType.APPLICATION_JSON)
-                .retrieve()
-                .bodyToMono(String.class)
+        Mono<Snapshot> fetch = Mono.defer(() -> {
+                    attempted = true;
+                    lastAttemptNanos = nanoClock.getAsLong();
+                    return webClient.get()
+                            .uri(jwksUri)
+                            .accept(MediaType.APPLICATION_JSON)
+                            .retrieve()
+                            .bodyToMono(String.class);
+                })
                 .timeout(fetchTimeout)
                 .map(this::parse)
                 .doOnNext(snapshot -> current = snapshot)

@@ -93,7 +93,8 @@ public final class JwtSubjectResolver implements SubjectResolver {
         JWT jwt;
         try {
             jwt = JWTParser.parse(token);
-        } catch (ParseException e) {
+        } catch (ParseException | RuntimeException e) {
+            // Nimbus throws unchecked exceptions on some malformed input (e.g. a header that is JSON null)
             throw invalid("not a JWT");
         }
         if (!(jwt instanceof SignedJWT signed)) {
