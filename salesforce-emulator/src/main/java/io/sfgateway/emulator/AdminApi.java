@@ -1,0 +1,181 @@
+package io.sfgateway.emulator;
+
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+
+/**
+ * {@code /__admin/...}: the same controls as the Java API, for a load test that drives the emulator from another
+ * process. Plain JSON; not counted as REST calls or token requests.
+ */
+final class AdminApi {
+
+    static final String PREFIX = "/__admin/";
+
+    private static final Logger log = LoggerFactory.getLogger(AdminApi.class);
+
+    private final SalesforceEmulator emulator;
+    private final String defaultAudience;
+
+    AdminApi(SalesforceEmulator emulator, String defaultAudience) {
+        this.emulator = emulator;
+        this.defaultAudience = defaultAudience;
+    }
+
+    Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        String action = uri.path().substring(PREFIX.length());
+        String method = request.method().name();
+        Map<String, List<String>> params = uri.parameters();
+        Mono<Answer> answer;
+        try {
+            answer = route(method, action, params);
+        } catch (IllegalArgumentException e) {
+            answer = Mono.just(Answer.json(400, Json.object("error", e.getMessage())));
+        }
+        return request.receive().then(answer).flatMap(a -> Mono.from(a.send(response)));
+    }
+
+    private Mono<Answer> route(String method, String action, Map<String, List<String>> params) {
+        boolean get = method.equals("GET");
+        boolean post = method.equals("POST");
+        switch (action) {
+            case "counters":
+                return get ? Mono.just(Answer.json(200, counters())) : notAllowed("GET");
+            case "idp":
+                return get ? Mono.just(Answer.json(200, Json.object("issuer", emulator.idp().issuer(), "jwksUri",
+                        emulator.idp().jwksUri(), "kid", emulator.idp().keyId()))) : notAllowed("GET");
+            case "idp/token":
+                return get ? mint(params) : notAllowed("GET");
+            case "idp/rotate":
+                return post ? rotate() : notAllowed("POST");
+            default:
+                break;
+        }
+        if (!post) {
+            return knows(action) ? notAllowed("POST") : Mono.just(notFound());
+        }
+        EmulatorControls controls = emulator.controls();
+        switch (action) {
+            case "reset":
+                emulator.reset();
+                return ok("reset", true);
+            case "fault":
+                TokenFault fault = fault(param(params, "token", "NONE"));
+                controls.tokenFault(fault);
+                log.debug("admin: token fault {}", fault);
+                return ok("tokenFault", fault.name());
+            case "latency":
+                String token = param(params, "token", null);
+                String rest = param(params, "rest", null);
+                if (token != null) {
+                    controls.tokenLatency(Duration.ofMillis(number(token, "token")));
+                }
+                if (rest != null) {
+                    controls.restLatency(Duration.ofMillis(number(rest, "rest")));
+                }
+                return ok("tokenLatencyMs", emulator.controls().tokenLatency().toMillis(), "restLatencyMs",
+                        emulator.controls().restLatency().toMillis());
+            case "revoke":
+                String subject = param(params, "subject", null);
+                if (subject == null) {
+                    controls.revokeAllSessions();
+                    return ok("revoked", "all");
+                }
+                return ok("revoked", controls.revokeSessionsOf(subject), "subject", subject);
+            case "session-timeout":
+                long seconds = number(param(params, "seconds", null), "seconds");
+                controls.sessionTimeout(Duration.ofSeconds(seconds));
+                return ok("sessionTimeoutSeconds", seconds);
+            case "instance-url":
+                controls.instanceUrl(param(params, "url", null));
+                return ok("instanceUrl", emulator.instanceUrl());
+            default:
+                return Mono.just(notFound());
+        }
+    }
+
+    private Map<String, Object> counters() {
+        EmulatorCounters counters = emulator.counters();
+        return Json.object(
+                "totalExchanges", counters.totalExchanges(),
+                "tokenRequests", counters.tokenRequests(),
+                "restCalls", counters.restCalls(),
+                "maxExchangesPerSubject", counters.maxExchangesPerSubject(),
+                "liveSessions", emulator.liveSessions(),
+                "exchangesBySubject", counters.exchangesBySubject());
+    }
+
+    /** Minting signs with RSA and reads the OS entropy source: off the event loop. */
+    private Mono<Answer> mint(Map<String, List<String>> params) {
+        String subject = param(params, "sub", null);
+        if (subject == null || subject.isBlank()) {
+            throw new IllegalArgumentException("sub is required");
+        }
+        String audience = param(params, "aud", defaultAudience);
+        long ttl = number(param(params, "ttlSeconds", "3600"), "ttlSeconds");
+        return Mono.fromCallable(() -> emulator.idp().mintToken(subject, audience, Duration.ofSeconds(ttl), Map.of()))
+                .subscribeOn(Schedulers.boundedElastic())
+                .map(token -> Answer.text(200, token).withHeader("Cache-Control", "no-store"));
+    }
+
+    /** Key generation reads the OS entropy source: off the event loop. */
+    private Mono<Answer> rotate() {
+        return Mono.fromRunnable(() -> emulator.idp().rotateKey())
+                .subscribeOn(Schedulers.boundedElastic())
+                .then(Mono.fromCallable(() -> Answer.json(200, Json.object("kid", emulator.idp().keyId()))));
+    }
+
+    private static boolean knows(String action) {
+        return List.of("reset", "fault", "latency", "revoke", "session-timeout", "instance-url").contains(action);
+    }
+
+    private static TokenFault fault(String name) {
+        try {
+            return TokenFault.valueOf(name.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown fault; known: " + List.of(TokenFault.values()));
+        }
+    }
+
+    private static long number(String value, String name) {
+        if (value == null) {
+            throw new IllegalArgumentException(name + " is required");
+        }
+        try {
+            long n = Long.parseLong(value.trim());
+            if (n < 0) {
+                throw new IllegalArgumentException(name + " must not be negative");
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a number");
+        }
+    }
+
+    private static String param(Map<String, List<String>> params, String name, String fallback) {
+        List<String> values = params.get(name);
+        return values == null || values.isEmpty() ? fallback : values.get(0);
+    }
+
+    private static Mono<Answer> ok(Object... keysAndValues) {
+        return Mono.just(Answer.json(200, Json.object(keysAndValues)));
+    }
+
+    private static Mono<Answer> notAllowed(String allowed) {
+        return Mono.just(Answer.json(405, Json.object("error", "method not allowed; use " + allowed))
+                .withHeader("Allow", allowed));
+    }
+
+    private static Answer notFound() {
+        return Answer.json(404, Json.object("error", "no such admin endpoint"));
+    }
+}

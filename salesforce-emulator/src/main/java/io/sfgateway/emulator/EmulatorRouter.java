@@ -1,0 +1,59 @@
+package io.sfgateway.emulator;
+
+import io.netty.handler.codec.http.QueryStringDecoder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+
+/** Sends each request to the token endpoint, the REST subset or the admin API; 404 otherwise. */
+final class EmulatorRouter {
+
+    private static final Logger log = LoggerFactory.getLogger(EmulatorRouter.class);
+
+    private final TokenEndpoint token;
+    private final RestApi rest;
+    private final AdminApi admin;
+
+    EmulatorRouter(TokenEndpoint token, RestApi rest, AdminApi admin) {
+        this.token = token;
+        this.rest = rest;
+        this.admin = admin;
+    }
+
+    Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {
+        String path = new QueryStringDecoder(request.uri()).path();
+        Mono<Void> handled;
+        if (path.equals(TokenEndpoint.PATH)) {
+            handled = token.handle(request, response);
+        } else if (RestApi.handles(path)) {
+            handled = rest.handle(request, response);
+        } else if (path.startsWith(AdminApi.PREFIX)) {
+            handled = admin.handle(request, response);
+        } else {
+            handled = request.receive().then(Mono.from(Answer.json(404, "{\"error\":\"not_found\"}").send(response)));
+        }
+        return handled.onErrorResume(e -> {
+            // A bug, not a client error. Logged without the request or the exception's message (either may quote a
+            // token): the exception's class and where it was thrown.
+            log.warn("unexpected failure on {} {}: {}", request.method(), path, describe(e));
+            return response.hasSentHeaders() ? Mono.error(e)
+                    : Mono.from(Answer.json(500, Json.restError("UNKNOWN_EXCEPTION", "internal error"))
+                            .send(response));
+        });
+    }
+
+    /** The class and the first few frames of a throwable and its causes, without messages. */
+    static String describe(Throwable e) {
+        StringBuilder out = new StringBuilder();
+        for (Throwable t = e; t != null && out.length() < 2000; t = t.getCause()) {
+            out.append(out.length() == 0 ? "" : " caused by ").append(t.getClass().getName());
+            StackTraceElement[] frames = t.getStackTrace();
+            for (int i = 0; i < Math.min(6, frames.length); i++) {
+                out.append(i == 0 ? " at " : " < ").append(frames[i]);
+            }
+        }
+        return out.toString();
+    }
+}

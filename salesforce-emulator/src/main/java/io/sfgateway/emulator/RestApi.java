@@ -1,0 +1,143 @@
+package io.sfgateway.emulator;
+
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+
+/**
+ * The REST subset: records and counts every request, checks the session (401 {@code INVALID_SESSION_ID}
+ * otherwise), injects latency, then routes to {@link OrgEndpoints} or {@link SObjectEndpoints}.
+ */
+final class RestApi {
+
+    static final String DATA = "/services/data";
+    static final String USERINFO = "/services/oauth2/userinfo";
+    static final String APEX_REST = "/services/apexrest/";
+
+    private static final Logger log = LoggerFactory.getLogger(RestApi.class);
+    private static final Pattern VERSION = Pattern.compile("v\\d{2,3}\\.\\d");
+
+    private final SessionStore sessions;
+    private final EmulatorControls controls;
+    private final EmulatorCounters counters;
+    private final OrgEndpoints org;
+    private final SObjectEndpoints sobjects;
+    private final String baseUrl;
+    private final Clock clock;
+
+    RestApi(SessionStore sessions, EmulatorControls controls, EmulatorCounters counters, OrgEndpoints org,
+            SObjectEndpoints sobjects, String baseUrl, Clock clock) {
+        this.sessions = sessions;
+        this.controls = controls;
+        this.counters = counters;
+        this.org = org;
+        this.sobjects = sobjects;
+        this.baseUrl = baseUrl;
+        this.clock = clock;
+    }
+
+    static boolean handles(String path) {
+        return path.equals(DATA) || path.startsWith(DATA + "/") || path.equals(USERINFO)
+                || path.startsWith(APEX_REST);
+    }
+
+    Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {
+        return request.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("")
+                .map(body -> answer(record(request, body)))
+                .transform(answer -> Latency.delay(answer, controls.restLatency(), Latency.eventLoopOf(request)))
+                .flatMap(answer -> Mono.from(answer.send(response)));
+    }
+
+    private Answer answer(RecordedRequest request) {
+        counters.restCall(request);
+        Optional<Session> session = authenticate(request.header("Authorization"));
+        if (session.isEmpty()) {
+            log.debug("REST {} {}: no live session", request.method(), request.path());
+            return RestErrors.invalidSession();
+        }
+        log.debug("REST {} {} subject={}", request.method(), request.path(), session.get().subject());
+        return route(request, session.get());
+    }
+
+    private Optional<Session> authenticate(String authorization) {
+        if (authorization == null) {
+            return Optional.empty();
+        }
+        String[] parts = authorization.trim().split("\\s+", 2);
+        if (parts.length != 2 || !(parts[0].equalsIgnoreCase("Bearer") || parts[0].equalsIgnoreCase("OAuth"))) {
+            return Optional.empty();
+        }
+        return sessions.live(parts[1].trim(), controls.sessionTimeout(), clock.instant());
+    }
+
+    private Answer route(RecordedRequest request, Session session) {
+        String path = request.path();
+        String method = request.method();
+        if (path.equals(USERINFO)) {
+            String override = controls.instanceUrlOverride();
+            return org.userinfo(method, session, override != null ? override : baseUrl);
+        }
+        if (path.startsWith(APEX_REST)) {
+            return org.apexEcho(request, session);
+        }
+        List<String> segments = segments(path.substring(DATA.length()));
+        if (segments.isEmpty()) {
+            return org.versions(method);
+        }
+        String version = segments.get(0);
+        if (!VERSION.matcher(version).matches()) {
+            return RestErrors.notFound();
+        }
+        if (segments.size() == 1) {
+            return org.resources(version, method);
+        }
+        String resource = segments.get(1);
+        List<String> rest = segments.subList(2, segments.size());
+        switch (resource) {
+            case "limits":
+                return rest.isEmpty() ? org.limits(method) : RestErrors.notFound();
+            case "query":
+                return rest.isEmpty() ? sobjects.query(version, method, queryParameter(request, "q"))
+                        : RestErrors.notFound();
+            case "sobjects":
+                return sobjects.sobjects(version, method, rest, request.body());
+            default:
+                return RestErrors.notFound();
+        }
+    }
+
+    private static List<String> segments(String path) {
+        List<String> segments = new ArrayList<>(Arrays.asList(path.split("/")));
+        segments.removeIf(String::isEmpty);
+        return segments;
+    }
+
+    private static String queryParameter(RecordedRequest request, String name) {
+        List<String> values = new QueryStringDecoder(request.query(), false).parameters().get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    private static RecordedRequest record(HttpServerRequest request, String body) {
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        String raw = request.uri();
+        int q = raw.indexOf('?');
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (String name : request.requestHeaders().names()) {
+            headers.put(name, request.requestHeaders().getAll(name));
+        }
+        return new RecordedRequest(request.method().name(), uri.path(), q < 0 ? "" : raw.substring(q + 1), headers,
+                body);
+    }
+}
