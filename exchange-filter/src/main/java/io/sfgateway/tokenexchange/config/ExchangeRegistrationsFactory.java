@@ -24,6 +24,9 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.http.HttpResources;
 
 /** Wires each configured registration: subject resolver, exchanger, guard and session service. */
 final class ExchangeRegistrationsFactory {
@@ -46,6 +49,13 @@ final class ExchangeRegistrationsFactory {
     static String breakerName(String registration) {
         return "salesforce-token-exchange-" + registration;
     }
+
+    /**
+     * Timeouts fire on Reactor Netty's event loops rather than Reactor's parallel threads, so a
+     * timed-out request is answered from an event-loop thread like every other.
+     */
+    private static final Scheduler TIMER = Schedulers.fromExecutorService(HttpResources.get().onClient(true),
+            "salesforce-token-exchange-timer");
 
     static ExchangeRegistrations create(TokenExchangeProperties properties, WebClient webClient,
             CircuitBreakerRegistry breakers, SessionCache cache, RefusalMemory refusals, ExchangeObserver observer) {
@@ -72,7 +82,7 @@ final class ExchangeRegistrationsFactory {
                 .maxConcurrentCalls(properties.exchange().maxConcurrent())
                 .maxWaitDuration(Duration.ZERO)
                 .build());
-        return new ExchangeGuard(breaker, bulkhead, properties.exchange().timeout());
+        return new ExchangeGuard(breaker, bulkhead, properties.exchange().timeout(), TIMER);
     }
 
     private static SubjectResolver subjects(Registration registration, WebClient webClient) {
@@ -81,7 +91,7 @@ final class ExchangeRegistrationsFactory {
             return SubjectResolver.opaque();
         }
         JwtSubjectResolver resolver = new JwtSubjectResolver(webClient, subject.jwksUri(), subject.issuer(),
-                subject.audiences(), subject.subjectClaim(), subject.clockSkew(), subject.jwksRefetchInterval());
+                subject.audiences(), subject.subjectClaim(), subject.clockSkew(), subject.jwksRefetchInterval(), TIMER);
         resolver.prefetchKeys();
         return resolver;
     }

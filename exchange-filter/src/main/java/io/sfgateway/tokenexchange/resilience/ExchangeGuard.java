@@ -10,6 +10,8 @@ import io.sfgateway.tokenexchange.exchange.ExchangeFailure;
 import io.sfgateway.tokenexchange.exchange.ExchangeFailure.Kind;
 import java.time.Duration;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * One registration's protection around its token exchanges, composed onto a {@code Mono}:
@@ -27,11 +29,21 @@ public final class ExchangeGuard {
     private final Bulkhead bulkhead;
     private final Duration timeout;
     private final long retryAfterSeconds;
+    private final Scheduler timer;
 
     public ExchangeGuard(CircuitBreaker circuitBreaker, Bulkhead bulkhead, Duration timeout) {
+        this(circuitBreaker, bulkhead, timeout, Schedulers.parallel());
+    }
+
+    /**
+     * @param timer where the timeout fires; the gateway passes Netty's event loops, so that the
+     *     503 that follows is written from an event-loop thread like every other answer
+     */
+    public ExchangeGuard(CircuitBreaker circuitBreaker, Bulkhead bulkhead, Duration timeout, Scheduler timer) {
         this.circuitBreaker = circuitBreaker;
         this.bulkhead = bulkhead;
         this.timeout = timeout;
+        this.timer = timer;
         long openMillis = circuitBreaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1);
         this.retryAfterSeconds = Math.max(1, (openMillis + 999) / 1000);
     }
@@ -44,7 +56,7 @@ public final class ExchangeGuard {
         return exchange
                 .map(Outcome::<T>success)
                 .timeout(timeout, Mono.error(() -> new ExchangeFailure(Kind.TIMEOUT,
-                        "no answer from the token endpoint within " + timeout.toMillis() + " ms", 1)))
+                        "no answer from the token endpoint within " + timeout.toMillis() + " ms", 1)), timer)
                 .onErrorResume(ExchangeFailure.class,
                         failure -> failure.isAvailabilityFailure() ? Mono.error(failure) : Mono.just(Outcome.failure(failure)))
                 .transformDeferred(CircuitBreakerOperator.of(circuitBreaker))

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 
 /**
  * The IdP's signing keys, fetched from the configured {@code jwks-uri} only (never from a URL
@@ -33,6 +34,7 @@ final class JwksSource {
     private final Duration maxAge;
     private final Duration fetchTimeout;
     private final LongSupplier nanoClock;
+    private final Scheduler timer;
 
     private volatile Snapshot current;
     /** When the last fetch started, successful or not; rate-limits fetches while the IdP is down. */
@@ -41,8 +43,9 @@ final class JwksSource {
     private final AtomicReference<Mono<Snapshot>> inFlight = new AtomicReference<>();
 
     JwksSource(WebClient webClient, URI jwksUri, Duration refetchInterval, Duration maxAge, Duration fetchTimeout,
-            LongSupplier nanoClock) {
+            LongSupplier nanoClock, Scheduler timer) {
         this.webClient = webClient;
+        this.timer = timer;
         this.jwksUri = jwksUri;
         this.refetchInterval = refetchInterval;
         this.maxAge = maxAge;
@@ -91,7 +94,7 @@ final class JwksSource {
                             .retrieve()
                             .bodyToMono(String.class);
                 })
-                .timeout(fetchTimeout)
+                .timeout(fetchTimeout, timer)
                 .map(this::parse)
                 .doOnNext(snapshot -> current = snapshot)
                 .doOnError(error -> log.warn("Could not fetch JWKS from {}: {}", jwksUri, error.toString()))

@@ -29,6 +29,8 @@ import java.util.List;
 import java.util.Set;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Validates the caller's token as a JWS signed by the configured IdP: an asymmetric algorithm
@@ -58,8 +60,14 @@ public final class JwtSubjectResolver implements SubjectResolver {
      */
     public JwtSubjectResolver(WebClient webClient, URI jwksUri, String issuer, List<String> audiences,
             String subjectClaim, Duration clockSkew, Duration jwksRefetchInterval) {
+        this(webClient, jwksUri, issuer, audiences, subjectClaim, clockSkew, jwksRefetchInterval, Schedulers.parallel());
+    }
+
+    /** @param timer where the JWKS fetch timeout fires (the gateway passes Netty's event loops) */
+    public JwtSubjectResolver(WebClient webClient, URI jwksUri, String issuer, List<String> audiences,
+            String subjectClaim, Duration clockSkew, Duration jwksRefetchInterval, Scheduler timer) {
         this.keys = new JwksSource(webClient, jwksUri, jwksRefetchInterval, Duration.ofMinutes(10),
-                Duration.ofSeconds(5), System::nanoTime);
+                Duration.ofSeconds(5), System::nanoTime, timer);
         this.issuer = issuer;
         this.subjectClaim = subjectClaim;
         JWTClaimsSet exact = issuer == null ? null : new JWTClaimsSet.Builder().issuer(issuer).build();
