@@ -50,31 +50,30 @@ final class ExchangeRegistrationsFactory {
         return "salesforce-token-exchange-" + registration;
     }
 
-    /**
-     * Timeouts fire on Reactor Netty's event loops rather than Reactor's parallel threads, so a
-     * timed-out request is answered from an event-loop thread like every other.
-     */
-    private static final Scheduler TIMER = Schedulers.fromExecutorService(HttpResources.get().onClient(true),
-            "salesforce-token-exchange-timer");
-
     static ExchangeRegistrations create(TokenExchangeProperties properties, WebClient webClient,
             CircuitBreakerRegistry breakers, SessionCache cache, RefusalMemory refusals, ExchangeObserver observer) {
         RegistrationValidator.validateGlobal(properties);
+        // Timeouts fire on Reactor Netty's event loops rather than Reactor's parallel threads, so a
+        // timed-out request is answered from an event-loop thread like every other. Looked up per
+        // application: the global loops are disposed and recreated when an application stops.
+        Scheduler timer = Schedulers.fromExecutorService(HttpResources.get().onClient(true),
+                "salesforce-token-exchange-timer");
         Map<String, ExchangeRegistration> registrations = new LinkedHashMap<>();
         properties.registrations().forEach((name, registration) -> {
             ExchangeSettings settings = RegistrationValidator.settings(name, registration);
             TokenExchanger exchanger = new TokenExchanger(webClient, settings);
-            ExchangeGuard guard = guard(name, properties, breakers);
+            ExchangeGuard guard = guard(name, properties, breakers, timer);
             SessionService sessions = new SessionService(name, settings.tokenHandler(),
                     new SessionLifetime(registration.sessionTimeout(), properties.cache().refreshAhead()),
                     cache, refusals, token -> guard.protect(exchanger.exchange(token)), observer);
-            registrations.put(name, new ExchangeRegistration(name, subjects(registration, webClient), sessions));
+            registrations.put(name, new ExchangeRegistration(name, subjects(registration, webClient, timer), sessions));
             log.info("Salesforce token exchange registration '{}': {}", name, settings);
         });
         return new ExchangeRegistrations(registrations);
     }
 
-    private static ExchangeGuard guard(String name, TokenExchangeProperties properties, CircuitBreakerRegistry breakers) {
+    private static ExchangeGuard guard(String name, TokenExchangeProperties properties, CircuitBreakerRegistry breakers,
+            Scheduler timer) {
         String breakerName = breakerName(name);
         CircuitBreaker breaker = breakers.find(breakerName)
                 .orElseGet(() -> breakers.circuitBreaker(breakerName, DEFAULT_BREAKER));
@@ -82,16 +81,16 @@ final class ExchangeRegistrationsFactory {
                 .maxConcurrentCalls(properties.exchange().maxConcurrent())
                 .maxWaitDuration(Duration.ZERO)
                 .build());
-        return new ExchangeGuard(breaker, bulkhead, properties.exchange().timeout(), TIMER);
+        return new ExchangeGuard(breaker, bulkhead, properties.exchange().timeout(), timer);
     }
 
-    private static SubjectResolver subjects(Registration registration, WebClient webClient) {
+    private static SubjectResolver subjects(Registration registration, WebClient webClient, Scheduler timer) {
         TokenExchangeProperties.Subject subject = registration.subject();
         if (!subject.validate()) {
             return SubjectResolver.opaque();
         }
         JwtSubjectResolver resolver = new JwtSubjectResolver(webClient, subject.jwksUri(), subject.issuer(),
-                subject.audiences(), subject.subjectClaim(), subject.clockSkew(), subject.jwksRefetchInterval(), TIMER);
+                subject.audiences(), subject.subjectClaim(), subject.clockSkew(), subject.jwksRefetchInterval(), timer);
         resolver.prefetchKeys();
         return resolver;
     }
