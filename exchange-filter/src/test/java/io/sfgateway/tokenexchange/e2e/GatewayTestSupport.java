@@ -42,9 +42,13 @@ abstract class GatewayTestSupport {
     static final String HANDLER = "DemoTokenExchangeHandler";
     /** Opaque test tokens are {@code opaque.<subject>}: an RFC 6750 b64token the emulated handler maps to a user. */
     static final String OPAQUE_PREFIX = "opaque.";
+    /** A host no resolver knows (RFC 6761 reserves .invalid). */
+    static final String NO_DNS = "https://sf-gateway-test.invalid";
     static final Duration EXCHANGE_TIMEOUT = Duration.ofMillis(1500);
 
     static final SalesforceEmulator ORG = startOrg();
+    /** A token endpoint that answers whatever a test stubs, and an attacker's server for jku/x5u tests. */
+    static final com.github.tomakehurst.wiremock.WireMockServer STUB = startStub();
     static final SalesforceEmulator FRAGILE_ORG = startOrg();
     static final CapturedLogs LOGS = CapturedLogs.install();
     static final Set<String> SECRETS = ConcurrentHashMap.newKeySet();
@@ -69,17 +73,36 @@ abstract class GatewayTestSupport {
                 .build());
     }
 
+    private static com.github.tomakehurst.wiremock.WireMockServer startStub() {
+        com.github.tomakehurst.wiremock.WireMockServer stub = new com.github.tomakehurst.wiremock.WireMockServer(
+                com.github.tomakehurst.wiremock.core.WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+        stub.start();
+        return stub;
+    }
+
     @DynamicPropertySource
     static void gateway(DynamicPropertyRegistry properties) {
         String routes = "spring.cloud.gateway.server.webflux.routes";
-        route(properties, routes, 0, "acme", "/services/**", ORG, false);
-        route(properties, routes, 1, "opaque", "/opaque/services/**", ORG, true);
-        route(properties, routes, 2, "short", "/short/services/**", ORG, true);
-        route(properties, routes, 3, "fragile", "/fragile/services/**", FRAGILE_ORG, true);
+        route(properties, routes, 0, "acme", "/services/**", ORG::baseUrl, false);
+        route(properties, routes, 1, "opaque", "/opaque/services/**", ORG::baseUrl, true);
+        route(properties, routes, 2, "short", "/short/services/**", ORG::baseUrl, true);
+        route(properties, routes, 3, "fragile", "/fragile/services/**", FRAGILE_ORG::baseUrl, true);
+        route(properties, routes, 4, "stub", "/stub/services/**", STUB::baseUrl, true);
+        route(properties, routes, 5, "nodns", "/nodns/services/**", () -> NO_DNS, true);
+        route(properties, routes, 6, "notls", "/notls/services/**", () -> "https://127.0.0.1:" + STUB.port(), true);
         registration(properties, "acme", ORG, true, "2h");
         registration(properties, "opaque", ORG, false, "2h");
         registration(properties, "short", ORG, true, "4s");
         registration(properties, "fragile", FRAGILE_ORG, true, "2h");
+        // Hostile token endpoints: anything they issue must point at the real org's domain.
+        properties.add("salesforce.token-exchange.registrations.stub.login-url", STUB::baseUrl);
+        properties.add("salesforce.token-exchange.registrations.stub.client-id", () -> CLIENT_ID);
+        properties.add("salesforce.token-exchange.registrations.stub.client-secret", () -> CLIENT_SECRET);
+        properties.add("salesforce.token-exchange.registrations.stub.instance-url-allowlist", () -> "https://*.my.salesforce.com");
+        properties.add("salesforce.token-exchange.registrations.nodns.login-url", () -> NO_DNS);
+        properties.add("salesforce.token-exchange.registrations.nodns.client-id", () -> CLIENT_ID);
+        properties.add("salesforce.token-exchange.registrations.notls.login-url", () -> "https://127.0.0.1:" + STUB.port());
+        properties.add("salesforce.token-exchange.registrations.notls.client-id", () -> CLIENT_ID);
         properties.add("salesforce.token-exchange.exchange.timeout", () -> EXCHANGE_TIMEOUT.toMillis() + "ms");
         properties.add("salesforce.token-exchange.cache.rejection-ttl", () -> "3s");
         String breaker = "resilience4j.circuitbreaker.instances.salesforce-token-exchange-fragile.";
@@ -94,10 +117,10 @@ abstract class GatewayTestSupport {
     }
 
     private static void route(DynamicPropertyRegistry properties, String routes, int index, String registration,
-            String path, SalesforceEmulator org, boolean stripPrefix) {
+            String path, java.util.function.Supplier<Object> uri, boolean stripPrefix) {
         String route = routes + "[" + index + "].";
         properties.add(route + "id", () -> registration);
-        properties.add(route + "uri", org::baseUrl);
+        properties.add(route + "uri", uri);
         properties.add(route + "predicates[0]", () -> "Path=" + path);
         int filter = 0;
         if (stripPrefix) {
@@ -133,6 +156,7 @@ abstract class GatewayTestSupport {
             org.controls().instanceUrl(null);
         }
         circuitBreakers.getAllCircuitBreakers().forEach(breaker -> breaker.reset());
+        STUB.resetAll();
         client = WebTestClient.bindToServer()
                 .baseUrl("http://127.0.0.1:" + port)
                 .responseTimeout(Duration.ofSeconds(20))
