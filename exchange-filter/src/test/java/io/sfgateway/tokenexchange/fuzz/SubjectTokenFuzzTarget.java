@@ -1,0 +1,138 @@
+package io.sfgateway.tokenexchange.fuzz;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.sfgateway.tokenexchange.subject.BearerTokens;
+import io.sfgateway.tokenexchange.subject.InvalidSubjectException;
+import io.sfgateway.tokenexchange.subject.JwtSubjectResolver;
+import io.sfgateway.tokenexchange.subject.Subject;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Date;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * The fuzz target of the subject path: an {@code Authorization} header value, built from fuzzer
+ * input (raw, or a genuine token mutated), goes through {@link BearerTokens} and
+ * {@link JwtSubjectResolver}. Properties checked on every input:
+ * <ul>
+ *   <li>the only failure is {@link InvalidSubjectException}: nothing crashes, nothing hangs;</li>
+ *   <li>a token is accepted only when it carries the genuine token's subject (no forgery);</li>
+ *   <li>no refusal message holds the token;</li>
+ *   <li>nothing was fetched but the configured JWKS, once (no {@code jku}/{@code x5u} fetches).</li>
+ * </ul>
+ * The JUnit {@code SubjectTokenFuzzTest} runs it for a short budget in every build;
+ * {@code exchange-filter/fuzz.sh} runs it with Jazzer's own driver for as long as you like.
+ */
+public final class SubjectTokenFuzzTarget {
+
+    static final String ISSUER = "https://idp.fuzz.example";
+    static final String AUDIENCE = "salesforce-gateway";
+
+    private static final AtomicLong accepted = new AtomicLong();
+    private static WireMockServer idp;
+    private static JwtSubjectResolver resolver;
+    private static String genuine;
+
+    private SubjectTokenFuzzTarget() {
+    }
+
+    /** Jazzer's entry point for its own driver. */
+    public static void fuzzerInitialize() {
+        start();
+    }
+
+    static synchronized void start() {
+        if (resolver != null) {
+            return;
+        }
+        try {
+            RSAKey key = new RSAKeyGenerator(2048).keyID("fuzz-key").generate();
+            idp = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+            idp.start();
+            idp.stubFor(WireMock.get("/jwks").willReturn(WireMock.okJson(new JWKSet(key.toPublicJWK()).toString())));
+            resolver = new JwtSubjectResolver(WebClient.create(), URI.create(idp.baseUrl() + "/jwks"), ISSUER,
+                    List.of(AUDIENCE), "sub", Duration.ofSeconds(30), Duration.ofHours(1));
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("fuzz-key").build(),
+                    new JWTClaimsSet.Builder().issuer(ISSUER).audience(AUDIENCE).subject("alice")
+                            .expirationTime(new Date(System.currentTimeMillis() + 3_600_000)).build());
+            jwt.sign(new RSASSASigner(key));
+            genuine = jwt.serialize();
+            Subject warm = resolver.resolve(genuine).block(Duration.ofSeconds(10)); // fetches the JWKS once
+            if (warm == null) {
+                throw new IllegalStateException("genuine token not accepted");
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static synchronized void stop() {
+        if (idp != null) {
+            idp.stop();
+        }
+    }
+
+    public static void fuzzerTestOneInput(FuzzedDataProvider data) {
+        check(data.consumeBoolean() ? mutate(genuine, data) : data.consumeRemainingAsString());
+    }
+
+    /** Sends {@code Bearer <token>} down the subject path and checks every property. */
+    static void check(String token) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.add(HttpHeaders.AUTHORIZATION, "Bearer " + token);
+        try {
+            String bearer = BearerTokens.extract(headers);
+            Subject subject = resolver.resolve(bearer).block(Duration.ofSeconds(5));
+            if (subject == null || !subject.key().equals("jwt:" + ISSUER + " alice")) {
+                throw new AssertionError("accepted a token for " + subject);
+            }
+            accepted.incrementAndGet();
+        } catch (InvalidSubjectException refused) {
+            if (token.length() > 8 && refused.getMessage() != null && refused.getMessage().contains(token)) {
+                throw new AssertionError("refusal message holds the token");
+            }
+        }
+        int fetches = idp.findAll(WireMock.anyRequestedFor(WireMock.anyUrl())).size();
+        if (fetches != 1) {
+            throw new AssertionError(fetches + " requests reached the network; only the one JWKS fetch is allowed");
+        }
+    }
+
+    /** How many inputs were accepted (the genuine token, or a mutation that kept its meaning). */
+    static long accepted() {
+        return accepted.get();
+    }
+
+    static String genuine() {
+        return genuine;
+    }
+
+    private static String mutate(String token, FuzzedDataProvider data) {
+        StringBuilder mutated = new StringBuilder(token);
+        int edits = data.consumeInt(1, 8);
+        for (int i = 0; i < edits && mutated.length() > 0; i++) {
+            int at = data.consumeInt(0, mutated.length() - 1);
+            switch (data.consumeInt(0, 3)) {
+                case 0 -> mutated.setCharAt(at, data.consumeChar());
+                case 1 -> mutated.deleteCharAt(at);
+                case 2 -> mutated.insert(at, data.consumeString(16));
+                default -> mutated.setLength(at);
+            }
+        }
+        return mutated.toString();
+    }
+}
