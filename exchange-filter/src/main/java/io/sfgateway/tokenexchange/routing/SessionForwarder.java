@@ -32,10 +32,14 @@ import reactor.netty.Connection;
  */
 public final class SessionForwarder {
 
-    /** Renews a session that Salesforce called invalid: evicts it, then exchanges again. */
-    @FunctionalInterface
+    /** What to do with a session Salesforce called invalid. */
     public interface SessionRenewal {
-        Mono<SalesforceSession> renew(SalesforceSession stale);
+
+        /** Forgets the stale session, so no request uses it again. */
+        void evict(SalesforceSession stale);
+
+        /** The subject's session after the eviction: a fresh exchange, or one already under way. */
+        Mono<SalesforceSession> renewed();
     }
 
     private final long replayLimitBytes;
@@ -65,14 +69,12 @@ public final class SessionForwarder {
             if (exchange.getResponse().getStatusCode() != HttpStatus.UNAUTHORIZED) {
                 return Mono.empty();
             }
-            Mono<SalesforceSession> renewed = renewal.renew(session);
+            renewal.evict(session);
             if (!replayable) {
-                return Mono.empty();
+                return Mono.empty(); // the 401 goes back; the next request exchanges again
             }
-            return renewed.flatMap(fresh -> {
-                discardUpstreamAnswer(exchange);
-                return chain.filter(toSalesforce(exchange, fresh));
-            });
+            discardUpstreamAnswer(exchange); // before renewing: if that fails, only the error is written
+            return renewal.renewed().flatMap(fresh -> chain.filter(toSalesforce(exchange, fresh)));
         }));
     }
 
@@ -102,6 +104,7 @@ public final class SessionForwarder {
         Connection connection = exchange.getAttribute(CLIENT_RESPONSE_CONN_ATTR);
         if (connection != null) {
             connection.dispose();
+            exchange.getAttributes().remove(CLIENT_RESPONSE_CONN_ATTR);
         }
         ServerHttpResponse response = exchange.getResponse();
         Set<String> upstreamHeaders = exchange.getAttribute(CLIENT_RESPONSE_HEADER_NAMES);

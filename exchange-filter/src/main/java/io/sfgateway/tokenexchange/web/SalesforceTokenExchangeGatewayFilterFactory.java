@@ -1,8 +1,10 @@
 package io.sfgateway.tokenexchange.web;
 
+import io.sfgateway.tokenexchange.exchange.SalesforceSession;
 import io.sfgateway.tokenexchange.routing.SessionForwarder;
 import io.sfgateway.tokenexchange.subject.BearerTokens;
 import io.sfgateway.tokenexchange.subject.InvalidSubjectException;
+import io.sfgateway.tokenexchange.subject.Subject;
 import java.util.List;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -74,11 +76,22 @@ public class SalesforceTokenExchangeGatewayFilterFactory
             }
             return registration.subjects().resolve(token)
                     .flatMap(subject -> registration.sessions().sessionFor(subject)
-                            .flatMap(session -> forwarder.forward(exchange, chain, session, stale -> {
-                                registration.sessions().evict(subject, stale);
-                                return registration.sessions().sessionFor(subject);
-                            })))
+                            .flatMap(session -> forwarder.forward(exchange, chain, session, renewal(subject))))
                     .onErrorResume(ErrorResponseWriter::handles, error -> errors.write(exchange, registration.name(), error));
+        }
+
+        private SessionForwarder.SessionRenewal renewal(Subject subject) {
+            return new SessionForwarder.SessionRenewal() {
+                @Override
+                public void evict(SalesforceSession stale) {
+                    registration.sessions().evict(subject, stale);
+                }
+
+                @Override
+                public Mono<SalesforceSession> renewed() {
+                    return registration.sessions().sessionFor(subject);
+                }
+            };
         }
 
         @Override

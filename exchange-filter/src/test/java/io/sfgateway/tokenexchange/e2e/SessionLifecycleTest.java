@@ -44,6 +44,24 @@ class SessionLifecycleTest extends GatewayTestSupport {
     }
 
     @Test
+    void aReplayWhoseReExchangeFailsAnswersOnlyTheFailure() {
+        String subject = uniqueSubject("replay-outage");
+        String token = mint(subject);
+        get(PATH, token).expectStatus().isOk();
+        ORG.controls().revokeSessionsOf(subject);
+        ORG.controls().tokenFault(io.sfgateway.emulator.TokenFault.UNAVAILABLE);
+
+        get(PATH, token).expectStatus().isEqualTo(503)
+                .expectHeader().exists("Retry-After")
+                .expectHeader().contentType("application/json")
+                .expectBody(String.class).value(body -> assertThat(body)
+                        .startsWith("{\"error\":\"temporarily_unavailable\"").doesNotContain("INVALID_SESSION_ID"));
+
+        ORG.controls().tokenFault(io.sfgateway.emulator.TokenFault.NONE);
+        get(PATH, token).expectStatus().isOk();
+    }
+
+    @Test
     void aBodyOverTheReplayLimitGetsThe401AndTheNextRequestAFreshSession() {
         String subject = uniqueSubject("big-body");
         String token = mint(subject);
