@@ -13,8 +13,10 @@ public final class LogRedaction {
     public static final String MASK = "[REDACTED]";
 
     private static final Pattern JWT = Pattern.compile("\\beyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]*(\\.[A-Za-z0-9_-]*){1,3}");
-    private static final Pattern BEARER = Pattern.compile("(?i)(\\bbearer\\s+)[A-Za-z0-9\\-._~+/]+=*");
-    private static final Pattern SESSION_ID = Pattern.compile("\\b00D[A-Za-z0-9]{12,15}![A-Za-z0-9._]{10,}");
+    /** After {@code Bearer}, everything up to a delimiter: a credential need not be a well-formed b64token. */
+    private static final Pattern BEARER = Pattern.compile("(?i)(\\bbearer\\s+)[^\\s\"'&,;}\\]]+");
+    /** {@code <org id>!<secret part>}, the secret part up to a delimiter, whatever characters it uses. */
+    private static final Pattern SESSION_ID = Pattern.compile("\\b00D[A-Za-z0-9]{12,15}![^\\s\"'&,;}\\]]{4,}");
     private static final Pattern FIELD = Pattern.compile(
             "(?i)\\b(access_token|refresh_token|id_token|subject_token|actor_token|client_secret|sessionid|sid)"
                     + "(\"?\\s*[:=]\\s*\"?)[^\\s\"&,;}]+");

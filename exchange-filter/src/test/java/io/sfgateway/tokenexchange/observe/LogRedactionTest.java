@@ -20,13 +20,15 @@ class LogRedactionTest {
         "form grant_type=x&subject_token=opaque-value-123&client_id=c",
         "{\"access_token\":\"some-token-value\",\"instance_url\":\"https://x\"}",
         "client_secret=hunter2hunter2 in form",
-        "a JWE eyJhbGciOiJSU0EtT0FFUCJ9.ZW5jcnlwdGVkLWtleQ.aXY.Y2lwaGVydGV4dA.dGFn here"})
+        "a JWE eyJhbGciOiJSU0EtT0FFUCJ9.ZW5jcnlwdGVkLWtleQ.aXY.Y2lwaGVydGV4dA.dGFn here",
+        "SetRequestHeader=Authorization, Bearer 00D000000000001AAA!AQ4AQKx-fj9wq--opaque-token-value-tail",
+        "Bearer abcDEF123!with$odd%chars"})
     void credentialsAreMasked(String line) {
         String redacted = LogRedaction.redact(line);
         assertThat(redacted).contains(LogRedaction.MASK)
                 .doesNotContain(JWS).doesNotContain(SESSION).doesNotContain("abcDEF123").doesNotContain("opaque-token-value")
                 .doesNotContain("opaque-value-123").doesNotContain("some-token-value").doesNotContain("hunter2")
-                .doesNotContain("Y2lwaGVydGV4dA");
+                .doesNotContain("Y2lwaGVydGV4dA").doesNotContain("value-tail").doesNotContain("odd%chars");
     }
 
     @Test
