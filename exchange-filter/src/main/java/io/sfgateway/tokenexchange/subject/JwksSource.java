@@ -37,6 +37,7 @@ final class JwksSource {
     private final Scheduler timer;
 
     private volatile Snapshot current;
+    private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
     /** When the last fetch started, successful or not; rate-limits fetches while the IdP is down. */
     private volatile long lastAttemptNanos;
     private volatile boolean attempted;
@@ -51,6 +52,11 @@ final class JwksSource {
         this.maxAge = maxAge;
         this.fetchTimeout = fetchTimeout;
         this.nanoClock = nanoClock;
+    }
+
+    /** Changes whenever a new key set is fetched; what was verified against an older one is verified again. */
+    long version() {
+        return version.get();
     }
 
     /** Starts the first fetch so the first caller need not wait for it. */
@@ -96,7 +102,10 @@ final class JwksSource {
                 })
                 .timeout(fetchTimeout, timer)
                 .map(this::parse)
-                .doOnNext(snapshot -> current = snapshot)
+                .doOnNext(snapshot -> {
+                    current = snapshot;
+                    version.incrementAndGet();
+                })
                 .doOnError(error -> log.warn("Could not fetch JWKS from {}: {}", jwksUri, error.toString()))
                 .doFinally(signal -> inFlight.set(null))
                 .cache();

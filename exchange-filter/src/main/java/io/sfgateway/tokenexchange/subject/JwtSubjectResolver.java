@@ -53,6 +53,8 @@ public final class JwtSubjectResolver implements SubjectResolver {
     private final String subjectClaim;
     private final DefaultJWTClaimsVerifier<?> claimsVerifier;
     private final DefaultJWSVerifierFactory verifiers = new DefaultJWSVerifierFactory();
+    private final VerifiedTokens verified = new VerifiedTokens(100_000);
+    private final long clockSkewMillis;
 
     /**
      * @param audiences accepted {@code aud} values; empty accepts any audience
@@ -74,6 +76,7 @@ public final class JwtSubjectResolver implements SubjectResolver {
         this.claimsVerifier = new DefaultJWTClaimsVerifier<>(
                 audiences.isEmpty() ? null : new HashSet<>(audiences), exact, Set.of("exp", subjectClaim), null);
         this.claimsVerifier.setMaxClockSkew((int) clockSkew.toSeconds());
+        this.clockSkewMillis = clockSkew.toMillis();
     }
 
     /** Fetches the IdP's keys now, so the first request does not wait for them. */
@@ -83,18 +86,28 @@ public final class JwtSubjectResolver implements SubjectResolver {
 
     @Override
     public Mono<Subject> resolve(String token) {
+        VerifiedTokens.Digest digest = VerifiedTokens.digest(token);
+        String known = verified.subjectKey(digest, System.currentTimeMillis(), keys.version());
+        if (known != null) {
+            return Mono.just(Subject.validatedAs(known, token));
+        }
+        return verify(token, digest);
+    }
+
+    private Mono<Subject> verify(String token, VerifiedTokens.Digest digest) {
         SignedJWT jwt;
         try {
             jwt = parse(token);
         } catch (InvalidSubjectException e) {
             return Mono.error(e);
         }
+        long keySetVersion = keys.version();
         return keys.keysFor(jwt.getHeader().getKeyID())
                 .onErrorMap(error -> !(error instanceof InvalidSubjectException), error ->
                         new io.sfgateway.tokenexchange.exchange.ExchangeFailure(
                                 io.sfgateway.tokenexchange.exchange.ExchangeFailure.Kind.UNAVAILABLE,
                                 "IdP signing keys unavailable", 5))
-                .map(jwkSet -> verify(jwt, jwkSet, token));
+                .map(jwkSet -> verify(jwt, jwkSet, token, digest, keySetVersion));
     }
 
     private static SignedJWT parse(String token) {
@@ -118,7 +131,8 @@ public final class JwtSubjectResolver implements SubjectResolver {
         return signed;
     }
 
-    private Subject verify(SignedJWT jwt, JWKSet jwkSet, String token) {
+    private Subject verify(SignedJWT jwt, JWKSet jwkSet, String token, VerifiedTokens.Digest digest,
+            long keySetVersion) {
         JWSHeader header = jwt.getHeader();
         JWKMatcher matcher = new JWKMatcher.Builder()
                 .keyType(KeyType.forAlgorithm(header.getAlgorithm()))
@@ -126,14 +140,14 @@ public final class JwtSubjectResolver implements SubjectResolver {
                 .keyUses(KeyUse.SIGNATURE, null)
                 .algorithms(header.getAlgorithm(), null)
                 .build();
-        boolean verified = false;
+        boolean signed = false;
         for (JWK candidate : new JWKSelector(matcher).select(jwkSet)) {
             if (verifies(jwt, candidate)) {
-                verified = true;
+                signed = true;
                 break;
             }
         }
-        if (!verified) {
+        if (!signed) {
             throw invalid("signature does not verify with the IdP's keys");
         }
         JWTClaimsSet claims;
@@ -154,7 +168,12 @@ public final class JwtSubjectResolver implements SubjectResolver {
         if (subject == null || subject.isBlank()) {
             throw invalid("subject claim is missing");
         }
-        return Subject.validated(issuer != null ? issuer : claims.getIssuer(), subject, token);
+        Subject validated = Subject.validated(issuer != null ? issuer : claims.getIssuer(), subject, token);
+        long notAfter = claims.getExpirationTime().getTime() + clockSkewMillis;
+        // A key set fetched while this token was being verified gets a new version: the entry then simply misses.
+        verified.remember(digest, new VerifiedTokens.Verified(validated.key(), notAfter,
+                keySetVersion == keys.version() ? keySetVersion : -1));
+        return validated;
     }
 
     private boolean verifies(SignedJWT jwt, JWK candidate) {

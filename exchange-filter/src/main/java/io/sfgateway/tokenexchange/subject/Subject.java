@@ -26,7 +26,16 @@ public final class Subject {
 
     /** A subject validated locally: keyed by issuer and subject claim. */
     public static Subject validated(String issuer, String subject, String token) {
-        return new Subject("jwt:" + issuer + " " + subject, token, null);
+        return new Subject(validatedKey(issuer, subject), token, null);
+    }
+
+    /** A subject validated locally before, known by its key. */
+    static Subject validatedAs(String key, String token) {
+        return new Subject(key, token, null);
+    }
+
+    static String validatedKey(String issuer, String subject) {
+        return "jwt:" + issuer + " " + subject;
     }
 
     /** A subject known only by its token: keyed by the token's SHA-256. */

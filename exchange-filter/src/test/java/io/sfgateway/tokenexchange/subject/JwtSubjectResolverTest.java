@@ -679,4 +679,48 @@ class JwtSubjectResolverTest {
             assertInvalid(resolver(LONG), token);
         }
     }
+
+    /** Tokens verified once are not verified again, but the cache never outlives what made them valid. */
+    @Nested
+    class VerifiedTokenCache {
+
+        @Test
+        void aRememberedTokenIsRefusedOnceItExpires() throws Exception {
+            JwtSubjectResolver resolver = new JwtSubjectResolver(webClient, jwksUri(), ISSUER, List.of(AUDIENCE), "sub",
+                    Duration.ZERO, LONG);
+            String longLived = rs256(claims().build());
+            assertSubject(resolver.resolve(longLived), "jwt:" + ISSUER + " alice", longLived); // keys fetched, client warm
+            long exp = (System.currentTimeMillis() / 1000 + 3) * 1000; // a whole second (exp's precision), 2-3 s ahead
+            String token = rs256(claims().expirationTime(new Date(exp)).build());
+            assertSubject(resolver.resolve(token), "jwt:" + ISSUER + " alice", token);
+            assertSubject(resolver.resolve(token), "jwt:" + ISSUER + " alice", token);
+            Thread.sleep(Math.max(0, exp - System.currentTimeMillis()) + 300);
+            assertInvalid(resolver.resolve(token));
+        }
+
+        @Test
+        void aRememberedTokenIsVerifiedAgainAgainstANewKeySet() throws Exception {
+            JwtSubjectResolver resolver = resolver(Duration.ofMillis(100));
+            String signedByRetiredKey = rs256(claims().build());
+            assertSubject(resolver.resolve(signedByRetiredKey), "jwt:" + ISSUER + " alice", signedByRetiredKey);
+
+            RSAKey next = new RSAKeyGenerator(2048).keyID("rsa-2").generate();
+            serveJwks(next); // the IdP retires rsa-1
+            Thread.sleep(150);
+            String signedByNewKey = sign(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("rsa-2").build(),
+                    claims().subject("bob").build(), new RSASSASigner(next));
+            assertSubject(resolver.resolve(signedByNewKey), "jwt:" + ISSUER + " bob", signedByNewKey); // fetches the new set
+
+            assertInvalid(resolver.resolve(signedByRetiredKey));
+        }
+
+        @Test
+        void aRememberedTokenSpeaksOnlyForItself() throws Exception {
+            JwtSubjectResolver resolver = resolver(LONG);
+            String token = rs256(claims().build());
+            assertSubject(resolver.resolve(token), "jwt:" + ISSUER + " alice", token);
+            String tampered = token.substring(0, token.length() - 2) + (token.endsWith("A") ? "BB" : "AA");
+            assertInvalid(resolver.resolve(tampered));
+        }
+    }
 }

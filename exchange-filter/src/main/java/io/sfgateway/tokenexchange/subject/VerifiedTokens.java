@@ -1,0 +1,90 @@
+package io.sfgateway.tokenexchange.subject;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Tokens that passed full validation, by their SHA-256, so a caller presenting the same token
+ * again is not parsed and verified again: the warm path costs a hash and a lookup instead of an
+ * RSA verification. An entry is trusted only until the token's {@code exp} (plus clock skew) and
+ * only while the IdP key set it was verified against is current. The tokens themselves are not
+ * kept.
+ */
+final class VerifiedTokens {
+
+    private static final MessageDigest SHA_256 = sha256();
+
+    /** What a verified token established. */
+    record Verified(String subjectKey, long notAfterMillis, long keySetVersion) {
+    }
+
+    private final Cache<Digest, Verified> verified;
+
+    VerifiedTokens(long maximumSize) {
+        this.verified = Caffeine.newBuilder()
+                .maximumSize(maximumSize)
+                .expireAfter(new UntilNotAfter())
+                .executor(Runnable::run)
+                .build();
+    }
+
+    /** The subject key of a token verified before and still acceptable, or {@code null}. */
+    String subjectKey(Digest digest, long nowMillis, long keySetVersion) {
+        Verified entry = verified.getIfPresent(digest);
+        if (entry == null || nowMillis > entry.notAfterMillis || entry.keySetVersion != keySetVersion) {
+            return null;
+        }
+        return entry.subjectKey;
+    }
+
+    void remember(Digest digest, Verified entry) {
+        verified.put(digest, entry);
+    }
+
+    static Digest digest(String token) {
+        try {
+            MessageDigest sha = (MessageDigest) SHA_256.clone();
+            ByteBuffer hash = ByteBuffer.wrap(sha.digest(token.getBytes(StandardCharsets.UTF_8)));
+            return new Digest(hash.getLong(), hash.getLong(), hash.getLong(), hash.getLong());
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("SHA-256 digests are cloneable", e);
+        }
+    }
+
+    /** A SHA-256 as four longs: cheap to hash and compare. */
+    record Digest(long a, long b, long c, long d) {
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is always available", e);
+        }
+    }
+
+    private static final class UntilNotAfter implements Expiry<Digest, Verified> {
+
+        @Override
+        public long expireAfterCreate(Digest key, Verified value, long currentTime) {
+            long millis = value.notAfterMillis - System.currentTimeMillis();
+            return TimeUnit.MILLISECONDS.toNanos(Math.max(0, millis));
+        }
+
+        @Override
+        public long expireAfterUpdate(Digest key, Verified value, long currentTime, long currentDuration) {
+            return expireAfterCreate(key, value, currentTime);
+        }
+
+        @Override
+        public long expireAfterRead(Digest key, Verified value, long currentTime, long currentDuration) {
+            return currentDuration;
+        }
+    }
+}
