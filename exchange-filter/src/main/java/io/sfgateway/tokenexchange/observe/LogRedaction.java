@@ -14,7 +14,7 @@ public final class LogRedaction {
 
     private static final Pattern JWT = Pattern.compile("\\beyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]*(\\.[A-Za-z0-9_-]*){1,3}");
     /** After {@code Bearer}, everything up to a delimiter: a credential need not be a well-formed b64token. */
-    private static final Pattern BEARER = Pattern.compile("(?i)(\\bbearer\\s+)[^\\s\"'&,;}\\]]+");
+    private static final Pattern BEARER = Pattern.compile("(?i)(\\bbearer\\s+)(?!\\[REDACTED])[^\\s\"'&,;}\\]]+");
     /** {@code <org id>!<secret part>}, the secret part up to a delimiter, whatever characters it uses. */
     private static final Pattern SESSION_ID = Pattern.compile("\\b00D[A-Za-z0-9]{12,15}![^\\s\"'&,;}\\]]{4,}");
     private static final Pattern FIELD = Pattern.compile(

@@ -32,6 +32,13 @@ class LogRedactionTest {
     }
 
     @Test
+    void aCredentialIsMaskedOnceAndExactly() {
+        assertThat(LogRedaction.redact("Bearer " + JWS)).isEqualTo("Bearer [REDACTED]");
+        assertThat(LogRedaction.redact("Bearer " + SESSION + " sent")).isEqualTo("Bearer [REDACTED] sent");
+        assertThat(LogRedaction.redact("Bearer opaque-123")).isEqualTo("Bearer [REDACTED]");
+    }
+
+    @Test
     void ordinaryLinesAreUntouched() {
         String line = "Token exchange failed on registration acme (TIMEOUT): no answer within 3000 ms";
         assertThat(LogRedaction.redact(line)).isSameAs(line);
