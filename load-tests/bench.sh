@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# The side-by-side benchmark: floor (the org directly), limit (plain Spring Cloud Gateway route with a static
+# Authorization header), ours (SalesforceTokenExchange, warm and cold) and peer (Spring Security token exchange +
+# TokenRelay), against one emulated org in its own process, in alternating rounds; then the token endpoint hanging
+# and the heap per cached session. Writes load-tests/target/bench/summary.json and summary.md.
+#
+#   load-tests/bench.sh --quick      # ~3 min: 3 short rounds
+#   load-tests/bench.sh --full       # ~12 min: 7 rounds
+#   options: --jfr (profile ours and limit with JFR afterwards), --rounds=N, --build (rebuild the jars first)
+#
+# On a shared machine, run it under the same lock as Maven builds, e.g.
+#   flock /tmp/mvn.lock load-tests/bench.sh --quick
+# (it never takes the lock itself). Needs wrk: installed with apt-get when missing and running as root.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+cd "$root"
+
+mode=--quick
+build=false
+pass=()
+for arg in "$@"; do
+  case "$arg" in
+    --quick|--full) mode="$arg" ;;
+    --build) build=true ;;
+    --jfr|--jfr-seconds=*|--rounds=*) pass+=("$arg") ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    *) echo "bench.sh: unknown option $arg (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+if ! command -v wrk >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "bench.sh: installing wrk (apt-get)"
+    apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null 2>&1 && apt-get install -y wrk >/dev/null; }
+  else
+    echo "bench.sh: wrk is missing; install it (Debian/Ubuntu: apt-get install wrk)" >&2
+    exit 1
+  fi
+fi
+
+gateway_jar="gateway-app/target/gateway-app.jar"
+emulator_jar="$(ls salesforce-emulator/target/salesforce-emulator-*-exec.jar 2>/dev/null | head -1 || true)"
+peer_jar="load-tests/target/peer-gateway.jar"
+classpath_file="load-tests/target/test-classpath.txt"
+if $build || [ ! -f "$gateway_jar" ] || [ -z "$emulator_jar" ] || [ ! -f "$peer_jar" ] || [ ! -f "$classpath_file" ] \
+    || [ ! -d load-tests/target/test-classes/io/sfgateway/loadtests/bench ]; then
+  echo "bench.sh: building the jars (./mvnw install -DskipTests -pl load-tests -am)"
+  ./mvnw -B -q -o -DskipTests install -pl load-tests -am || ./mvnw -B -q -DskipTests install -pl load-tests -am
+  emulator_jar="$(ls salesforce-emulator/target/salesforce-emulator-*-exec.jar | head -1)"
+fi
+
+cp="load-tests/target/test-classes:load-tests/target/classes:$(cat "$classpath_file")"
+out="load-tests/target/bench"
+mkdir -p "$out"
+
+java -Xmx512m -XX:+UseSerialGC -cp "$cp" io.sfgateway.loadtests.bench.Bench "$mode" \
+  --out="$out" \
+  --gateway-jar="$gateway_jar" \
+  --emulator-jar="$emulator_jar" \
+  --peer-jar="$peer_jar" \
+  --classpath="$cp" \
+  --wrk="$(command -v wrk)" \
+  --command="load-tests/bench.sh $*" \
+  "${pass[@]}" &
+driver=$!
+# The driver stops the JVMs it started (SIGTERM, then SIGKILL) on its way out; make sure it is asked to.
+trap 'kill -TERM "$driver" 2>/dev/null || true; wait "$driver" 2>/dev/null || true' EXIT INT TERM
+wait "$driver"
+status=$?
+trap - EXIT INT TERM
+exit $status

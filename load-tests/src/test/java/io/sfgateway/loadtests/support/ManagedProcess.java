@@ -1,0 +1,161 @@
+package io.sfgateway.loadtests.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A child process (a JVM: the emulator, a gateway) with its output in a log file. Every one still alive is stopped
+ * when this JVM exits, by {@link #close()} or by a shutdown hook: SIGTERM, then SIGKILL after 15 s.
+ */
+public final class ManagedProcess implements AutoCloseable {
+
+    private static final Set<ManagedProcess> LIVE = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(LIVE).forEach(ManagedProcess::close),
+                "managed-process-reaper"));
+    }
+
+    private final String name;
+    private final Process process;
+    private final Path log;
+
+    private ManagedProcess(String name, Process process, Path log) {
+        this.name = name;
+        this.process = process;
+        this.log = log;
+    }
+
+    /** {@code java <jvmArgs> -jar <jar> <args>}, output to {@code log}. */
+    public static ManagedProcess java(String name, List<String> jvmArgs, Path jar, List<String> args, Path log) {
+        List<String> command = new ArrayList<>();
+        command.add(javaExecutable());
+        command.addAll(jvmArgs);
+        command.add("-jar");
+        command.add(jar.toAbsolutePath().toString());
+        command.addAll(args);
+        return start(name, command, log);
+    }
+
+    public static ManagedProcess start(String name, List<String> command, Path log) {
+        try {
+            Files.createDirectories(log.toAbsolutePath().getParent());
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            ManagedProcess managed = new ManagedProcess(name, builder.start(), log);
+            LIVE.add(managed);
+            return managed;
+        } catch (IOException e) {
+            throw new UncheckedIOException("starting " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static String javaExecutable() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    /** Waits until {@code url} answers 200; fails if the process dies or the time is up. */
+    public void awaitOk(String url, Duration timeout) {
+        await(() -> Http.ok(url), timeout, "GET " + url + " = 200");
+    }
+
+    /** Waits until the log holds {@code text}; fails if the process dies or the time is up. */
+    public void awaitLog(String text, Duration timeout) {
+        await(() -> logText().contains(text), timeout, "'" + text + "' in " + log);
+    }
+
+    private void await(BooleanSupplier condition, Duration timeout, String what) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + " before " + what
+                        + "; last output:\n" + tail(40));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(name + " not ready after " + timeout.toSeconds() + " s (" + what
+                        + "); last output:\n" + tail(40));
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+    }
+
+    public String logText() {
+        try {
+            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** The last {@code lines} lines of the log. */
+    public String tail(int lines) {
+        String[] all = logText().split("\n");
+        return String.join("\n", java.util.Arrays.copyOfRange(all, Math.max(0, all.length - lines), all.length));
+    }
+
+    /** SIGTERM, up to 15 s to exit, then SIGKILL. */
+    @Override
+    public void close() {
+        if (!LIVE.remove(this)) {
+            return;
+        }
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Sleeps, for probes that pace themselves. */
+    public static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
