@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  *   <li>Cached subjects call steadily throughout: every one of their requests must succeed (contract §5: subjects
  *       with a valid cached session keep working while the token endpoint is down).</li>
- *   <li>New (cold) subjects keep arriving. A cold request sent inside the outage window (from just before the hang
+ *   <li>New (cold) subjects keep arriving. A cold request sent inside the outage window (from 1 s before the hang
  *       until the breaker has had time to close after recovery: exchange timeout + breaker wait + 1 s) may get 503,
  *       which must carry {@code Retry-After}, and must be answered within the exchange timeout plus slack for a
  *       loaded machine. Outside the window, cold requests must succeed. Nothing else is tolerated.</li>
@@ -46,7 +46,12 @@ final class OutageWorkload extends Workload {
     /** After NONE a half-open trial may still hang (timeout), then the breaker waits once more. */
     private final Duration recovery = ctx.stack.exchangeTimeout().plus(ctx.stack.breakerWait())
             .plus(Duration.ofSeconds(1));
-    private final Duration total = hangAt.plus(hangFor).plus(recovery).plus(tail);
+    /**
+     * The window opens this long before the hang starts, so a cold request sent just before it opened cannot have
+     * its exchange reach the hanging endpoint (the gateway sends it within milliseconds).
+     */
+    private final Duration lead = Duration.ofSeconds(1);
+    private final Duration total = hangAt.plus(lead).plus(hangFor).plus(recovery).plus(tail);
 
     private final String cachedPrefix = ctx.prefix("outage-cached");
     private final String coldPrefix = ctx.prefix("outage-cold");
@@ -69,8 +74,8 @@ final class OutageWorkload extends Workload {
         cachedTokens.fill(ctx.admin, LoadContext.subjects(cachedPrefix, cachedSubjects), LoadContext.TOKEN_TTL);
         coldTokens.fill(ctx.admin, LoadContext.subjects(coldPrefix,
                 coldPerSec * (int) (total.toSeconds() + 1) + 10), LoadContext.TOKEN_TTL);
-        System.out.printf("[outage] token endpoint hangs %s after the start, for %s; the 503 window closes %s after"
-                + " recovery; %s in all%n", hangAt, hangFor, recovery, total);
+        System.out.printf("[outage] the 503 window opens %s after the start; the token endpoint hangs %s later, for"
+                + " %s; the window closes %s after recovery; %s in all%n", hangAt, lead, hangFor, recovery, total);
     }
 
     @Override
@@ -111,6 +116,7 @@ final class OutageWorkload extends Workload {
                     window = true;
                     return s;
                 })
+                .pause(lead)
                 .exec(http("org: token endpoint HANG").post(fault + "HANG").check(status().is(200)))
                 .pause(hangFor)
                 .exec(http("org: token endpoint NONE").post(fault + "NONE").check(status().is(200)))
