@@ -27,10 +27,24 @@ final class TokenResponseParser {
 
     private final ExchangeSettings settings;
     private final LongSupplier clock;
+    private final RecurringValues recurring = new RecurringValues();
+    /** {@code Mac.getInstance} looks the provider up each time: one keyed instance per thread instead. */
+    private final ThreadLocal<Mac> signatureMac;
 
     TokenResponseParser(ExchangeSettings settings, LongSupplier clock) {
         this.settings = settings;
         this.clock = clock;
+        this.signatureMac = ThreadLocal.withInitial(this::newSignatureMac);
+    }
+
+    private Mac newSignatureMac() {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(settings.clientSecret().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return mac;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is always available", e);
+        }
     }
 
     /** Parses a 2xx body. */
@@ -47,15 +61,18 @@ final class TokenResponseParser {
         if (instanceUrl == null) {
             throw unacceptable("token response has no instance_url");
         }
-        URI instance;
-        try {
-            instance = new URI(instanceUrl);
-        } catch (java.net.URISyntaxException e) {
-            throw unacceptable("instance_url is not a URI");
+        URI instance = recurring.knownInstanceUrl(instanceUrl);
+        if (instance == null) {
+            try {
+                instance = new URI(instanceUrl);
+            } catch (java.net.URISyntaxException e) {
+                throw unacceptable("instance_url is not a URI");
+            }
         }
         if (!settings.allowlist().allows(instance)) {
             throw unacceptable("instance_url " + ExchangeFailure.sanitize(instanceUrl) + " is not allowlisted");
         }
+        instance = recurring.rememberInstanceUrl(instanceUrl, instance);
         String id = text(json, "id");
         String issuedAt = text(json, "issued_at");
         String signature = text(json, "signature");
@@ -71,8 +88,9 @@ final class TokenResponseParser {
                 userId = parts[parts.length - 1];
             }
         }
-        return new SalesforceSession(accessToken, instance, orgId, userId, issuedAtMillis(issuedAt),
-                text(json, "scope"), text(json, "refresh_token"), text(json, "id_token"));
+        return new SalesforceSession(accessToken, instance, recurring.share(orgId), userId,
+                issuedAtMillis(issuedAt), recurring.share(text(json, "scope")), text(json, "refresh_token"),
+                text(json, "id_token"));
     }
 
     /**
@@ -113,11 +131,9 @@ final class TokenResponseParser {
         byte[] expected;
         byte[] actual;
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(settings.clientSecret().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            expected = mac.doFinal((id + issuedAt).getBytes(StandardCharsets.UTF_8));
+            expected = signatureMac.get().doFinal((id + issuedAt).getBytes(StandardCharsets.UTF_8));
             actual = Base64.getDecoder().decode(signature);
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
             throw unacceptable("signature is not valid Base64 HMAC-SHA256");
         }
         if (!MessageDigest.isEqual(expected, actual)) {

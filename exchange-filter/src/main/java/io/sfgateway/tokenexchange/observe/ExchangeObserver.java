@@ -40,7 +40,8 @@ public final class ExchangeObserver implements SessionCache.Listener {
 
     private final MeterRegistry registry;
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
-    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    /** Each registration's cache counters, so a lookup costs one map read (it happens on every request). */
+    private final Map<String, CacheCounters> cacheCounters = new ConcurrentHashMap<>();
 
     public ExchangeObserver(MeterRegistry registry) {
         this.registry = registry;
@@ -94,29 +95,45 @@ public final class ExchangeObserver implements SessionCache.Listener {
 
     @Override
     public void hit(String registration) {
-        counter(CACHE_GETS, registration, "hit").increment();
+        countersOf(registration).hits.increment();
     }
 
     @Override
     public void miss(String registration) {
-        counter(CACHE_GETS, registration, "miss").increment();
+        countersOf(registration).misses.increment();
     }
 
     @Override
     public void coalesced(String registration) {
-        counter(COALESCED_COUNTER, registration, null).increment();
+        countersOf(registration).coalesced.increment();
     }
 
-    private Counter counter(String name, String registration, String result) {
-        return counters.computeIfAbsent(name + '|' + registration + '|' + result, k -> {
-            Counter.Builder builder = Counter.builder(name).tag("registration", registration);
-            if (result != null) {
-                builder.tag("cache", CACHE_NAME).tag("result", result)
-                        .description("Session cache lookups by result");
-            } else {
-                builder.description("Requests that joined a token exchange already in flight");
-            }
-            return builder.register(registry);
-        });
+    private CacheCounters countersOf(String registration) {
+        CacheCounters counters = cacheCounters.get(registration);
+        return counters != null ? counters
+                : cacheCounters.computeIfAbsent(registration, name -> new CacheCounters(registry, name));
+    }
+
+    /** {@code cache.gets} by result and {@code salesforce.token.exchange.coalesced}, for one registration. */
+    private static final class CacheCounters {
+
+        final Counter hits;
+        final Counter misses;
+        final Counter coalesced;
+
+        CacheCounters(MeterRegistry registry, String registration) {
+            this.hits = cacheGets(registry, registration, "hit");
+            this.misses = cacheGets(registry, registration, "miss");
+            this.coalesced = Counter.builder(COALESCED_COUNTER).tag("registration", registration)
+                    .description("Requests that joined a token exchange already in flight")
+                    .register(registry);
+        }
+
+        private static Counter cacheGets(MeterRegistry registry, String registration, String result) {
+            return Counter.builder(CACHE_GETS).tag("registration", registration)
+                    .tag("cache", CACHE_NAME).tag("result", result)
+                    .description("Session cache lookups by result")
+                    .register(registry);
+        }
     }
 }

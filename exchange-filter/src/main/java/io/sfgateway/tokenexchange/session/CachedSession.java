@@ -2,7 +2,8 @@ package io.sfgateway.tokenexchange.session;
 
 import io.sfgateway.tokenexchange.exchange.ExchangeFailure;
 import io.sfgateway.tokenexchange.exchange.SalesforceSession;
-import java.util.concurrent.atomic.AtomicLong;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import reactor.core.publisher.Mono;
 
 /**
@@ -16,20 +17,25 @@ import reactor.core.publisher.Mono;
 final class CachedSession {
 
     private static final long REFRESHING = Long.MAX_VALUE;
+    private static final VarHandle REFRESH_AT = refreshAtHandle();
 
     private final SalesforceSession session;
     private final ExchangeFailure failure;
     private final SessionLifetime lifetime;
     private final long expireAtNanos;
-    /** When a hit should start a background refresh; {@link #REFRESHING} while one runs. */
-    private final AtomicLong refreshAtNanos;
+    /**
+     * When a hit should start a background refresh; {@link #REFRESHING} while one runs. A
+     * volatile field updated through {@link #REFRESH_AT} rather than an {@code AtomicLong}: one
+     * object less per cached session.
+     */
+    private volatile long refreshAtNanos;
 
     CachedSession(SalesforceSession session, SessionLifetime lifetime, long receivedAtNanos) {
         this.session = session;
         this.failure = null;
         this.lifetime = lifetime;
         this.expireAtNanos = receivedAtNanos + lifetime.usableNanos();
-        this.refreshAtNanos = new AtomicLong(receivedAtNanos + lifetime.refreshAfterNanos());
+        this.refreshAtNanos = receivedAtNanos + lifetime.refreshAfterNanos();
     }
 
     private CachedSession(ExchangeFailure failure, SessionLifetime lifetime, long nowNanos) {
@@ -37,7 +43,7 @@ final class CachedSession {
         this.failure = failure;
         this.lifetime = lifetime;
         this.expireAtNanos = nowNanos;
-        this.refreshAtNanos = new AtomicLong(REFRESHING);
+        this.refreshAtNanos = REFRESHING;
     }
 
     static CachedSession failed(ExchangeFailure failure, SessionLifetime lifetime, long nowNanos) {
@@ -67,12 +73,20 @@ final class CachedSession {
 
     /** Claims the one background refresh of this entry when it is due; true for exactly one caller. */
     boolean claimRefresh(long nowNanos) {
-        long due = refreshAtNanos.get();
-        return nowNanos >= due && due != REFRESHING && refreshAtNanos.compareAndSet(due, REFRESHING);
+        long due = refreshAtNanos;
+        return nowNanos >= due && due != REFRESHING && REFRESH_AT.compareAndSet(this, due, REFRESHING);
     }
 
     /** After a failed refresh: let a later hit try again. */
     void refreshFailed(long nowNanos) {
-        refreshAtNanos.set(nowNanos + lifetime.refreshRetryNanos());
+        refreshAtNanos = nowNanos + lifetime.refreshRetryNanos();
+    }
+
+    private static VarHandle refreshAtHandle() {
+        try {
+            return MethodHandles.lookup().findVarHandle(CachedSession.class, "refreshAtNanos", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 }

@@ -69,34 +69,56 @@ public final class SessionCache {
      * {@code exchange}.
      */
     public Mono<SalesforceSession> get(SessionKey key, SessionLifetime lifetime, Supplier<Mono<SalesforceSession>> exchange) {
+        SalesforceSession cached = cached(key, exchange);
+        if (cached != null) {
+            return Mono.just(cached);
+        }
         CompletableFuture<CachedSession> present = cache.asMap().get(key);
-        if (present != null) {
-            CachedSession cached = present.getNow(null);
-            if (cached != null && !cached.isFailure()) {
-                listener.hit(key.registration());
-                refreshIfDue(key, present, cached, exchange);
-                return Mono.just(cached.session());
-            }
-            if (!present.isDone()) {
-                listener.miss(key.registration());
-                listener.coalesced(key.registration());
-                return Mono.fromFuture(present, true).flatMap(CachedSession::toMono);
-            }
+        if (present != null && !present.isDone()) {
+            listener.miss(key.registration());
+            listener.coalesced(key.registration());
+            return Mono.fromFuture(present, true).flatMap(CachedSession::toMono);
         }
         listener.miss(key.registration());
         boolean[] started = {false};
         CompletableFuture<CachedSession> future = cache.get(key, (k, executor) -> {
             started[0] = true;
-            return exchange.get()
-                    .map(session -> new CachedSession(session, lifetime, ticker.read()))
-                    .onErrorResume(ExchangeFailure.class,
-                            failure -> Mono.just(CachedSession.failed(failure, lifetime, ticker.read())))
-                    .toFuture();
+            return exchangeInto(new CompletableFuture<>(), exchange, lifetime);
         });
         if (!started[0] && !future.isDone()) {
             listener.coalesced(key.registration());
         }
         return Mono.fromFuture(future, true).flatMap(CachedSession::toMono);
+    }
+
+    /**
+     * The session for {@code key} if one is cached and ready, counted as a hit (and refreshed
+     * ahead in the background when due, with {@code exchange}); otherwise {@code null}, and
+     * nothing is counted: the caller goes on with {@link #get}.
+     */
+    public SalesforceSession cached(SessionKey key, Supplier<Mono<SalesforceSession>> exchange) {
+        CompletableFuture<CachedSession> present = cache.asMap().get(key);
+        CachedSession cached = present == null ? null : present.getNow(null);
+        if (cached == null || cached.isFailure()) {
+            return null;
+        }
+        listener.hit(key.registration());
+        refreshIfDue(key, present, cached, exchange);
+        return cached.session();
+    }
+
+    /**
+     * Runs the exchange to completion into {@code future} (a plain future: once complete it
+     * holds the value and nothing of the exchange), with failures as instantly expiring values.
+     */
+    private CompletableFuture<CachedSession> exchangeInto(CompletableFuture<CachedSession> future,
+            Supplier<Mono<SalesforceSession>> exchange, SessionLifetime lifetime) {
+        exchange.get()
+                .map(session -> new CachedSession(session, lifetime, ticker.read()))
+                .onErrorResume(ExchangeFailure.class,
+                        failure -> Mono.just(CachedSession.failed(failure, lifetime, ticker.read())))
+                .subscribe(future::complete, future::completeExceptionally, () -> future.complete(null));
+        return future;
     }
 
     /**

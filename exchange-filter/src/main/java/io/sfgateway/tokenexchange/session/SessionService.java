@@ -44,6 +44,14 @@ public final class SessionService {
         return cache.get(key(subject), lifetime, () -> exchange(subject));
     }
 
+    /**
+     * The subject's session if it is cached and ready (refreshed ahead when due), else
+     * {@code null}: then {@link #sessionFor} exchanges or joins the exchange in flight.
+     */
+    public SalesforceSession cachedSessionFor(Subject subject) {
+        return cache.cached(key(subject), () -> exchange(subject));
+    }
+
     /** Salesforce called {@code stale} invalid: forget it so the next request exchanges again. */
     public void evict(Subject subject, SalesforceSession stale) {
         cache.evict(key(subject), stale);

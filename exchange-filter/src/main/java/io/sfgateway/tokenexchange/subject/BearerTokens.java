@@ -11,6 +11,8 @@ public final class BearerTokens {
     public static final int MAX_TOKEN_LENGTH = 10_000;
 
     private static final String SCHEME = "Bearer ";
+    /** The b64token characters other than {@code =}, by code point (ASCII only). */
+    private static final boolean[] TOKEN_CHARS = tokenChars();
 
     private BearerTokens() {
     }
@@ -68,7 +70,15 @@ public final class BearerTokens {
     }
 
     private static boolean isTokenChar(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+        return c < TOKEN_CHARS.length && TOKEN_CHARS[c];
+    }
+
+    private static boolean[] tokenChars() {
+        boolean[] chars = new boolean[128];
+        for (char c = 0; c < chars.length; c++) {
+            chars[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+        }
+        return chars;
     }
 }

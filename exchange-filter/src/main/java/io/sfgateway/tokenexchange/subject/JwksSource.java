@@ -5,6 +5,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import java.net.URI;
 import java.text.ParseException;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -37,7 +38,7 @@ final class JwksSource {
     private final Scheduler timer;
 
     private volatile Snapshot current;
-    private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong versions = new AtomicLong();
     /** When the last fetch started, successful or not; rate-limits fetches while the IdP is down. */
     private volatile long lastAttemptNanos;
     private volatile boolean attempted;
@@ -54,9 +55,13 @@ final class JwksSource {
         this.nanoClock = nanoClock;
     }
 
-    /** Changes whenever a new key set is fetched; what was verified against an older one is verified again. */
+    /**
+     * The version of the current key set (0 before the first); every fetched set gets a new one,
+     * so what was verified against an older set is verified again.
+     */
     long version() {
-        return version.get();
+        Snapshot snapshot = current;
+        return snapshot == null ? 0 : snapshot.version;
     }
 
     /** Starts the first fetch so the first caller need not wait for it. */
@@ -68,22 +73,22 @@ final class JwksSource {
      * The key set to verify a token signed with {@code kid} (may be {@code null}). Answers the
      * cached set at once when it has the key; fetches when it does not and a fetch is allowed.
      */
-    Mono<JWKSet> keysFor(String kid) {
+    Mono<Snapshot> keysFor(String kid) {
         Snapshot snapshot = current;
         long now = nanoClock.getAsLong();
         if (snapshot != null && snapshot.has(kid)) {
             if (now - snapshot.fetchedAtNanos > maxAge.toNanos()) {
                 prefetch();
             }
-            return Mono.just(snapshot.keys);
+            return Mono.just(snapshot);
         }
         if (!attempted || now - lastAttemptNanos >= refetchInterval.toNanos()) {
-            return fetch().map(Snapshot::keys);
+            return fetch();
         }
         if (snapshot == null) {
             return Mono.error(new IllegalStateException("no keys yet from " + jwksUri + "; next fetch not before the refetch interval"));
         }
-        return Mono.just(snapshot.keys); // unknown kid, fetched too recently: verification will fail
+        return Mono.just(snapshot); // unknown kid, fetched too recently: verification will fail
     }
 
     private Mono<Snapshot> fetch() {
@@ -102,10 +107,7 @@ final class JwksSource {
                 })
                 .timeout(fetchTimeout, timer)
                 .map(this::parse)
-                .doOnNext(snapshot -> {
-                    current = snapshot;
-                    version.incrementAndGet();
-                })
+                .doOnNext(snapshot -> current = snapshot)
                 .doOnError(error -> log.warn("Could not fetch JWKS from {}: {}", jwksUri, error.toString()))
                 .doFinally(signal -> inFlight.set(null))
                 .cache();
@@ -117,13 +119,14 @@ final class JwksSource {
             JWKSet all = JWKSet.parse(body);
             JWKSet publicKeys = new JWKSet(all.getKeys().stream().filter(key -> !key.isPrivate()).map(JWK::toPublicJWK).toList());
             log.info("Fetched {} signing key(s) from {}", publicKeys.size(), jwksUri);
-            return new Snapshot(publicKeys, nanoClock.getAsLong());
+            return new Snapshot(publicKeys, nanoClock.getAsLong(), versions.incrementAndGet());
         } catch (ParseException e) {
             throw new IllegalStateException("JWKS at " + jwksUri + " is not a JWK set");
         }
     }
 
-    private record Snapshot(JWKSet keys, long fetchedAtNanos) {
+    /** One fetched key set and its version. */
+    record Snapshot(JWKSet keys, long fetchedAtNanos, long version) {
 
         boolean has(String kid) {
             return kid == null ? !keys.isEmpty() : keys.getKeyByKeyId(kid) != null;

@@ -19,6 +19,7 @@ import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import io.sfgateway.tokenexchange.exchange.ExchangeFailure;
 import io.sfgateway.tokenexchange.subject.InvalidSubjectException.Reason;
 import java.net.URI;
 import java.security.Key;
@@ -87,11 +88,19 @@ public final class JwtSubjectResolver implements SubjectResolver {
     @Override
     public Mono<Subject> resolve(String token) {
         VerifiedTokens.Digest digest = VerifiedTokens.digest(token);
-        String known = verified.subjectKey(digest, System.currentTimeMillis(), keys.version());
-        if (known != null) {
-            return Mono.just(Subject.validatedAs(known, token));
-        }
-        return verify(token, digest);
+        Subject known = known(token, digest);
+        return known != null ? Mono.just(known) : verify(token, digest);
+    }
+
+    /** The subject of a token verified before, still unexpired and verified against the current keys. */
+    @Override
+    public Subject known(String token) {
+        return known(token, VerifiedTokens.digest(token));
+    }
+
+    private Subject known(String token, VerifiedTokens.Digest digest) {
+        String key = verified.subjectKey(digest, System.currentTimeMillis(), keys.version());
+        return key == null ? null : Subject.validatedAs(key, token);
     }
 
     private Mono<Subject> verify(String token, VerifiedTokens.Digest digest) {
@@ -101,13 +110,10 @@ public final class JwtSubjectResolver implements SubjectResolver {
         } catch (InvalidSubjectException e) {
             return Mono.error(e);
         }
-        long keySetVersion = keys.version();
         return keys.keysFor(jwt.getHeader().getKeyID())
                 .onErrorMap(error -> !(error instanceof InvalidSubjectException), error ->
-                        new io.sfgateway.tokenexchange.exchange.ExchangeFailure(
-                                io.sfgateway.tokenexchange.exchange.ExchangeFailure.Kind.UNAVAILABLE,
-                                "IdP signing keys unavailable", 5))
-                .map(jwkSet -> verify(jwt, jwkSet, token, digest, keySetVersion));
+                        new ExchangeFailure(ExchangeFailure.Kind.UNAVAILABLE, "IdP signing keys unavailable", 5))
+                .map(keySet -> verify(jwt, keySet.keys(), token, digest, keySet.version()));
     }
 
     private static SignedJWT parse(String token) {
@@ -170,9 +176,8 @@ public final class JwtSubjectResolver implements SubjectResolver {
         }
         Subject validated = Subject.validated(issuer != null ? issuer : claims.getIssuer(), subject, token);
         long notAfter = claims.getExpirationTime().getTime() + clockSkewMillis;
-        // A key set fetched while this token was being verified gets a new version: the entry then simply misses.
-        verified.remember(digest, new VerifiedTokens.Verified(validated.key(), notAfter,
-                keySetVersion == keys.version() ? keySetVersion : -1));
+        // Trusted while this key set is current: once another is fetched, the entry misses and the token is verified again.
+        verified.remember(digest, new VerifiedTokens.Verified(validated.key(), notAfter, keySetVersion));
         return validated;
     }
 

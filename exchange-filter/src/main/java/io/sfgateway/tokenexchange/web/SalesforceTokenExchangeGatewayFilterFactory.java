@@ -24,6 +24,10 @@ import reactor.core.publisher.Mono;
  * cache answers the subject's Salesforce session, exchanging when it must; the
  * {@link SessionForwarder} points the request at the session's instance with the Salesforce
  * token. A refusal anywhere is answered by the {@link ErrorResponseWriter}.
+ *
+ * <p>The warm path (a token validated before, its session cached) is taken synchronously and
+ * goes straight to the forwarder; anything else goes through the reactive resolve-and-exchange
+ * pipeline.
  */
 public class SalesforceTokenExchangeGatewayFilterFactory
         extends AbstractGatewayFilterFactory<SalesforceTokenExchangeGatewayFilterFactory.Config> {
@@ -74,9 +78,24 @@ public class SalesforceTokenExchangeGatewayFilterFactory
             } catch (InvalidSubjectException missingOrMalformed) {
                 return errors.write(exchange, registration.name(), missingOrMalformed);
             }
-            return registration.subjects().resolve(token)
-                    .flatMap(subject -> registration.sessions().sessionFor(subject)
-                            .flatMap(session -> forwarder.forward(exchange, chain, session, renewal(subject))))
+            Subject known = registration.subjects().known(token);
+            if (known != null) {
+                SalesforceSession cached = registration.sessions().cachedSessionFor(known);
+                if (cached != null) {
+                    return forward(exchange, chain, known, cached); // the warm path: nothing to wait for
+                }
+            }
+            Mono<Subject> subject = known != null ? Mono.just(known) : registration.subjects().resolve(token);
+            return subject
+                    .flatMap(resolved -> registration.sessions().sessionFor(resolved)
+                            .flatMap(session -> forward(exchange, chain, resolved, session)))
+                    .onErrorResume(ErrorResponseWriter::handles, error -> errors.write(exchange, registration.name(), error));
+        }
+
+        /** Errors here come from renewing a session Salesforce called invalid, before the replay. */
+        private Mono<Void> forward(ServerWebExchange exchange, GatewayFilterChain chain, Subject subject,
+                SalesforceSession session) {
+            return forwarder.forward(exchange, chain, session, renewal(subject))
                     .onErrorResume(ErrorResponseWriter::handles, error -> errors.write(exchange, registration.name(), error));
         }
 

@@ -277,6 +277,29 @@ class TokenExchangerTest {
         }
 
         @Test
+        void sessionsOfOneOrgShareTheirInstanceUrlOrgIdAndScopeButNotTheirTokens() throws Exception {
+            stubToken(okJson(successBody("https://acme.my.salesforce.com", signature(CLIENT_SECRET, ID_URL, ISSUED_AT))));
+            TokenExchanger exchanger = confidential();
+            SalesforceSession first = exchanger.exchange(SUBJECT_TOKEN).block(VERIFY);
+            SalesforceSession second = exchanger.exchange(SUBJECT_TOKEN).block(VERIFY);
+
+            assertThat(second.instanceUrl()).isSameAs(first.instanceUrl());
+            assertThat(second.orgId()).isSameAs(first.orgId());
+            assertThat(second.scope()).isSameAs(first.scope());
+            assertThat(second.accessToken()).isNotSameAs(first.accessToken());
+        }
+
+        @Test
+        void aSharedInstanceUrlIsStillCheckedAgainstTheAllowlist() throws Exception {
+            TokenExchanger exchanger = confidential();
+            stubToken(okJson(successBody("https://acme.my.salesforce.com", signature(CLIENT_SECRET, ID_URL, ISSUED_AT))));
+            StepVerifier.create(exchanger.exchange(SUBJECT_TOKEN)).expectNextCount(1).expectComplete().verify(VERIFY);
+            stubToken(okJson(successBody("https://acme.my.salesforce.com.evil.com",
+                    signature(CLIENT_SECRET, ID_URL, ISSUED_AT))));
+            assertFailure(exchanger.exchange(SUBJECT_TOKEN), Kind.SESSION_UNACCEPTABLE);
+        }
+
+        @Test
         void signatureIsIgnoredForAPublicClient() {
             stubToken(okJson(successBody("https://acme.my.salesforce.com", "bm90LWEtc2lnbmF0dXJl")));
             StepVerifier.create(publicClient().exchange(SUBJECT_TOKEN)).expectNextCount(1).expectComplete().verify(VERIFY);

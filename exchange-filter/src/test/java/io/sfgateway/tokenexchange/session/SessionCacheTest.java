@@ -104,6 +104,38 @@ class SessionCacheTest {
     }
 
     @Test
+    void cachedAnswersOnlyAReadySessionAndCountsOnlyThatAsAHit() {
+        Sinks.One<SalesforceSession> answer = Sinks.one();
+        assertThat(cache.cached(KEY, this::exchange)).as("nothing cached").isNull();
+        Mono<SalesforceSession> inFlight = cache.get(KEY, LIFETIME, answer::asMono);
+        assertThat(cache.cached(KEY, this::exchange)).as("exchange still in flight").isNull();
+        assertThat(listener.hits).hasValue(0);
+        assertThat(exchanges).as("cached() never exchanges on a miss").hasValue(0);
+
+        SalesforceSession session = session("ready");
+        answer.tryEmitValue(session);
+        StepVerifier.create(inFlight).expectNext(session).verifyComplete();
+        assertThat(cache.cached(KEY, this::exchange)).isSameAs(session);
+        assertThat(listener.hits).hasValue(1);
+    }
+
+    @Test
+    void cachedRefreshesAheadLikeGet() {
+        SalesforceSession first = cache.get(KEY, LIFETIME, this::exchange).block();
+        nanos.addAndGet(Duration.ofMinutes(76).toNanos());
+        assertThat(cache.cached(KEY, this::exchange)).as("served at once").isSameAs(first);
+        assertThat(cache.cached(KEY, this::exchange).accessToken()).as("replaced in the background")
+                .isEqualTo("token-2");
+    }
+
+    @Test
+    void cachedNeverAnswersAFailedExchange() {
+        StepVerifier.create(cache.get(KEY, LIFETIME, () -> Mono.error(unavailable())))
+                .expectError(ExchangeFailure.class).verify();
+        assertThat(cache.cached(KEY, this::exchange)).isNull();
+    }
+
+    @Test
     void failedExchangesAreNotCachedButReachEveryoneWhoJoinedThem() {
         Sinks.One<SalesforceSession> answer = Sinks.one();
         Mono<SalesforceSession> first = cache.get(KEY, LIFETIME, answer::asMono);

@@ -715,6 +715,29 @@ class JwtSubjectResolverTest {
         }
 
         @Test
+        void knownAnswersOnlyTokensVerifiedBeforeAndOnlyWhileTheirKeySetIsCurrent() throws Exception {
+            JwtSubjectResolver resolver = resolver(Duration.ofMillis(100));
+            String token = rs256(claims().build());
+            assertThat(resolver.known(token)).as("never verified").isNull();
+            assertSubject(resolver.resolve(token), "jwt:" + ISSUER + " alice", token);
+
+            Subject known = resolver.known(token);
+            assertThat(known).isNotNull();
+            assertThat(known.key()).isEqualTo("jwt:" + ISSUER + " alice");
+            assertThat(known.token()).isEqualTo(token);
+            String other = rs256(claims().subject("bob").build());
+            assertThat(resolver.known(other)).as("a different token of the same IdP").isNull();
+
+            RSAKey next = new RSAKeyGenerator(2048).keyID("rsa-2").generate();
+            serveJwks(next);
+            Thread.sleep(150);
+            String signedByNewKey = sign(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("rsa-2").build(),
+                    claims().subject("carol").build(), new RSASSASigner(next));
+            assertSubject(resolver.resolve(signedByNewKey), "jwt:" + ISSUER + " carol", signedByNewKey);
+            assertThat(resolver.known(token)).as("verified against a key set that is gone").isNull();
+        }
+
+        @Test
         void aRememberedTokenSpeaksOnlyForItself() throws Exception {
             JwtSubjectResolver resolver = resolver(LONG);
             String token = rs256(claims().build());
