@@ -1,5 +1,6 @@
 package io.sfgateway.tokenexchange.observe;
 
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -34,19 +35,12 @@ public final class LogRedaction {
         return FIELD.matcher(masked).replaceAll("$1$2" + MASK);
     }
 
-    /** A cheap pre-check so ordinary lines skip the regular expressions. */
+    /** A cheap pre-check so ordinary lines skip the regular expressions: one lower-casing, then plain searches. */
     private static boolean mayHoldSecret(String text) {
-        return text.contains("eyJ") || text.contains("!") || containsIgnoreCase(text, "_token")
-                || containsIgnoreCase(text, "secret") || containsIgnoreCase(text, "bearer") || containsIgnoreCase(text, "sid");
-    }
-
-    private static boolean containsIgnoreCase(String text, String word) {
-        int length = word.length();
-        for (int i = 0; i + length <= text.length(); i++) {
-            if (text.regionMatches(true, i, word, 0, length)) {
-                return true;
-            }
+        if (text.contains("eyJ") || text.indexOf('!') >= 0) {
+            return true;
         }
-        return false;
+        String lower = text.toLowerCase(Locale.ROOT);
+        return lower.contains("_token") || lower.contains("secret") || lower.contains("bearer") || lower.contains("sid");
     }
 }
