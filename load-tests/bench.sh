@@ -6,7 +6,8 @@
 #
 #   load-tests/bench.sh --quick      # ~3 min: 3 short rounds
 #   load-tests/bench.sh --full       # ~12 min: 7 rounds
-#   options: --jfr (profile ours and limit with JFR afterwards), --rounds=N, --build (rebuild the jars first)
+#   options: --jfr (profile ours and limit with JFR afterwards; with --async-profiler=<libasyncProfiler.so>, with
+#   async-profiler instead; --profile-only: warm up, profile, stop), --rounds=N, --build (rebuild the jars first)
 #
 # On a shared machine, run it under the same lock as Maven builds, e.g.
 #   flock /tmp/mvn.lock load-tests/bench.sh --quick
@@ -24,8 +25,8 @@ for arg in "$@"; do
   case "$arg" in
     --quick|--full) mode="$arg" ;;
     --build) build=true ;;
-    --jfr|--jfr-seconds=*|--rounds=*) pass+=("$arg") ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --jfr|--jfr-seconds=*|--async-profiler=*|--profile-only|--rounds=*) pass+=("$arg") ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown option $arg (see --help)" >&2; exit 2 ;;
   esac
 done

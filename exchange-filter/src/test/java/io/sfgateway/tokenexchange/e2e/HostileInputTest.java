@@ -92,6 +92,42 @@ class HostileInputTest extends GatewayTestSupport {
                 claims(sub).claim("padding", huge).build(), idp)); // over 10,000 characters once encoded
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"no-such-key", "../../../etc/passwd", "..%2F..%2Fjwks", "1' OR '1'='1", "k\"; DROP TABLE keys;--",
+            "https://evil.example.com/jwks"})
+    void unknownKidsAndKidsWithPathOrSqlCharactersAreInvalid(String kid) throws Exception {
+        RSAKey idp = ORG.idp().signingKey();
+        long idpRequests = ORG.counters().tokenRequests();
+        assertInvalid(sign(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(kid).build(),
+                claims(uniqueSubject("kid")).build(), idp)); // the IdP's own key, under a kid its JWKS lacks
+        assertThat(ORG.counters().tokenRequests()).isEqualTo(idpRequests);
+        assertThat(STUB.findAll(anyRequestedFor(anyUrl()))).as("nothing fetched from anywhere else").isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\r", "\n", "\r\n", "\r\nX-Injected: 1"})
+    void carriageReturnsAndLineFeedsInsideTheHeaderNeverReachTheFilter(String breaker) throws Exception {
+        // Sent on a raw socket: HTTP clients refuse to put CR or LF in a header value. The server's HTTP decoder
+        // answers it or the gateway refuses it; either way, no exchange and no REST call.
+        String token = mint(uniqueSubject("crlf"));
+        int cut = token.indexOf('.') + 1;
+        long tokenRequests = ORG.counters().tokenRequests();
+        long restCalls = ORG.counters().restCalls();
+        String request = "GET " + PATH + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token.substring(0, cut)
+                + breaker + token.substring(cut) + "\r\nConnection: close\r\n\r\n";
+        String statusLine;
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            statusLine = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.ISO_8859_1)).readLine();
+        }
+        assertThat(statusLine).as("refused").matches("HTTP/1\\.1 (400|401) .*");
+        assertThat(ORG.counters().tokenRequests()).as("no exchange").isEqualTo(tokenRequests);
+        assertThat(ORG.counters().restCalls()).as("no REST call").isEqualTo(restCalls);
+    }
+
     @Test
     void tenThousandCharactersAreJudgedAndOneMoreIsRefusedOutright() {
         assertInvalid("a".repeat(10_000)); // judged by validation (not a JWT)

@@ -65,7 +65,7 @@ public final class Bench {
 
         static Mode full() {
             return new Mode("full", 7, Duration.ofSeconds(15), Duration.ofSeconds(12), Duration.ofSeconds(6), 32,
-                    1000, 50, 200, Duration.ofSeconds(5), 4000);
+                    1000, 50, 200, Duration.ofSeconds(5), 12000);
         }
 
         /** Requests that hang at once so the breaker opens: its whole sliding window (20 calls) fails. */
@@ -85,7 +85,8 @@ public final class Bench {
     private final Map<String, String> opts;
     private final Wrk wrk;
     private final List<ManagedProcess> processes = new ArrayList<>();
-    private final Map<String, Object> raw = new LinkedHashMap<>();
+    /** Per gateway: how many warm-up slices its JIT needed to settle (see {@code settle}). */
+    private final Map<String, Object> jitSettle = new LinkedHashMap<>();
     private final List<Map<String, Object>> runs = new ArrayList<>();
     private final long started = System.nanoTime();
 
@@ -150,6 +151,11 @@ public final class Bench {
         awaitGateways();
         primeAndCheck(tokens);
         warmUp(tokens);
+        if (opts.containsKey("profile-only")) { // just the profiles, no rounds and no summary
+            profile(tokens);
+            heapRun.join();
+            return;
+        }
         List<Round> rounds = new ArrayList<>();
         for (int r = 1; r <= mode.rounds(); r++) {
             rounds.add(round(r, tokens));
@@ -348,9 +354,28 @@ public final class Bench {
             // GC) before and after these new subjects, per subject: everything the gateway keeps for one.
             Map<String, long[]> histogramBefore = histogram(ours.pid());
             long t1 = System.nanoTime();
-            List<Integer> cold = concurrentGets(oursUrl + LIMITS, tokens.coldWarmup(), 8, Duration.ofSeconds(30));
-            log("cold-path warm-up: %d new subjects in %.1f s (%d not 200)", cold.size(),
-                    (System.nanoTime() - t1) / 1e9, cold.stream().filter(x -> x != 200).count());
+            // In slices of 2,000 new subjects, until the JIT compiler threads are quiet during one (the cold path has
+            // its own code: JWT verification, the exchange client, parsing, the audit line) or the tokens run out.
+            List<Integer> cold = new ArrayList<>();
+            List<String> all = tokens.coldWarmup();
+            double compiling = Double.NaN;
+            int slices = 0;
+            for (int from = 0; from < all.size(); from += 2000) {
+                double before = compilerCpuSeconds(ours.pid());
+                long sliceStart = System.nanoTime();
+                cold.addAll(concurrentGets(oursUrl + LIMITS, all.subList(from, Math.min(all.size(), from + 2000)), 8,
+                        Duration.ofSeconds(30)));
+                compiling = (compilerCpuSeconds(ours.pid()) - before) / ((System.nanoTime() - sliceStart) / 1e9);
+                slices++;
+                if (compiling < 0.03) {
+                    break;
+                }
+            }
+            jitSettle.put("ours_cold", Map.of("subjects", cold.size(),
+                    "compiler_core_share_last", Math.round(compiling * 1000) / 1000.0));
+            log("cold-path warm-up: %d new subjects in %.1f s, %d slice(s), compiler threads at %.1f %% of a core in"
+                    + " the last (%d not 200)", cold.size(), (System.nanoTime() - t1) / 1e9, slices, compiling * 100,
+                    cold.stream().filter(x -> x != 200).count());
             liveHeap = liveHeapPerSubject(histogramBefore, histogram(ours.pid()), cold.size());
             log("live gateway heap per new subject: %s", liveHeap);
             org.latency(mode.tokenLatencyMs(), 0);
@@ -358,7 +383,57 @@ public final class Bench {
             wrk.run("warmup-peer-c1", peerUrl, LIMITS, tokens.peerWarm(), "cycle", "get", 1, mode.latency());
             org.latency(0, 0);
         }
+        // A fixed warm-up leaves the JIT compiling for minutes on 2 shared cores (a profile after 15 s showed the C2
+        // thread taking a fifth of the gateway's CPU, and the target warmed least looking twice as expensive): go on
+        // until each gateway's compiler threads are quiet, so rounds compare compiled code with compiled code.
+        settle("limit", limit, limitUrl, tokens.static_());
+        settle("ours", ours, oursUrl, tokens.oursWarm());
+        settle("peer", peer, peerUrl, tokens.peerWarm());
         log("warm-up done in %.1f s", (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** Warm-up slices under load until the gateway's JIT compiler threads use under 3 % of a core, or the cap. */
+    private void settle(String name, ManagedProcess gateway, String url, Path tokens) {
+        Duration slice = Duration.ofSeconds(5);
+        int maxSlices = mode.name().equals("full") ? 36 : 6;
+        double compiling = Double.NaN;
+        int n = 0;
+        while (n < maxSlices) {
+            n++;
+            double before = compilerCpuSeconds(gateway.pid());
+            long start = System.nanoTime();
+            wrk.run("settle-" + name + "-" + n, url, LIMITS, tokens, "cycle", "get", mode.connections(), slice);
+            compiling = (compilerCpuSeconds(gateway.pid()) - before) / ((System.nanoTime() - start) / 1e9);
+            if (compiling < 0.03) {
+                break;
+            }
+        }
+        log("%s: JIT settled after %d more slice(s) of %d s (compiler threads at %.1f %% of a core in the last)",
+                name, n, slice.toSeconds(), compiling * 100);
+        jitSettle.put(name, Map.of("slices", n, "compiler_core_share_last", Math.round(compiling * 1000) / 1000.0));
+    }
+
+    /** CPU seconds of a JVM's JIT compiler threads so far, from /proc (Linux; 0 elsewhere). */
+    private static double compilerCpuSeconds(long pid) {
+        double seconds = 0;
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    if (!Files.readString(task.resolve("comm")).startsWith("C")
+                            || !Files.readString(task.resolve("comm")).contains("CompilerThre")) {
+                        continue;
+                    }
+                    String stat = Files.readString(task.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+                    seconds += (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime + stime, USER_HZ
+                } catch (IOException | RuntimeException threadGone) {
+                    // a compiler thread may exit between listing and reading
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        return seconds;
     }
 
     // ---------------------------------------------------------------- rounds
@@ -644,6 +719,11 @@ public final class Bench {
             // 8 connections, each request a new subject: about 150 exchanges a second with 50 ms token latency.
             reports.put("ours_cold", jfr(ours, "ours-cold", () -> wrk.run("jfr-ours-cold", oursUrl, LIMITS,
                     coldTokens, "once", "get", 8, d)));
+            // One connection, as the cold-overhead figure is measured: where a lone cold request's time goes.
+            Path coldC1Tokens = write("cold-c1-jfr.txt", org.mintAll(subjects("ours-coldc1jfr-",
+                    (int) (d.toMillis() / 40) + 40), Duration.ofHours(1)));
+            reports.put("ours_cold_c1", jfr(ours, "ours-cold-c1", () -> wrk.run("jfr-ours-cold-c1", oursUrl, LIMITS,
+                    coldC1Tokens, "once", "get", 1, d)));
         } finally {
             org.latency(0, 0);
         }
@@ -653,6 +733,20 @@ public final class Bench {
     private String jfr(ManagedProcess target, String name, java.util.function.Supplier<Wrk.Result> load)
             throws Exception {
         Path recording = out.resolve("jfr-" + name + ".jfr").toAbsolutePath();
+        String asyncProfiler = opts.get("async-profiler");
+        if (asyncProfiler != null) {
+            // async-profiler (its libasyncProfiler.so, e.g. from Maven Central's tools.profiler:async-profiler jar):
+            // CPU samples of every thread, Java and native frames, written as collapsed stacks for flame graphs.
+            Path collapsed = out.resolve("prof-" + name + ".collapsed").toAbsolutePath();
+            // (jcmd reads a bare "key=value" argument as a named option: the agent's options go in quotes.)
+            jcmd(target.pid(), "JVMTI.agent_load", asyncProfiler, "\"start,event=cpu,interval=1ms\"");
+            Wrk.Result result = load.get();
+            jcmd(target.pid(), "JVMTI.agent_load", asyncProfiler, "\"stop,collapsed,file=" + collapsed + "\"");
+            String report = String.format("load: %s, %.0f rps, p50 %.2f ms, p99 %.2f ms; stacks in %s%n",
+                    result.label(), result.rps(), result.p50(), result.p99(), collapsed.getFileName());
+            log("profile %s: %s", name, report);
+            return report;
+        }
         jcmd(target.pid(), "JFR.start", "name=bench", "settings=profile", "filename=" + recording);
         Wrk.Result result = load.get();
         jcmd(target.pid(), "JFR.stop", "name=bench");
@@ -840,6 +934,7 @@ public final class Bench {
             figures.put("cpu_cores_machine_" + target,
                     Stats.round(Stats.median(samples.stream().map(v -> v[2]).toList()), 2));
         });
+        figures.put("jit_settle", jitSettle);
         s.putAll(figures);
         s.put("hang", hang);
         s.put("heap", heap);

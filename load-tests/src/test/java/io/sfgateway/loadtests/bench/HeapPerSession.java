@@ -24,8 +24,9 @@ import reactor.core.publisher.Mono;
  * <p>Each key and session is built the way the gateway builds them from a real exchange: a key
  * {@code jwt:<issuer> <sub>} concatenated per subject, and a session whose strings are distinct objects (as
  * Jackson parses them from each token response) with a 115-character access token ({@code <orgId>!} + 96
- * characters, Salesforce's shape), a {@code URI} parsed from a My Domain instance URL, org and user ids cut from the
- * {@code id} URL, the scope, and no refresh or id token ({@code scope=api}).
+ * characters, Salesforce's shape) and a user id cut from the {@code id} URL; the instance URL ({@code URI}), org id
+ * and scope ({@code api}) are one object each for all sessions, as the exchanger shares them per registration; no
+ * refresh or id token.
  *
  * <p>Run with {@code -XX:+UseSerialGC} so that "used after a full GC" is exact. Prints {@code HEAPJSON {...}}.
  */
@@ -58,6 +59,7 @@ public final class HeapPerSession {
         long afterKeys = usedAfterGc();
 
         SalesforceSession[] sessions = new SalesforceSession[n];
+        URI instanceUrl = new URI(INSTANCE_URL);
         for (int i = 0; i < n; i++) {
             byte[] bytes = new byte[72];
             random.nextBytes(bytes);
@@ -65,9 +67,8 @@ public final class HeapPerSession {
             String userId = String.format("005%012dAAA", i);
             String id = new String("https://login.salesforce.com/id/" + ORG_ID + "/" + userId);
             String[] parts = id.split("/");
-            sessions[i] = new SalesforceSession(accessToken, new URI(new String(INSTANCE_URL)),
-                    parts[parts.length - 2], parts[parts.length - 1], System.currentTimeMillis(), new String("api"),
-                    null, null);
+            sessions[i] = new SalesforceSession(accessToken, instanceUrl, ORG_ID, parts[parts.length - 1],
+                    System.currentTimeMillis(), "api", null, null);
         }
         long afterSessions = usedAfterGc();
 
