@@ -54,7 +54,9 @@ public class TokenExchangeAutoConfiguration {
                 .build();
         HttpClient http = HttpClient.create(pool)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) exchange.connectTimeout().toMillis())
-                .responseTimeout(exchange.timeout())
+                // A backstop only: the exchange guard's timeout (exchange.timeout) decides and fires first, so the
+                // two never race over the same connection.
+                .responseTimeout(exchange.timeout().plusSeconds(1))
                 .followRedirect(false);
         return new TokenExchangeWebClient(WebClient.builder()
                 .clientConnector(new ReactorClientHttpConnector(http))

@@ -9,6 +9,8 @@ import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOper
 import io.sfgateway.tokenexchange.exchange.ExchangeFailure;
 import io.sfgateway.tokenexchange.exchange.ExchangeFailure.Kind;
 import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -24,6 +26,8 @@ import reactor.core.scheduler.Schedulers;
  * under {@code resilience4j.circuitbreaker.instances.<name>}.
  */
 public final class ExchangeGuard {
+
+    private static final Logger log = LoggerFactory.getLogger(ExchangeGuard.class);
 
     private final CircuitBreaker circuitBreaker;
     private final Bulkhead bulkhead;
@@ -46,6 +50,10 @@ public final class ExchangeGuard {
         this.timer = timer;
         long openMillis = circuitBreaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1);
         this.retryAfterSeconds = Math.max(1, (openMillis + 999) / 1000);
+        // One line per transition instead of one per request refused while open.
+        circuitBreaker.getEventPublisher().onStateTransition(event -> log.warn("Circuit breaker {}: {} -> {}",
+                event.getCircuitBreakerName(), event.getStateTransition().getFromState(),
+                event.getStateTransition().getToState()));
     }
 
     public CircuitBreaker circuitBreaker() {

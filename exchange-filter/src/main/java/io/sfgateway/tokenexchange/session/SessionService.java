@@ -5,6 +5,8 @@ import io.sfgateway.tokenexchange.exchange.SalesforceSession;
 import io.sfgateway.tokenexchange.observe.ExchangeObserver;
 import io.sfgateway.tokenexchange.subject.Subject;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
@@ -12,6 +14,8 @@ import reactor.core.publisher.Mono;
  * guarded exchange, with refused tokens remembered briefly and every exchange observed.
  */
 public final class SessionService {
+
+    private static final Logger log = LoggerFactory.getLogger(SessionService.class);
 
     private final String registration;
     private final String handler;
@@ -73,10 +77,26 @@ public final class SessionService {
                             System.nanoTime() - start, session, null))
                     .doOnError(ExchangeFailure.class, failure -> {
                         observer.exchanged(registration, handler, subject.key(), System.nanoTime() - start, null, failure);
+                        logFailure(failure);
                         if (failure.kind() == ExchangeFailure.Kind.SUBJECT_REJECTED) {
                             refusals.remember(subject.tokenDigest(), failure);
                         }
                     });
         });
+    }
+
+    /**
+     * Once per failed exchange, however many callers joined it. Refusals of the open breaker are
+     * not logged one by one: {@code ExchangeGuard} logs the breaker's transitions.
+     */
+    private void logFailure(ExchangeFailure failure) {
+        switch (failure.kind()) {
+            case SUBJECT_REJECTED -> log.info("Salesforce refused the subject token on registration {}: {}",
+                    registration, failure.detail());
+            case CIRCUIT_OPEN -> log.debug("Token exchange refused on registration {}: circuit breaker open",
+                    registration);
+            default -> log.warn("Token exchange failed on registration {} ({}): {}", registration, failure.kind(),
+                    failure.detail());
+        }
     }
 }

@@ -70,11 +70,10 @@ public final class ErrorResponseWriter {
                 case UNAVAILABLE, TIMEOUT, CIRCUIT_OPEN -> Answer.UNAVAILABLE;
             };
             retryAfter = failure.retryAfterSeconds() > 0 ? failure.retryAfterSeconds() : DEFAULT_RETRY_AFTER_SECONDS;
-            if (answer == Answer.INVALID_TOKEN) {
-                log.info("Salesforce refused the subject token on registration {}: {}", registration, failure.detail());
-            } else {
-                log.warn("Token exchange failed on registration {} ({}): {}", registration, failure.kind(), failure.detail());
-            }
+            // The failed exchange itself is logged once by SessionService (and circuit breaker transitions by
+            // ExchangeGuard): one line per answer would repeat it for every caller that joined it, and for every
+            // request refused while the breaker is open.
+            log.debug("Answered {} on registration {} ({})", answer.status.value(), registration, failure.kind());
         } else {
             return Mono.error(error);
         }

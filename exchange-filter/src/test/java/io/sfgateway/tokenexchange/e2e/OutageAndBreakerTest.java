@@ -34,11 +34,19 @@ class OutageAndBreakerTest extends GatewayTestSupport {
         assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
 
         long tokenRequests = FRAGILE_ORG.counters().tokenRequests();
+        int warnings = CapturedLogs.install().linesContaining("on registration fragile").size();
         start = System.nanoTime();
         get(PATH, fragileToken(uniqueSubject("cold"))).expectStatus().isEqualTo(503)
                 .expectHeader().valueEquals("Retry-After", "2");
         assertThat(elapsedMillis(start)).as("an open breaker answers at once").isLessThan(500);
         assertThat(FRAGILE_ORG.counters().tokenRequests()).as("Salesforce is not called").isEqualTo(tokenRequests);
+        for (int i = 0; i < 20; i++) {
+            get(PATH, fragileToken(uniqueSubject("cold"))).expectStatus().isEqualTo(503);
+        }
+        assertThat(CapturedLogs.install().linesContaining("on registration fragile"))
+                .as("requests refused by the open breaker are not logged one by one").hasSize(warnings);
+        assertThat(CapturedLogs.install().linesContaining("Circuit breaker salesforce-token-exchange-fragile: CLOSED -> OPEN"))
+                .as("the transition is").isNotEmpty();
         get(PATH, warm).expectStatus().isOk();
 
         FRAGILE_ORG.controls().tokenFault(TokenFault.NONE);
