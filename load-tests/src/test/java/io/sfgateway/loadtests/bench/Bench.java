@@ -395,7 +395,7 @@ public final class Bench {
     /** Warm-up slices under load until the gateway's JIT compiler threads use under 3 % of a core, or the cap. */
     private void settle(String name, ManagedProcess gateway, String url, Path tokens) {
         Duration slice = Duration.ofSeconds(5);
-        int maxSlices = mode.name().equals("full") ? 36 : 6;
+        int maxSlices = mode.name().equals("full") ? 36 : 2; // --quick stays under 3 minutes
         double compiling = Double.NaN;
         int n = 0;
         while (n < maxSlices) {

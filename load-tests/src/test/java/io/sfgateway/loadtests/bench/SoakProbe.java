@@ -1,0 +1,275 @@
+package io.sfgateway.loadtests.bench;
+
+import io.sfgateway.loadtests.support.Http;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What the soak samples of the gateway process, from outside it:
+ *
+ * <ul>
+ *   <li>its actuator's Prometheus scrape, taken first: heap used (as the application runs, garbage included),
+ *       non-heap, direct buffers, live threads, open files, exchanges by outcome, cache hits and misses;</li>
+ *   <li>{@code jcmd <pid> GC.class_histogram}: a full GC, then every live class's instances and bytes. Its total
+ *       is the <b>live heap</b> (what is reachable right now: the figure a leak makes grow), and the instance
+ *       counts of the session cache's and the verified-token cache's entries give the caches' sizes, which no
+ *       metric exposes;</li>
+ *   <li>{@code /proc/<pid>}: threads as the OS sees them, resident memory, file descriptors and sockets; its
+ *       sockets matched by inode against {@code /proc/net/tcp} and {@code tcp6}: connections from clients,
+ *       connections to the org (REST and token endpoint share its port), connections to the IdP (JWKS), sockets in
+ *       CLOSE_WAIT;</li>
+ *   <li>CPU used since the last sample (cores) by the gateway, the org, this driver and the whole machine, and the
+ *       gateway's GC pauses.</li>
+ * </ul>
+ */
+final class SoakProbe {
+
+    /** One class histogram: class name to {instances, bytes}; "Total" holds the sums. */
+    record ClassHistogram(Map<String, long[]> classes) {
+
+        long bytes() {
+            return classes.getOrDefault("Total", new long[2])[1];
+        }
+
+        long instances(String className) {
+            return classes.getOrDefault(className, new long[2])[0];
+        }
+    }
+
+    static final String CACHED_SESSION = "io.sfgateway.tokenexchange.session.CachedSession";
+    static final String VERIFIED_TOKEN = "io.sfgateway.tokenexchange.subject.VerifiedTokens$Verified";
+
+    private static final Pattern HIST_ROW = Pattern.compile("(?m)^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
+    private static final Pattern HIST_TOTAL = Pattern.compile("(?m)^Total\\s+(\\d+)\\s+(\\d+)");
+
+    private final long pid;
+    private final long orgPid;
+    private final String gatewayUrl;
+    private final int gatewayPort;
+    private final int orgPort;
+    private final int idpPort;
+
+    /** Cumulative figures at the last sample: CPU seconds (gateway, org, driver, machine, wall), GC pause seconds. */
+    private double[] last;
+
+    SoakProbe(long pid, long orgPid, String gatewayUrl, int gatewayPort, int orgPort, int idpPort) {
+        this.pid = pid;
+        this.orgPid = orgPid;
+        this.gatewayUrl = gatewayUrl;
+        this.gatewayPort = gatewayPort;
+        this.orgPort = orgPort;
+        this.idpPort = idpPort;
+    }
+
+    /** One sample of the gateway: ordered columns (see the class comment), plus the histogram taken. */
+    record Sample(Map<String, Object> values, ClassHistogram histogram) {
+    }
+
+    Sample sample() {
+        Map<String, Object> v = new LinkedHashMap<>();
+        String scrape = scrape();
+        v.put("heap_used_bytes", (long) metric(scrape, "jvm_memory_used_bytes", "area=\"heap\""));
+        long t0 = System.nanoTime();
+        ClassHistogram histogram = histogram();
+        v.put("heap_live_bytes", histogram.bytes());
+        v.put("gc_histogram_ms", Math.round((System.nanoTime() - t0) / 1e6));
+        v.put("cached_sessions", histogram.instances(CACHED_SESSION));
+        v.put("verified_tokens", histogram.instances(VERIFIED_TOKEN));
+        v.put("nonheap_bytes", (long) metric(scrape, "jvm_memory_used_bytes", "area=\"nonheap\""));
+        v.put("direct_buffer_bytes", (long) metric(scrape, "jvm_buffer_memory_used_bytes", "id=\"direct\""));
+        v.put("rss_bytes", procStatus("VmRSS") * 1024);
+        v.put("threads_live", (long) metric(scrape, "jvm_threads_live_threads", ""));
+        v.put("threads_os", procStatus("Threads"));
+        v.put("open_files", (long) metric(scrape, "process_files_open_files", ""));
+        v.putAll(sockets());
+        double[] now = cumulative(scrape);
+        double[] before = last == null ? now : last;
+        last = now;
+        double wall = Math.max(1e-9, now[4] - before[4]);
+        v.put("cpu_gateway", Stats.round((now[0] - before[0]) / wall, 2));
+        v.put("cpu_org", Stats.round((now[1] - before[1]) / wall, 2));
+        v.put("cpu_driver", Stats.round((now[2] - before[2]) / wall, 2));
+        v.put("cpu_machine", Stats.round((now[3] - before[3]) / wall, 2));
+        // Pauses since the last sample's scrape: they include that sample's own full GC (its class histogram).
+        v.put("gc_pause_ms", Math.round((now[5] - before[5]) * 1000));
+        v.put("gc_histogram_pause_ms", Math.round((now[6] - before[6]) * 1000));
+        v.put("exchanges_success", (long) metric(scrape, "salesforce_token_exchange_seconds_count",
+                "outcome=\"success\""));
+        v.put("exchanges_failed", (long) (metric(scrape, "salesforce_token_exchange_seconds_count", "")
+                - metric(scrape, "salesforce_token_exchange_seconds_count", "outcome=\"success\"")));
+        v.put("cache_misses", (long) metric(scrape, "cache_gets_total", "result=\"miss\""));
+        return new Sample(v, histogram);
+    }
+
+    /** Takes the reference for the first sample's CPU and GC pause figures. */
+    void baseline() {
+        last = cumulative(scrape());
+    }
+
+    private double[] cumulative(String scrape) {
+        return new double[] {cpuSeconds(pid), cpuSeconds(orgPid), cpuSeconds(ProcessHandle.current().pid()),
+            machineBusySeconds(), System.nanoTime() / 1e9, metric(scrape, "jvm_gc_pause_seconds_sum", ""),
+            metric(scrape, "jvm_gc_pause_seconds_sum", "cause=\"Heap Inspection Initiated GC\"")};
+    }
+
+    /** File descriptors and the gateway's TCP sockets by peer and state. */
+    private Map<String, Object> sockets() {
+        Map<String, Object> v = new LinkedHashMap<>();
+        Set<String> inodes = new HashSet<>();
+        long fds = 0;
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "fd"))) {
+            for (Path fd : dir) {
+                fds++;
+                try {
+                    String link = Files.readSymbolicLink(fd).toString();
+                    if (link.startsWith("socket:[")) {
+                        inodes.add(link.substring(8, link.length() - 1));
+                    }
+                } catch (IOException e) {
+                    // closed meanwhile
+                }
+            }
+        } catch (IOException e) {
+            fds = -1;
+        }
+        Map<String, Long> counts = new HashMap<>();
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(Path.of(table));
+            } catch (IOException e) {
+                continue;
+            }
+            for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length < 10 || !inodes.contains(f[9])) {
+                    continue;
+                }
+                int local = port(f[1]);
+                int remote = port(f[2]);
+                String state = f[3];
+                String kind;
+                if (state.equals("0A")) {
+                    kind = "listen";
+                } else if (state.equals("08")) {
+                    kind = "close_wait";
+                } else if (!state.equals("01")) {
+                    kind = "other_state";
+                } else if (local == gatewayPort) {
+                    kind = "conns_in";
+                } else if (remote == orgPort) {
+                    kind = "conns_org";
+                } else if (remote == idpPort) {
+                    kind = "conns_idp";
+                } else {
+                    kind = "conns_other";
+                }
+                counts.merge(kind, 1L, Long::sum);
+            }
+        }
+        v.put("fds", fds);
+        v.put("socket_fds", (long) inodes.size());
+        for (String kind : List.of("conns_in", "conns_org", "conns_idp", "conns_other", "close_wait", "other_state")) {
+            v.put(kind, counts.getOrDefault(kind, 0L));
+        }
+        return v;
+    }
+
+    private static int port(String hexAddress) {
+        return Integer.parseInt(hexAddress.substring(hexAddress.lastIndexOf(':') + 1), 16);
+    }
+
+    private static double cpuSeconds(long pid) {
+        return ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration()).map(d -> d.toNanos() / 1e9)
+                .orElse(Double.NaN);
+    }
+
+    /** Busy CPU time of the whole machine from /proc/stat (user + nice + system + irq + softirq + steal). */
+    private static double machineBusySeconds() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long busy = Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
+                    + Long.parseLong(f[7]) + Long.parseLong(f[8]);
+            return busy / 100.0; // USER_HZ
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    private long procStatus(String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith(field + ":")) {
+                    return Long.parseLong(line.substring(field.length() + 1).trim().split("\\s+")[0]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /** {@code jcmd <pid> GC.class_histogram}: a full GC, then live instances and bytes per class. */
+    ClassHistogram histogram() {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        try {
+            // A small, quick-starting JVM for jcmd itself: it runs every few seconds on a machine under load.
+            Process process = new ProcessBuilder(jcmd, "-J-XX:TieredStopAtLevel=1", "-J-XX:+UseSerialGC", "-J-Xmx64m",
+                    Long.toString(pid), "GC.class_histogram")
+                    .redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+            Map<String, long[]> classes = new HashMap<>();
+            Matcher row = HIST_ROW.matcher(output);
+            while (row.find()) {
+                classes.merge(row.group(3), new long[] {Long.parseLong(row.group(1)), Long.parseLong(row.group(2))},
+                        (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
+            }
+            Matcher total = HIST_TOTAL.matcher(output);
+            if (total.find()) {
+                classes.put("Total", new long[] {Long.parseLong(total.group(1)), Long.parseLong(total.group(2))});
+            }
+            return new ClassHistogram(classes);
+        } catch (IOException e) {
+            return new ClassHistogram(Map.of());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new ClassHistogram(Map.of());
+        }
+    }
+
+    private String scrape() {
+        try {
+            return Http.get(gatewayUrl + "/actuator/prometheus", Map.of(), Duration.ofSeconds(10)).body();
+        } catch (RuntimeException e) {
+            return "";
+        }
+    }
+
+    /** The sum of a metric's series whose labels contain {@code label} ("" for all). */
+    static double metric(String scrape, String name, String label) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*})? ([0-9.eE+-]+)$").matcher(scrape);
+        double sum = 0;
+        while (m.find()) {
+            if (label.isEmpty() || (m.group(1) != null && m.group(1).contains(label))) {
+                sum += Double.parseDouble(m.group(2));
+            }
+        }
+        return sum;
+    }
+}
