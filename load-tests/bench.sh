@@ -4,8 +4,8 @@
 # TokenRelay), against one emulated org in its own process, in alternating rounds; then the token endpoint hanging
 # and the heap per cached session. Writes load-tests/target/bench/summary.json and summary.md.
 #
-#   load-tests/bench.sh --quick      # ~3 min: 3 short rounds
-#   load-tests/bench.sh --full       # ~12 min: 7 rounds
+#   load-tests/bench.sh --quick      # < 3 min: 3 short rounds, no JIT settling (a check, not the reference)
+#   load-tests/bench.sh --full       # ~17 min: 7 rounds after the JIT has settled
 #   options: --jfr (profile ours and limit with JFR afterwards; with --async-profiler=<libasyncProfiler.so>, with
 #   async-profiler instead; --profile-only: warm up, profile, stop), --rounds=N, --build (rebuild the jars first)
 #

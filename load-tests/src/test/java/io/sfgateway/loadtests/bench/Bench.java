@@ -59,7 +59,7 @@ public final class Bench {
             int subjects, int tokenLatencyMs, int burstUsers, Duration hangProbe, int coldWarmupSubjects) {
 
         static Mode quick() {
-            return new Mode("quick", 3, Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(2), 32,
+            return new Mode("quick", 3, Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(2), 32,
                     1000, 50, 200, Duration.ofSeconds(3), 600);
         }
 
