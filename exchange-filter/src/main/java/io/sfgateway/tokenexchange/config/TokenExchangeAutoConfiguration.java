@@ -58,6 +58,10 @@ public class TokenExchangeAutoConfiguration {
                 // two never race over the same connection.
                 .responseTimeout(exchange.timeout().plusSeconds(1))
                 .followRedirect(false);
+        // Reactor Netty builds its default TLS client context the first time a client needs one, and that seeds
+        // the JDK's SecureRandom from /dev/urandom: a blocking read. Build it now, on the thread starting the
+        // application, not on an event loop at the first https exchange or JWKS fetch. (The result is not used.)
+        http.secure();
         return new TokenExchangeWebClient(WebClient.builder()
                 .clientConnector(new ReactorClientHttpConnector(http))
                 .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize((int) exchange.maxResponseSize().toBytes()))
