@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the emulator as a process (the demo, load tests):
@@ -42,13 +43,14 @@ public final class EmulatorMain {
             emulator.close();
             stopped.countDown();
         }, "sf-emulator-shutdown"));
-        System.out.println("salesforce-emulator ready: baseUrl=" + emulator.baseUrl()
+        // Obtained here, after logback.configurationFile is set above, so the emulator's own logging configuration
+        // applies. (Usage errors above stay on stderr: the process exits at once, before an async appender flushes.)
+        LoggerFactory.getLogger(EmulatorMain.class).info("salesforce-emulator ready: baseUrl=" + emulator.baseUrl()
                 + " tokenEndpoint=" + emulator.tokenEndpoint()
                 + " issuer=" + emulator.idp().issuer()
                 + " jwksUri=" + emulator.idp().jwksUri()
                 + " clientId=" + config.apps().get(0).clientId()
                 + " audience=" + config.audience());
-        System.out.flush();
         stopped.await();
     }
 

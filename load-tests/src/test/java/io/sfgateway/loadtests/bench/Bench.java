@@ -1,5 +1,10 @@
 package io.sfgateway.loadtests.bench;
 
+import static io.sfgateway.loadtests.support.HostStats.compilerCpuSeconds;
+import static io.sfgateway.loadtests.support.HostStats.cpuSeconds;
+import static io.sfgateway.loadtests.support.HostStats.freePorts;
+import static io.sfgateway.loadtests.support.HostStats.machineBusySeconds;
+
 import io.sfgateway.loadtests.support.EmulatorAdmin;
 import io.sfgateway.loadtests.support.GatewayArgs;
 import io.sfgateway.loadtests.support.Http;
@@ -7,8 +12,6 @@ import io.sfgateway.loadtests.support.ManagedProcess;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -253,23 +256,6 @@ public final class Bench {
         return value;
     }
 
-    private static int[] freePorts(int n) throws IOException {
-        int[] ports = new int[n];
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < n; i++) {
-                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                sockets.add(socket);
-                ports[i] = socket.getLocalPort();
-            }
-        } finally {
-            for (ServerSocket socket : sockets) {
-                socket.close();
-            }
-        }
-        return ports;
-    }
-
     // ---------------------------------------------------------------- tokens
 
     /** Token files for wrk; subjects are named by role, so the org's per-subject counts tell them apart. */
@@ -416,29 +402,6 @@ public final class Bench {
         jitSettle.put(name, Map.of("slices", n, "compiler_core_share_last", Math.round(compiling * 1000) / 1000.0));
     }
 
-    /** CPU seconds of a JVM's JIT compiler threads so far, from /proc (Linux; 0 elsewhere). */
-    private static double compilerCpuSeconds(long pid) {
-        double seconds = 0;
-        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-            for (Path task : (Iterable<Path>) tasks::iterator) {
-                try {
-                    if (!Files.readString(task.resolve("comm")).startsWith("C")
-                            || !Files.readString(task.resolve("comm")).contains("CompilerThre")) {
-                        continue;
-                    }
-                    String stat = Files.readString(task.resolve("stat"));
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
-                    seconds += (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime + stime, USER_HZ
-                } catch (IOException | RuntimeException threadGone) {
-                    // a compiler thread may exit between listing and reading
-                }
-            }
-        } catch (IOException e) {
-            return 0;
-        }
-        return seconds;
-    }
-
     // ---------------------------------------------------------------- rounds
 
     /** One round's results: throughput runs, latency runs (1 connection), the burst. */
@@ -551,23 +514,6 @@ public final class Bench {
     private double[] cpu(ManagedProcess gateway) {
         return new double[] {gateway == null ? 0 : cpuSeconds(gateway.pid()), cpuSeconds(emulator.pid()),
             machineBusySeconds(), System.nanoTime() / 1e9};
-    }
-
-    private static double cpuSeconds(long pid) {
-        return ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration()).map(d -> d.toNanos() / 1e9)
-                .orElse(Double.NaN);
-    }
-
-    /** Busy CPU time of the whole machine from /proc/stat (user + nice + system + irq + softirq + steal). */
-    private static double machineBusySeconds() {
-        try {
-            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-            long busy = Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
-                    + Long.parseLong(f[7]) + Long.parseLong(f[8]);
-            return busy / 100.0; // USER_HZ
-        } catch (IOException | RuntimeException e) {
-            return Double.NaN;
-        }
     }
 
     private static List<String> order(boolean forward, String... targets) {

@@ -1,12 +1,12 @@
 package io.sfgateway.loadtests.bench;
 
+import static io.sfgateway.loadtests.support.HostStats.freePorts;
+
 import io.sfgateway.loadtests.support.EmulatorAdmin;
 import io.sfgateway.loadtests.support.GatewayArgs;
 import io.sfgateway.loadtests.support.Http;
 import io.sfgateway.loadtests.support.ManagedProcess;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -598,23 +598,6 @@ public final class Soak {
         Thread thread = new Thread(body, name);
         thread.setDaemon(true);
         return thread;
-    }
-
-    private static int[] freePorts(int n) throws IOException {
-        int[] ports = new int[n];
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < n; i++) {
-                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                sockets.add(socket);
-                ports[i] = socket.getLocalPort();
-            }
-        } finally {
-            for (ServerSocket socket : sockets) {
-                socket.close();
-            }
-        }
-        return ports;
     }
 
     private void log(String format, Object... args) {

@@ -1,5 +1,8 @@
 package io.sfgateway.loadtests.bench;
 
+import static io.sfgateway.loadtests.support.HostStats.cpuSeconds;
+import static io.sfgateway.loadtests.support.HostStats.machineBusySeconds;
+
 import io.sfgateway.loadtests.support.Http;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -190,23 +193,6 @@ final class SoakProbe {
 
     private static int port(String hexAddress) {
         return Integer.parseInt(hexAddress.substring(hexAddress.lastIndexOf(':') + 1), 16);
-    }
-
-    private static double cpuSeconds(long pid) {
-        return ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration()).map(d -> d.toNanos() / 1e9)
-                .orElse(Double.NaN);
-    }
-
-    /** Busy CPU time of the whole machine from /proc/stat (user + nice + system + irq + softirq + steal). */
-    private static double machineBusySeconds() {
-        try {
-            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-            long busy = Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
-                    + Long.parseLong(f[7]) + Long.parseLong(f[8]);
-            return busy / 100.0; // USER_HZ
-        } catch (IOException | RuntimeException e) {
-            return Double.NaN;
-        }
     }
 
     private long procStatus(String field) {
