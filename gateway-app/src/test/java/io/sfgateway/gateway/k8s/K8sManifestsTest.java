@@ -10,10 +10,8 @@ import static io.sfgateway.gateway.k8s.Manifests.named;
 import static io.sfgateway.gateway.k8s.Manifests.selects;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,9 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -36,10 +32,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Renders k8s/base and every overlay with {@link Kustomize} and checks the promises of the
- * deployment on the result; writes each overlay's application.yaml to
- * {@code target/k8s/<overlay>/application.yaml}; and, where kubectl is installed, checks that
- * {@code kubectl kustomize} renders exactly the same resources.
+ * Renders k8s/base and every overlay with {@code kubectl kustomize} ({@link KubectlKustomize})
+ * and checks the promises of the deployment on the result; writes each overlay's
+ * application.yaml to {@code target/k8s/<overlay>/application.yaml}.
  */
 class K8sManifestsTest {
 
@@ -100,7 +95,7 @@ class K8sManifestsTest {
 
     private static Map<String, Object> applicationConfig(String overlay) {
         @SuppressWarnings("unchecked")
-        Map<String, Object> config = (Map<String, Object>) Kustomize.load(K8sOverlays.applicationYaml(rendered(overlay)));
+        Map<String, Object> config = (Map<String, Object>) KubectlKustomize.load(K8sOverlays.applicationYaml(rendered(overlay)));
         return config;
     }
 
@@ -655,67 +650,6 @@ class K8sManifestsTest {
         }
         assertThat(gatewayContainer(overlay).get("image")).isEqualTo("sf-gateway:dev");
         assertThat(container.get("image")).isEqualTo("salesforce-emulator:dev");
-    }
-
-    // ------------------------------------------------------------------ kubectl
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("overlaysAndBase")
-    void rendersExactlyAsKubectlKustomize(String overlay) throws Exception {
-        assumeTrue(kubectlAvailable(), "kubectl is not on PATH: comparison with kubectl kustomize skipped");
-        String output = run(List.of(kubectlCommand(), "kustomize", K8sOverlays.dir(overlay).toString()));
-        Map<String, Map<String, Object>> theirs = byId(Kustomize.loadDocuments(output));
-        Map<String, Map<String, Object>> ours = byId(rendered(overlay));
-        assertThat(ours.keySet()).containsExactlyInAnyOrderElementsOf(theirs.keySet());
-        for (String id : ours.keySet()) {
-            assertThat(ours.get(id)).as("%s rendered by this renderer vs kubectl kustomize", id).isEqualTo(theirs.get(id));
-        }
-    }
-
-    private static Map<String, Map<String, Object>> byId(List<Map<String, Object>> resources) {
-        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
-        for (Map<String, Object> r : resources) {
-            out.put(Manifests.id(r), r);
-        }
-        return out;
-    }
-
-    private static Boolean kubectl;
-
-    /** The kubectl to compare with; {@code -Dk8s.kubectl=/nonexistent} simulates a machine without it. */
-    private static String kubectlCommand() {
-        return System.getProperty("k8s.kubectl", "kubectl");
-    }
-
-    static synchronized boolean kubectlAvailable() {
-        if (kubectl == null) {
-            try {
-                run(List.of(kubectlCommand(), "version", "--client"));
-                kubectl = true;
-            } catch (Exception e) {
-                kubectl = false;
-            }
-        }
-        return kubectl;
-    }
-
-    private static String run(List<String> command) throws Exception {
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> {
-            try (InputStream in = process.getInputStream()) {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            fail(command + " did not finish within 60 s");
-        }
-        if (process.exitValue() != 0) {
-            throw new IllegalStateException(command + " exited with " + process.exitValue());
-        }
-        return out.get(10, TimeUnit.SECONDS);
     }
 
     // ------------------------------------------------------------------ helpers

@@ -45,7 +45,7 @@ public final class K8sOverlays {
 
     /** The rendered resources of an overlay (or "base"). */
     public static List<Map<String, Object>> render(String overlay) {
-        return Kustomize.build(dir(overlay));
+        return KubectlKustomize.render(dir(overlay));
     }
 
     /** The gateway's application.yaml as the overlay's rendered ConfigMap carries it. */
