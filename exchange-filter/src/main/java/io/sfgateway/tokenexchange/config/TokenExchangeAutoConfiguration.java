@@ -5,7 +5,6 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.netty.channel.ChannelOption;
-import io.sfgateway.tokenexchange.actuate.SalesforceSessionsEndpoint;
 import io.sfgateway.tokenexchange.observe.ExchangeObserver;
 import io.sfgateway.tokenexchange.routing.SessionForwarder;
 import io.sfgateway.tokenexchange.session.RefusalMemory;
@@ -15,9 +14,6 @@ import io.sfgateway.tokenexchange.web.ExchangeRegistrations;
 import io.sfgateway.tokenexchange.web.SalesforceTokenExchangeGatewayFilterFactory;
 import java.time.Duration;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
-import org.springframework.boot.actuate.autoconfigure.web.server.ConditionalOnManagementPort;
-import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -25,7 +21,6 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.cloud.gateway.filter.factory.GatewayFilterFactory;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.netty.http.client.HttpClient;
@@ -118,20 +113,6 @@ public class TokenExchangeAutoConfiguration {
     public SalesforceTokenExchangeGatewayFilterFactory salesforceTokenExchangeGatewayFilterFactory(
             ExchangeRegistrations registrations, SessionForwarder forwarder, ErrorResponseWriter errors) {
         return new SalesforceTokenExchangeGatewayFilterFactory(registrations, forwarder, errors);
-    }
-
-    /** The incident-response endpoint: only on a separate management port, and off until enabled. */
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
-    @ConditionalOnManagementPort(ManagementPortType.DIFFERENT)
-    @ConditionalOnAvailableEndpoint(SalesforceSessionsEndpoint.class)
-    static class SessionsEndpointConfiguration {
-
-        @Bean
-        @ConditionalOnMissingBean
-        SalesforceSessionsEndpoint salesforceSessionsEndpoint(SessionCache sessions) {
-            return new SalesforceSessionsEndpoint(sessions);
-        }
     }
 
     @Bean

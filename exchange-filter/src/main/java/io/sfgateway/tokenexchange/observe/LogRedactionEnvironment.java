@@ -10,11 +10,15 @@ import org.springframework.core.env.MapPropertySource;
 import org.springframework.util.ClassUtils;
 
 /**
- * Installs the log redaction guard before logging starts, unless
- * {@code salesforce.token-exchange.redact-logs=false}: Logback's message and stack-trace
- * conversions are replaced by redacting ones (so any pattern, Spring Boot's default included,
- * masks credentials), and structured logging gets {@link RedactingJsonMembersCustomizer} unless
- * another customizer is configured.
+ * Installs the log redaction guard before logging starts when the application asks for it with
+ * {@code salesforce.token-exchange.redact-logs=true} (the ready gateway does): Logback's message
+ * and stack-trace conversions are replaced by redacting ones (so any pattern, Spring Boot's
+ * default included, masks credentials), and structured logging gets
+ * {@link RedactingJsonMembersCustomizer} unless another customizer is configured.
+ *
+ * <p>Off by default: the guard changes Logback's converters for the whole JVM, which a library
+ * must not do to a host application that did not ask. The library never logs a credential in
+ * the first place; the guard is a second line of defence for everything else in the process.
  */
 public class LogRedactionEnvironment implements EnvironmentPostProcessor, Ordered {
 
@@ -24,7 +28,7 @@ public class LogRedactionEnvironment implements EnvironmentPostProcessor, Ordere
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-        if (!environment.getProperty(ENABLED, Boolean.class, true)) {
+        if (!environment.getProperty(ENABLED, Boolean.class, false)) {
             return;
         }
         if (ClassUtils.isPresent("ch.qos.logback.classic.PatternLayout", getClass().getClassLoader())) {
