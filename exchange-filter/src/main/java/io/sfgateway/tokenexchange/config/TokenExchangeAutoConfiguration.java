@@ -17,6 +17,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.cloud.gateway.filter.factory.GatewayFilterFactory;
@@ -28,10 +29,12 @@ import reactor.netty.resources.ConnectionProvider;
 
 /**
  * Registers the {@code SalesforceTokenExchange} filter and what it stands on in any Spring Cloud
- * Gateway (WebFlux) application. Every bean can be replaced by defining one of the same type.
+ * Gateway (WebFlux) application. Every bean can be replaced by defining one of the same type;
+ * {@code salesforce.token-exchange.enabled=false} turns the whole library off.
  */
 @AutoConfiguration(afterName = "io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration")
 @ConditionalOnClass(GatewayFilterFactory.class)
+@ConditionalOnProperty(name = "salesforce.token-exchange.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(TokenExchangeProperties.class)
 public class TokenExchangeAutoConfiguration {
 

@@ -31,6 +31,15 @@ class LibraryFootprintTest {
     }
 
     @Test
+    void enabledFalseTurnsTheLibraryOff() {
+        runner.withPropertyValues("salesforce.token-exchange.enabled=false")
+                .run(context -> assertThat(context).hasNotFailed()
+                        .doesNotHaveBean(SalesforceTokenExchangeGatewayFilterFactory.class)
+                        .doesNotHaveBean(TokenExchangeProperties.class));
+        runner.run(context -> assertThat(context).hasSingleBean(SalesforceTokenExchangeGatewayFilterFactory.class));
+    }
+
+    @Test
     void logRedactionLeavesTheHostsLoggingAloneUnlessAskedFor() {
         StandardEnvironment untouched = new StandardEnvironment();
         int sources = untouched.getPropertySources().size();
