@@ -1,4 +1,4 @@
-package io.sfgateway.gateway;
+package io.sfgateway.gateway.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,7 +7,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -15,15 +14,14 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** The README's first command: the demo starts an emulated org and prints a curl that works. */
 @ExtendWith(OutputCaptureExtension.class)
-class DemoProfileTest {
+class DemoTest {
 
     private static final Pattern CURL = Pattern.compile(
             "curl -s -H 'Authorization: Bearer ([^']+)' '(http://localhost:(\\d+))(/services/data/[^']+)'");
 
     @Test
     void thePrintedCurlReturnsSalesforceDataThroughTheGateway(CapturedOutput output) {
-        try (ConfigurableApplicationContext app = SpringApplication.run(GatewayApplication.class,
-                "--spring.profiles.active=demo", "--server.port=0")) {
+        try (ConfigurableApplicationContext app = DemoApplication.run("--server.port=0", "--management.server.port=0")) {
             Matcher curl = CURL.matcher(output.getOut());
             assertThat(curl.find()).as("a ready-to-paste curl is printed").isTrue();
             String alice = curl.group(1);
@@ -37,7 +35,9 @@ class DemoProfileTest {
             client.get().uri(curl.group(4)).header("Authorization", "Bearer " + curl.group(1)).exchange()
                     .expectStatus().isOk();
             client.get().uri(curl.group(4)).exchange().expectStatus().isUnauthorized();
-            client.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
+            WebTestClient management = WebTestClient.bindToServer()
+                    .baseUrl("http://localhost:" + app.getEnvironment().getProperty("local.management.port")).build();
+            management.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
         }
     }
 }
