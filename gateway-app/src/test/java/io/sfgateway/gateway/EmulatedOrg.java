@@ -38,7 +38,7 @@ final class EmulatedOrg implements AutoCloseable {
 
     /** The ready gateway's arguments: random ports, the org from SF_* and IDP_* variables, and {@code extra}. */
     String[] gatewayArgs(String... extra) {
-        List<String> args = new ArrayList<>(List.of("--server.port=0", "--management.server.port=0",
+        List<String> args = new ArrayList<>(List.of("--server.port=0", "--MANAGEMENT_SERVER_PORT=0",
                 "--SF_LOGIN_URL=" + emulator.baseUrl(), "--SF_CLIENT_ID=" + CLIENT_ID,
                 "--SF_CLIENT_SECRET=" + CLIENT_SECRET, "--SF_INSTANCE_URL_ALLOWLIST=" + emulator.baseUrl(),
                 "--IDP_ISSUER=" + emulator.idp().issuer(), "--IDP_JWKS_URI=" + emulator.idp().jwksUri(),

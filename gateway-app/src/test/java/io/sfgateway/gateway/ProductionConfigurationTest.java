@@ -14,14 +14,14 @@ class ProductionConfigurationTest {
 
     @Test
     void withoutAnOrgTheGatewayRefusesToStartAndSaysWhichKey() {
-        assertThatThrownBy(() -> SpringApplication.run(GatewayApplication.class, "--server.port=0").close())
+        assertThatThrownBy(() -> SpringApplication.run(GatewayApplication.class, "--server.port=0", "--management.server.port=0").close())
                 .hasRootCauseInstanceOf(InvalidConfigurationException.class)
                 .rootCause().hasMessageContaining("salesforce.token-exchange.registrations.salesforce.login-url");
     }
 
     @Test
     void theEnvironmentVariablesConfigureTheRegistration() {
-        try (ConfigurableApplicationContext app = SpringApplication.run(GatewayApplication.class, "--server.port=0",
+        try (ConfigurableApplicationContext app = SpringApplication.run(GatewayApplication.class, "--server.port=0", "--management.server.port=0",
                 "--SF_LOGIN_URL=https://acme.my.salesforce.com", "--SF_CLIENT_ID=3MVG9-client",
                 "--SF_CLIENT_SECRET=secret", "--IDP_ISSUER=https://idp.example.com",
                 "--IDP_JWKS_URI=http://127.0.0.1:9/jwks")) {
