@@ -2,6 +2,10 @@ package io.sfgateway.gateway.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,9 +22,11 @@ class DemoTest {
 
     private static final Pattern CURL = Pattern.compile(
             "curl -s -H 'Authorization: Bearer ([^']+)' '(http://localhost:(\\d+))(/services/data/[^']+)'");
+    private static final Pattern MINT = Pattern.compile("TOKEN=\\$\\(curl -s '([^']+)'\\)");
+    private static final Pattern HEALTH = Pattern.compile("curl -s (http://localhost:\\d+/actuator/health)\\n");
 
     @Test
-    void thePrintedCurlReturnsSalesforceDataThroughTheGateway(CapturedOutput output) {
+    void thePrintedCurlReturnsSalesforceDataThroughTheGateway(CapturedOutput output) throws Exception {
         try (ConfigurableApplicationContext app = DemoApplication.run("--server.port=0", "--management.server.port=0")) {
             Matcher curl = CURL.matcher(output.getOut());
             assertThat(curl.find()).as("a ready-to-paste curl is printed").isTrue();
@@ -38,6 +44,25 @@ class DemoTest {
             WebTestClient management = WebTestClient.bindToServer()
                     .baseUrl("http://localhost:" + app.getEnvironment().getProperty("local.management.port")).build();
             management.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
+
+            // What next: the printed health URL and the fresh-token command work as printed.
+            Matcher health = HEALTH.matcher(output.getOut());
+            assertThat(health.find()).as("the management port's health URL is printed").isTrue();
+            assertThat(get(health.group(1)).statusCode()).isEqualTo(200);
+            Matcher mint = MINT.matcher(output.getOut());
+            assertThat(mint.find()).as("a command for a fresh token is printed").isTrue();
+            HttpResponse<String> minted = get(mint.group(1));
+            assertThat(minted.statusCode()).isEqualTo(200);
+            String fresh = minted.body();
+            assertThat(fresh).isNotBlank().isNotEqualTo(alice);
+            client.get().uri(curl.group(4)).header("Authorization", "Bearer " + fresh).exchange()
+                    .expectStatus().isOk();
+            assertThat(output.getOut()).contains("Ctrl+C", "--server.port=", "--management.server.port=");
         }
+    }
+
+    private static HttpResponse<String> get(String url) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }
