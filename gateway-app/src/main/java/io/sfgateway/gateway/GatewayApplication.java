@@ -5,8 +5,8 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
  * The ready gateway: Spring Cloud Gateway with the {@code SalesforceTokenExchange} filter,
- * configured by {@code application.yml} from environment variables. The {@code demo} profile
- * runs it against an emulated Salesforce org and IdP.
+ * configured by {@code application.yml} from environment variables. The demo, with an
+ * emulated Salesforce org and IdP, is a separate module (gateway-demo) and never part of this jar.
  */
 @SpringBootApplication
 public class GatewayApplication {

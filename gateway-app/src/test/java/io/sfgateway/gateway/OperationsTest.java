@@ -24,15 +24,15 @@ class OperationsTest {
 
     @Test
     void sessionsOfOneSubjectCanBeEvictedOnTheManagementPortOnly() {
-        try (ConfigurableApplicationContext app = SpringApplication.run(GatewayApplication.class,
-                "--spring.profiles.active=demo", "--server.port=0", "--management.server.port=0",
-                "--management.endpoints.web.exposure.include=health,salesforcesessions",
-                "--management.endpoint.salesforcesessions.access=unrestricted")) {
-            SalesforceEmulator org = io.sfgateway.gateway.demo.DemoOrgAccess.running();
+        try (EmulatedOrg emulated = new EmulatedOrg();
+                ConfigurableApplicationContext app = SpringApplication.run(GatewayApplication.class, emulated.gatewayArgs(
+                        "--management.endpoints.web.exposure.include=health,salesforcesessions",
+                        "--management.endpoint.salesforcesessions.access=unrestricted"))) {
+            SalesforceEmulator org = emulated.emulator();
             WebTestClient gateway = client(app.getEnvironment().getProperty("local.server.port"));
             WebTestClient management = client(app.getEnvironment().getProperty("local.management.port"));
-            String subject = "alice"; // the demo org knows alice and bob
-            String token = org.idp().mintToken(subject, "salesforce-gateway");
+            String subject = "alice"; // the emulated org knows alice and bob
+            String token = emulated.token(subject);
 
             gateway.get().uri(QUERY).header("Authorization", "Bearer " + token).exchange().expectStatus().isOk();
             gateway.post().uri("/actuator/salesforcesessions")
@@ -51,9 +51,9 @@ class OperationsTest {
 
     @Test
     void theEvictionEndpointIsOffByDefault() {
-        try (ConfigurableApplicationContext app = SpringApplication.run(GatewayApplication.class,
-                "--spring.profiles.active=demo", "--server.port=0", "--management.server.port=0",
-                "--management.endpoints.web.exposure.include=*")) {
+        try (EmulatedOrg emulated = new EmulatedOrg();
+                ConfigurableApplicationContext app = SpringApplication.run(GatewayApplication.class, emulated.gatewayArgs(
+                        "--management.endpoints.web.exposure.include=*"))) {
             client(app.getEnvironment().getProperty("local.management.port")).post().uri("/actuator/salesforcesessions")
                     .bodyValue(Map.of("issuer", "x", "subject", "y"))
                     .exchange().expectStatus().isNotFound();
@@ -62,11 +62,12 @@ class OperationsTest {
 
     @Test
     void oneSwitchGivesStructuredJsonLogsWithTheAuditLineIntactAndCredentialsMasked(CapturedOutput output) {
-        try (ConfigurableApplicationContext app = SpringApplication.run(GatewayApplication.class,
-                "--spring.profiles.active=demo", "--server.port=0", "--logging.structured.format.console=ecs")) {
-            SalesforceEmulator org = io.sfgateway.gateway.demo.DemoOrgAccess.running();
+        try (EmulatedOrg emulated = new EmulatedOrg();
+                ConfigurableApplicationContext app = SpringApplication.run(GatewayApplication.class, emulated.gatewayArgs(
+                        "--logging.structured.format.console=ecs"))) {
+            SalesforceEmulator org = emulated.emulator();
             String subject = "bob";
-            String token = org.idp().mintToken(subject, "salesforce-gateway");
+            String token = emulated.token(subject);
             client(app.getEnvironment().getProperty("local.server.port")).get().uri(QUERY)
                     .header("Authorization", "Bearer " + token).exchange().expectStatus().isOk();
             LoggerFactory.getLogger("careless.code").warn("should never happen: Bearer {}", token);
@@ -98,9 +99,9 @@ class OperationsTest {
 
     @Test
     void thePlainConsoleMasksCredentialsToo(CapturedOutput output) {
-        try (ConfigurableApplicationContext app = SpringApplication.run(GatewayApplication.class,
-                "--spring.profiles.active=demo", "--server.port=0")) {
-            String token = io.sfgateway.gateway.demo.DemoOrgAccess.running().idp().mintToken("plain", "salesforce-gateway");
+        try (EmulatedOrg emulated = new EmulatedOrg();
+                ConfigurableApplicationContext app = SpringApplication.run(GatewayApplication.class, emulated.gatewayArgs())) {
+            String token = emulated.token("plain");
             LoggerFactory.getLogger("careless.code").warn("leaked {}", token, new IllegalStateException("Bearer " + token));
             // The token was minted after start-up, so only the careless line could have shown it.
             assertThat(output.getOut()).contains("leaked [REDACTED]").contains("Bearer [REDACTED]").doesNotContain(token);

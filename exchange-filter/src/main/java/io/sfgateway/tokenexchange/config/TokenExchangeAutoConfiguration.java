@@ -14,6 +14,7 @@ import io.sfgateway.tokenexchange.web.ExchangeRegistrations;
 import io.sfgateway.tokenexchange.web.SalesforceTokenExchangeGatewayFilterFactory;
 import java.time.Duration;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -22,6 +23,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.cloud.gateway.filter.factory.GatewayFilterFactory;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.netty.http.client.HttpClient;
@@ -122,5 +124,14 @@ public class TokenExchangeAutoConfiguration {
     RouteRegistrationVerifier salesforceRouteRegistrationVerifier(ObjectProvider<GatewayProperties> gateway,
             ExchangeRegistrations registrations) {
         return new RouteRegistrationVerifier(gateway.getIfAvailable(GatewayProperties::new), registrations);
+    }
+
+    /**
+     * Before any property is bound: a registration value with an unresolved {@code ${VARIABLE}}
+     * stops start-up naming the key and the variable (static, so it runs before other beans exist).
+     */
+    @Bean
+    static BeanFactoryPostProcessor salesforceRegistrationPlaceholderCheck(ConfigurableEnvironment environment) {
+        return beanFactory -> UnresolvedPlaceholderCheck.check(environment);
     }
 }

@@ -26,7 +26,7 @@ class ConfigMapBindingTest {
         Path yaml = K8sOverlays.writeApplicationYaml(overlay);
         try (ConfigurableApplicationContext app = SpringApplication.run(GatewayApplication.class,
                 "--spring.config.additional-location=optional:file:" + yaml.getParent() + "/",
-                "--server.port=0", "--SF_CLIENT_ID=client-id-from-secret", "--SF_CLIENT_SECRET=secret-from-secret")) {
+                "--server.port=0", "--management.server.port=0", "--SF_CLIENT_ID=client-id-from-secret", "--SF_CLIENT_SECRET=secret-from-secret")) {
             assertThat(app.getBean(ExchangeRegistrations.class).names()).containsExactly("salesforce");
             TokenExchangeProperties.Registration registration =
                     app.getBean(TokenExchangeProperties.class).registrations().get("salesforce");

@@ -97,6 +97,9 @@ public final class Bench {
     private String orgUrl;
     private String oursUrl;
     private String limitUrl;
+    /** Actuator (health, Prometheus) of ours and limit: their management ports, not the traffic ports. */
+    private String oursManagementUrl;
+    private String limitManagementUrl;
     private String peerUrl;
     private ManagedProcess ours;
     private ManagedProcess limit;
@@ -169,7 +172,7 @@ public final class Bench {
         long oursMax = counters.maxExchangesWithPrefix("ours-");
         long oursSubjects = counters.subjectsWithPrefix("ours-");
         long oursExchanges = counters.exchangesWithPrefix("ours-");
-        String oursMetrics = scrape(oursUrl);
+        String oursMetrics = scrape(oursManagementUrl);
         stopAll();
         Map<String, Object> heap = heapRun.join();
         writeSummary(rounds, hang, heap, jfr, oursMax, oursSubjects, oursExchanges, oursMetrics);
@@ -184,11 +187,13 @@ public final class Bench {
     private ManagedProcess peer;
 
     private void startOrg() throws Exception {
-        ports = freePorts(5);
+        ports = freePorts(7);
         orgUrl = "http://127.0.0.1:" + ports[0];
         oursUrl = "http://127.0.0.1:" + ports[2];
         limitUrl = "http://127.0.0.1:" + ports[3];
         peerUrl = "http://127.0.0.1:" + ports[4];
+        oursManagementUrl = GatewayArgs.managementUrl(ports[5]);
+        limitManagementUrl = GatewayArgs.managementUrl(ports[6]);
         Path logs = out.resolve("logs");
         emulator = track(ManagedProcess.java("emulator", GATEWAY_JVM, jar("emulator-jar"),
                 List.of("--port=" + ports[0], "--idp-port=" + ports[1], "--auto-provision-users=true",
@@ -208,10 +213,10 @@ public final class Bench {
     private void startGateways() {
         Path logs = out.resolve("logs");
         ours = track(ManagedProcess.java("ours", GATEWAY_JVM, jar("gateway-jar"),
-                GatewayArgs.ours(ports[2], orgUrl, issuer, jwks, Duration.ofSeconds(3), Duration.ofSeconds(10)),
+                GatewayArgs.ours(ports[2], ports[5], orgUrl, issuer, jwks, Duration.ofSeconds(3), Duration.ofSeconds(10)),
                 logs.resolve("ours.log")));
         limit = track(ManagedProcess.java("limit", GATEWAY_JVM, jar("gateway-jar"),
-                GatewayArgs.limit(ports[3], orgUrl, issuer, jwks, staticSession), logs.resolve("limit.log")));
+                GatewayArgs.limit(ports[3], ports[6], orgUrl, issuer, jwks, staticSession), logs.resolve("limit.log")));
         peer = track(ManagedProcess.java("peer", GATEWAY_JVM, jar("peer-jar"),
                 List.of("--server.port=" + ports[4], "--server.address=127.0.0.1", "--spring.main.banner-mode=off",
                         "--SF_LOGIN_URL=" + orgUrl, "--SF_CLIENT_ID=" + EmulatorAdmin.CLIENT_ID,
@@ -222,8 +227,8 @@ public final class Bench {
     }
 
     private void awaitGateways() {
-        ours.awaitOk(oursUrl + "/actuator/health/readiness", Duration.ofSeconds(180));
-        limit.awaitOk(limitUrl + "/actuator/health/readiness", Duration.ofSeconds(180));
+        ours.awaitOk(oursManagementUrl + "/actuator/health/readiness", Duration.ofSeconds(180));
+        limit.awaitOk(limitManagementUrl + "/actuator/health/readiness", Duration.ofSeconds(180));
         peer.awaitOk(peerUrl + "/actuator/health/readiness", Duration.ofSeconds(180));
         log("gateways up: ours %s, limit %s, peer %s", oursUrl, limitUrl, peerUrl);
     }
@@ -458,7 +463,7 @@ public final class Bench {
         Duration l = mode.latency();
         double gatewayExchangeMeanMs = Double.NaN;
         for (String target : order(forward, "floor", "limit", "ours-warm", "exchange", "ours-cold", "peer")) {
-            String before = target.equals("ours-cold") ? scrape(oursUrl) : "";
+            String before = target.equals("ours-cold") ? scrape(oursManagementUrl) : "";
             Wrk.Result result = switch (target) {
                 case "floor" -> wrk.run("r" + r + "-c1-floor", orgUrl, LIMITS, tokens.static_(), "cycle", "get", 1, l);
                 case "limit" -> wrk.run("r" + r + "-c1-limit", limitUrl, LIMITS, tokens.static_(), "cycle", "get", 1,
@@ -474,7 +479,7 @@ public final class Bench {
             };
             if (target.equals("ours-cold")) {
                 // The gateway's own timer of the exchange (salesforce.token.exchange, outcome=success).
-                String after = scrape(oursUrl);
+                String after = scrape(oursManagementUrl);
                 String timer = "salesforce_token_exchange_seconds";
                 double count = metric(after, timer + "_count", "outcome=\"success\"")
                         - metric(before, timer + "_count", "outcome=\"success\"");
@@ -589,7 +594,7 @@ public final class Bench {
                 closedStatus.add(result[0]);
                 closedMs.add(Stats.round(result[1] / 1e6, 1));
             }
-            String breakerState = breakerState(scrape(oursUrl));
+            String breakerState = breakerState(scrape(oursManagementUrl));
             // Cold subjects once it is open: refused at once, without calling the org. One connection, like the
             // other latency runs: the time to answer, not the machine's queue.
             long tokenRequestsBefore = org.counters().tokenRequests();
@@ -632,9 +637,10 @@ public final class Bench {
         return m.find() ? m.group(1) : "unknown";
     }
 
-    private static String scrape(String baseUrl) {
+    /** The Prometheus scrape of the gateway whose actuator answers at {@code managementUrl}. */
+    private static String scrape(String managementUrl) {
         try {
-            return Http.get(baseUrl + "/actuator/prometheus", Map.of(), Duration.ofSeconds(10)).body();
+            return Http.get(managementUrl + "/actuator/prometheus", Map.of(), Duration.ofSeconds(10)).body();
         } catch (RuntimeException e) {
             return "";
         }

@@ -111,9 +111,10 @@ public final class Soak {
                 s.revokePerCycle(), s.sampleEvery().toSeconds(), s.ramp().toSeconds(), s.warmup().toSeconds(),
                 out.toAbsolutePath());
 
-        int[] ports = freePorts(3);
+        int[] ports = freePorts(4);
         String orgUrl = "http://127.0.0.1:" + ports[0];
         String gatewayUrl = "http://127.0.0.1:" + ports[2];
+        String managementUrl = GatewayArgs.managementUrl(ports[3]);
         Path logs = out.resolve("logs");
         ManagedProcess emulator = track(ManagedProcess.java("emulator", Bench.GATEWAY_JVM, jar("emulator-jar"),
                 List.of("--port=" + ports[0], "--idp-port=" + ports[1], "--auto-provision-users=true",
@@ -124,11 +125,11 @@ public final class Soak {
         EmulatorAdmin org = new EmulatorAdmin(orgUrl);
         Map<String, String> idp = org.idp();
         ManagedProcess gateway = track(ManagedProcess.java("gateway", Bench.GATEWAY_JVM, jar("gateway-jar"),
-                gatewayArgs(ports[2], orgUrl, idp.get("issuer"), idp.get("jwksUri")), logs.resolve("gateway.log")));
+                gatewayArgs(ports[2], ports[3], orgUrl, idp.get("issuer"), idp.get("jwksUri")), logs.resolve("gateway.log")));
 
         String runId = Long.toString(System.currentTimeMillis() / 1000, 36);
         SoakSubjects subjects = new SoakSubjects(org, s, "soak-" + runId + "-");
-        gateway.awaitOk(gatewayUrl + "/actuator/health/readiness", Duration.ofSeconds(180));
+        gateway.awaitOk(managementUrl + "/actuator/health/readiness", Duration.ofSeconds(180));
         org.reset();
         List<SoakSubjects.Subject> initial = subjects.mintInitial();
         long primed = nanos();
@@ -140,9 +141,9 @@ public final class Soak {
         long start = nanos() + 100_000_000L;
         long end = start + s.duration().toNanos();
         subjects.activate(initial, primed, start);
-        SoakFaults faults = new SoakFaults(org, s, subjects, gatewayUrl, start);
+        SoakFaults faults = new SoakFaults(org, s, subjects, managementUrl, start);
         SoakLoad load = new SoakLoad(gatewayUrl, s, subjects, faults);
-        SoakProbe probe = new SoakProbe(gateway.pid(), emulator.pid(), gatewayUrl, ports[2], ports[0], ports[1]);
+        SoakProbe probe = new SoakProbe(gateway.pid(), emulator.pid(), managementUrl, ports[2], ports[0], ports[1]);
         SoakReport report = new SoakReport(out);
         SoakProbe.ClassHistogram[] histograms = new SoakProbe.ClassHistogram[2];
 
@@ -184,9 +185,9 @@ public final class Soak {
     }
 
     /** {@link GatewayArgs#ours} with the soak's session timeout; breaker and timeout as in the benchmark. */
-    private List<String> gatewayArgs(int port, String orgUrl, String issuer, String jwks) {
+    private List<String> gatewayArgs(int port, int managementPort, String orgUrl, String issuer, String jwks) {
         List<String> args = new ArrayList<>();
-        for (String arg : GatewayArgs.ours(port, orgUrl, issuer, jwks, settings.exchangeTimeout(),
+        for (String arg : GatewayArgs.ours(port, managementPort, orgUrl, issuer, jwks, settings.exchangeTimeout(),
                 settings.breakerWait())) {
             args.add(arg.startsWith("--SF_SESSION_TIMEOUT=")
                     ? "--SF_SESSION_TIMEOUT=" + settings.sessionTimeout().toSeconds() + "s" : arg);

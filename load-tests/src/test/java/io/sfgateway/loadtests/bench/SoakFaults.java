@@ -33,7 +33,7 @@ final class SoakFaults {
     private final EmulatorAdmin org;
     private final SoakSettings settings;
     private final SoakSubjects subjects;
-    private final String gatewayUrl;
+    private final String managementUrl;
     private final long start;
     private final List<Window> windows = new CopyOnWriteArrayList<>();
     private final Map<String, Long> transitions = new ConcurrentSkipListMap<>();
@@ -45,11 +45,11 @@ final class SoakFaults {
     private volatile String breaker = "unknown";
     private volatile String phase = "calm";
 
-    SoakFaults(EmulatorAdmin org, SoakSettings settings, SoakSubjects subjects, String gatewayUrl, long start) {
+    SoakFaults(EmulatorAdmin org, SoakSettings settings, SoakSubjects subjects, String managementUrl, long start) {
         this.org = org;
         this.settings = settings;
         this.subjects = subjects;
-        this.gatewayUrl = gatewayUrl;
+        this.managementUrl = managementUrl;
         this.start = start;
     }
 
@@ -114,7 +114,7 @@ final class SoakFaults {
     private void pollBreaker() {
         String state;
         try {
-            Matcher m = STATE.matcher(Http.get(gatewayUrl + "/actuator/prometheus", Map.of(), Duration.ofSeconds(5))
+            Matcher m = STATE.matcher(Http.get(managementUrl + "/actuator/prometheus", Map.of(), Duration.ofSeconds(5))
                     .body());
             state = m.find() ? m.group(1) : "unknown";
         } catch (RuntimeException e) {

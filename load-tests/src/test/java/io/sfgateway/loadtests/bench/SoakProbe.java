@@ -60,7 +60,7 @@ final class SoakProbe {
 
     private final long pid;
     private final long orgPid;
-    private final String gatewayUrl;
+    private final String managementUrl;
     private final int gatewayPort;
     private final int orgPort;
     private final int idpPort;
@@ -68,10 +68,10 @@ final class SoakProbe {
     /** Cumulative figures at the last sample: CPU seconds (gateway, org, driver, machine, wall), GC pause seconds. */
     private double[] last;
 
-    SoakProbe(long pid, long orgPid, String gatewayUrl, int gatewayPort, int orgPort, int idpPort) {
+    SoakProbe(long pid, long orgPid, String managementUrl, int gatewayPort, int orgPort, int idpPort) {
         this.pid = pid;
         this.orgPid = orgPid;
-        this.gatewayUrl = gatewayUrl;
+        this.managementUrl = managementUrl;
         this.gatewayPort = gatewayPort;
         this.orgPort = orgPort;
         this.idpPort = idpPort;
@@ -241,7 +241,7 @@ final class SoakProbe {
 
     private String scrape() {
         try {
-            return Http.get(gatewayUrl + "/actuator/prometheus", Map.of(), Duration.ofSeconds(10)).body();
+            return Http.get(managementUrl + "/actuator/prometheus", Map.of(), Duration.ofSeconds(10)).body();
         } catch (RuntimeException e) {
             return "";
         }

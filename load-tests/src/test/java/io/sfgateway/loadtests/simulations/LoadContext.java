@@ -81,7 +81,7 @@ final class LoadContext {
     /** The sum of one metric's series whose labels contain {@code label}, from the gateway's Prometheus scrape. */
     String gatewayMetric(String name, String label) {
         try {
-            Http.Answer scrape = Http.get(stack.gatewayUrl() + "/actuator/prometheus", Map.of(),
+            Http.Answer scrape = Http.get(stack.managementUrl() + "/actuator/prometheus", Map.of(),
                     Duration.ofSeconds(5));
             Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*})? ([0-9.eE+-]+)$")
                     .matcher(scrape.body());

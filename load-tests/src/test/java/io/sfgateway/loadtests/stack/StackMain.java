@@ -81,6 +81,8 @@ public final class StackMain {
             String issuer = "http://127.0.0.1:" + idpPort + "/idp";
             int gatewayPort = Integer.parseInt(args.getOrDefault("gateway-port", "8080"));
             String gatewayUrl = "http://127.0.0.1:" + gatewayPort;
+            int managementPort = Integer.parseInt(args.getOrDefault("management-port", "8081"));
+            String managementUrl = GatewayArgs.managementUrl(managementPort);
             Path jar = Path.of(args.getOrDefault("gateway-jar", "../gateway-app/target/gateway-app.jar"));
             if (!Files.isRegularFile(jar)) {
                 throw new IllegalStateException(jar.toAbsolutePath() + " is missing: build gateway-app first");
@@ -89,7 +91,7 @@ public final class StackMain {
             List<String> jvm = smoke ? List.of("-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
                     : List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC");
             gateway = ManagedProcess.java("gateway", jvm, jar,
-                    GatewayArgs.ours(gatewayPort, emulatorUrl, issuer, issuer + "/jwks", exchangeTimeout,
+                    GatewayArgs.ours(gatewayPort, managementPort, emulatorUrl, issuer, issuer + "/jwks", exchangeTimeout,
                             breakerWait),
                     dir.resolve("gateway.log"));
             emulator = SalesforceEmulator.start(EmulatorConfig.builder()
@@ -103,7 +105,7 @@ public final class StackMain {
                 throw new IllegalStateException("the org runs at " + emulator.baseUrl() + " with issuer "
                         + emulator.idp().issuer() + ", not " + emulatorUrl + " / " + issuer);
             }
-            gateway.awaitOk(gatewayUrl + "/actuator/health/readiness", Duration.ofSeconds(100));
+            gateway.awaitOk(managementUrl + "/actuator/health/readiness", Duration.ofSeconds(100));
             awaitEndToEnd(gateway, gatewayUrl, new EmulatorAdmin(emulatorUrl), Duration.ofSeconds(60));
 
             Properties info = new Properties();
@@ -111,6 +113,7 @@ public final class StackMain {
             info.setProperty("launcher.pid", Long.toString(ProcessHandle.current().pid()));
             info.setProperty("gateway.pid", Long.toString(gateway.pid()));
             info.setProperty("gateway.url", gatewayUrl);
+            info.setProperty("gateway.management.url", managementUrl);
             info.setProperty("emulator.url", emulator.baseUrl());
             info.setProperty("idp.issuer", emulator.idp().issuer());
             info.setProperty("idp.jwks", emulator.idp().jwksUri());
@@ -195,7 +198,7 @@ public final class StackMain {
             if (Files.exists(file)) {
                 StackInfo stack = StackInfo.load(file);
                 boolean live = ProcessHandle.of(stack.launcherPid()).map(ProcessHandle::isAlive).orElse(false);
-                if (live && Http.ok(stack.gatewayUrl() + "/actuator/health/readiness")
+                if (live && Http.ok(stack.managementUrl() + "/actuator/health/readiness")
                         && Http.ok(stack.emulatorUrl() + "/__admin/idp")) {
                     System.out.println("stack up: gateway " + stack.gatewayUrl() + ", emulator "
                             + stack.emulatorUrl() + " (mode " + stack.mode() + ")");

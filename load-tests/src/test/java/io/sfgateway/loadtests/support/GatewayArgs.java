@@ -24,9 +24,9 @@ public final class GatewayArgs {
      * circuit breaker. The breaker values other than the wait are the filter's own defaults, spelled out because
      * configuring an instance through {@code resilience4j.circuitbreaker.instances.*} replaces all of them.
      */
-    public static List<String> ours(int port, String emulatorUrl, String issuer, String jwksUri,
+    public static List<String> ours(int port, int managementPort, String emulatorUrl, String issuer, String jwksUri,
             Duration exchangeTimeout, Duration breakerWait) {
-        List<String> args = new ArrayList<>(common(port));
+        List<String> args = new ArrayList<>(common(port, managementPort));
         args.add("--SF_LOGIN_URL=" + emulatorUrl);
         args.add("--SF_CLIENT_ID=" + EmulatorAdmin.CLIENT_ID);
         args.add("--SF_CLIENT_SECRET=" + EmulatorAdmin.CLIENT_SECRET);
@@ -53,10 +53,10 @@ public final class GatewayArgs {
      * {@code SetRequestHeader=Authorization, Bearer <session>}. The registration stays configured (unused), so
      * start-up does the same work.
      */
-    public static List<String> limit(int port, String emulatorUrl, String issuer, String jwksUri,
+    public static List<String> limit(int port, int managementPort, String emulatorUrl, String issuer, String jwksUri,
             String sessionToken) {
-        List<String> args = new ArrayList<>(ours(port, emulatorUrl, issuer, jwksUri, Duration.ofSeconds(3),
-                Duration.ofSeconds(10)));
+        List<String> args = new ArrayList<>(ours(port, managementPort, emulatorUrl, issuer, jwksUri,
+                Duration.ofSeconds(3), Duration.ofSeconds(10)));
         args.add(ROUTE + "id=limit-static-header");
         args.add(ROUTE + "uri=" + emulatorUrl);
         args.add(ROUTE + "predicates[0]=Path=/services/data/**,/services/apexrest/**");
@@ -64,7 +64,14 @@ public final class GatewayArgs {
         return args;
     }
 
-    private static List<String> common(int port) {
-        return List.of("--server.port=" + port, "--server.address=127.0.0.1", "--spring.main.banner-mode=off");
+    /** Traffic and actuator on loopback, each on its own port, as the jar ships (actuator never on the traffic port). */
+    private static List<String> common(int port, int managementPort) {
+        return List.of("--server.port=" + port, "--server.address=127.0.0.1", "--spring.main.banner-mode=off",
+                "--MANAGEMENT_SERVER_PORT=" + managementPort, "--management.server.address=127.0.0.1");
+    }
+
+    /** Where a gateway started with {@code managementPort} serves actuator (health, Prometheus). */
+    public static String managementUrl(int managementPort) {
+        return "http://127.0.0.1:" + managementPort;
     }
 }

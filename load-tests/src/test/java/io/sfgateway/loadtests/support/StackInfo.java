@@ -14,7 +14,7 @@ import java.util.Properties;
  * simulations from the file named by {@code -Dloadtest.stack}.
  */
 public record StackInfo(String mode, long launcherPid, String gatewayUrl, String emulatorUrl, String issuer,
-        String jwksUri, Duration exchangeTimeout, Duration breakerWait) {
+        String jwksUri, Duration exchangeTimeout, Duration breakerWait, String managementUrl) {
 
     public static final String FILE = "stack.properties";
 
@@ -28,7 +28,8 @@ public record StackInfo(String mode, long launcherPid, String gatewayUrl, String
         return new StackInfo(p.getProperty("mode", "smoke"), Long.parseLong(p.getProperty("launcher.pid", "-1")),
                 p.getProperty("gateway.url"), p.getProperty("emulator.url"), p.getProperty("idp.issuer"),
                 p.getProperty("idp.jwks"), Duration.ofMillis(Long.parseLong(p.getProperty("exchange.timeout.ms"))),
-                Duration.ofMillis(Long.parseLong(p.getProperty("breaker.wait.ms"))));
+                Duration.ofMillis(Long.parseLong(p.getProperty("breaker.wait.ms"))),
+                p.getProperty("gateway.management.url"));
     }
 
     /** The stack named by {@code -Dloadtest.stack} (default {@code target/stack/stack.properties}). */

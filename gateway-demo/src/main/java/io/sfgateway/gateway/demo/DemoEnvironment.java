@@ -37,8 +37,9 @@ public class DemoEnvironment implements EnvironmentPostProcessor, Ordered {
                 "IDP_AUDIENCES", DemoOrg.AUDIENCE)));
     }
 
+    /** Before the gateway's EnvironmentRegistration, which applies the SF_* registration once SF_LOGIN_URL is set. */
     @Override
     public int getOrder() {
-        return Ordered.LOWEST_PRECEDENCE;
+        return Ordered.LOWEST_PRECEDENCE - 10;
     }
 }
