@@ -4,7 +4,7 @@ package io.sfgateway.tokenexchange.observe;
  * Makes text that came from a request (or from any other party) safe to put in a log line:
  * control, format and line/paragraph separator characters are escaped ({@code \n}, {@code \r},
  * {@code \t}, {@code \}{@code uXXXX}), so one request can never start a forged line, and the
- * length is capped, so one request can never write kilobytes.
+ * length is capped (escapes included), so one request can never write kilobytes.
  *
  * <p>Written here rather than taken from a library: the JSON encoders escape only for JSON, and
  * OWASP's encoder would add a dependency for these few lines. Escaping is idempotent (a backslash
@@ -23,34 +23,38 @@ public final class LogSafe {
         return text(text, MAX_LENGTH);
     }
 
+    /** At most {@code maxLength} characters of output, escapes included, then how much was left out. */
     public static String text(CharSequence text, int maxLength) {
         if (text == null) {
             return "";
         }
         int length = text.length();
-        StringBuilder safe = null;
-        int kept = Math.min(length, maxLength);
-        for (int i = 0; i < kept; i++) {
+        if (length <= maxLength && isSafe(text)) {
+            return text.toString(); // the common case: nothing to do
+        }
+        StringBuilder safe = new StringBuilder(Math.min(length, maxLength) + 24);
+        int i = 0;
+        for (; i < length && safe.length() < maxLength; i++) {
             char c = text.charAt(i);
             if (isUnsafe(c)) {
-                if (safe == null) {
-                    safe = new StringBuilder(kept + 16).append(text, 0, i);
-                }
                 escape(c, safe);
-            } else if (safe != null) {
+            } else {
                 safe.append(c);
             }
         }
-        if (safe == null) {
-            if (length <= maxLength) {
-                return text.toString();
-            }
-            safe = new StringBuilder(kept + 24).append(text, 0, kept);
-        }
-        if (length > maxLength) {
-            safe.append("...(").append(length - maxLength).append(" more)");
+        if (i < length) {
+            safe.append("...(").append(length - i).append(" more)");
         }
         return safe.toString();
+    }
+
+    private static boolean isSafe(CharSequence text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (isUnsafe(text.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static boolean isUnsafe(char c) {

@@ -98,7 +98,8 @@ final class JwksSource {
             return Mono.just(snapshot);
         }
         if (mayFetch(now)) {
-            return fetch();
+            // With keys in hand, a failed fetch leaves the unknown kid unknown (the token is invalid), not the IdP's fault.
+            return snapshot == null ? fetch() : fetch().onErrorReturn(snapshot);
         }
         if (snapshot == null) {
             return Mono.error(new IllegalStateException("no keys yet from " + jwksUri + "; next fetch not before " + nextFetchAt));

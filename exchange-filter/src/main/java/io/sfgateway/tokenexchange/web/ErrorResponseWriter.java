@@ -2,7 +2,6 @@ package io.sfgateway.tokenexchange.web;
 
 import io.sfgateway.tokenexchange.exchange.ExchangeFailure;
 import io.sfgateway.tokenexchange.observe.ExchangeObserver;
-import io.sfgateway.tokenexchange.observe.LogSafe;
 import io.sfgateway.tokenexchange.observe.RefusalReason;
 import io.sfgateway.tokenexchange.subject.InvalidSubjectException;
 import java.nio.charset.StandardCharsets;
@@ -82,9 +81,9 @@ public final class ErrorResponseWriter {
             answer = invalid.reason() == InvalidSubjectException.Reason.MISSING ? Answer.MISSING_TOKEN : Answer.INVALID_TOKEN;
             reason = answer == Answer.MISSING_TOKEN ? RefusalReason.MISSING_TOKEN : RefusalReason.INVALID_TOKEN;
             // DEBUG, not one INFO line per refused request (anyone can send them); counted below instead. The
-            // detail may quote the request: escaped and capped, so it can never forge a line.
-            log.debug("Refused request on registration {} ({}): {}", registration, reason.tag(),
-                    LogSafe.text(invalid.getMessage()));
+            // detail may quote the request: InvalidSubjectException escaped and capped it (LogSafe), so it cannot
+            // forge a line.
+            log.debug("Refused request on registration {} ({}): {}", registration, reason.tag(), invalid.getMessage());
         } else if (error instanceof ExchangeFailure failure) {
             answer = switch (failure.kind()) {
                 case SUBJECT_REJECTED -> Answer.INVALID_TOKEN;
