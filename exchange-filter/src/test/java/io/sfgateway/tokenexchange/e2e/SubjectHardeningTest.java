@@ -52,7 +52,7 @@ import org.springframework.test.context.DynamicPropertySource;
  *   <li>{@code subj-opaque}: opaque tokens, sessions used at most 2 s ({@code opaque-token-lifetime});</li>
  *   <li>{@code subj-flood}: opaque tokens, at most 3 new per client and 5 overall per 10 minutes;</li>
  *   <li>{@code subj-email}: JWTs, users named by the mutable {@code email} claim;</li>
- *   <li>{@code subj-jwks}: JWTs, keys from {@link #JWKS} with {@code jwks.min-refresh: 2s}.</li>
+ *   <li>{@code subj-jwks}: JWTs, keys from {@link #JWKS} with {@code jwks.min-refresh: 5s}.</li>
  * </ul>
  */
 @Import(SubjectHardeningTest.SubjectRoutes.class)
@@ -99,7 +99,7 @@ class SubjectHardeningTest extends GatewayTestSupport {
         properties.add(reg + "subj-email.subject.jwks-uri", () -> ORG.idp().jwksUri());
         properties.add(reg + "subj-email.subject.subject-claim", () -> "email");
         properties.add(reg + "subj-jwks.subject.jwks-uri", () -> JWKS.baseUrl() + "/jwks");
-        properties.add(reg + "subj-jwks.subject.jwks.min-refresh", () -> "2s");
+        properties.add(reg + "subj-jwks.subject.jwks.min-refresh", () -> "5s");
     }
 
     /**
@@ -322,7 +322,7 @@ class SubjectHardeningTest extends GatewayTestSupport {
     @Test
     void unknownKidsRefetchTheKeysAtMostOncePerMinRefresh() throws Exception {
         get("/subj-jwks" + PATH, mint(uniqueSubject("warm"))).expectStatus().isOk(); // keys in hand
-        Thread.sleep(2_100); // past min-refresh: the next unknown kid may fetch once
+        Thread.sleep(5_100); // past min-refresh: the next unknown kid may fetch once
         JWKS.resetRequests();
         com.nimbusds.jose.jwk.RSAKey stranger = new RSAKeyGenerator(2048).keyID("made-up").generate();
         for (int i = 0; i < 30; i++) {
