@@ -1,6 +1,7 @@
 package io.sfgateway.tokenexchange.actuate;
 
 import io.sfgateway.tokenexchange.session.SessionCache;
+import io.sfgateway.tokenexchange.subject.Subject;
 import java.util.Map;
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -10,7 +11,8 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * {@code POST /actuator/salesforcesessions} with {@code {"issuer": "…", "subject": "…"}}: drops
  * every cached Salesforce session of one caller (incident response: a user offboarded or a
  * session suspected stolen), so their next request needs a new exchange, which Salesforce may
- * then refuse. Sessions of opaque tokens are keyed by the token's hash and cannot be named here;
+ * then refuse. {@code subject} is the token's {@code sub}: every session of that user goes, also
+ * where a registration names users by another claim. Sessions of opaque tokens are keyed by the token's hash and cannot be named here;
  * revoke those in Salesforce.
  *
  * <p>Off by default ({@link Access#NONE}) and only created when the management server runs on
@@ -30,7 +32,7 @@ public class SalesforceSessionsEndpoint {
         if (issuer == null || issuer.isBlank() || subject == null || subject.isBlank()) {
             throw new IllegalArgumentException("issuer and subject are required");
         }
-        long evicted = sessions.invalidateSubject("jwt:" + issuer + " " + subject);
+        long evicted = sessions.invalidateSubject(Subject.validatedKey(issuer, subject));
         return Map.of("issuer", issuer, "subject", subject, "evicted", evicted);
     }
 }

@@ -15,9 +15,12 @@ import io.sfgateway.tokenexchange.session.SessionCache;
 import io.sfgateway.tokenexchange.session.SessionLifetime;
 import io.sfgateway.tokenexchange.session.SessionService;
 import io.sfgateway.tokenexchange.subject.JwtSubjectResolver;
+import io.sfgateway.tokenexchange.subject.NewOpaqueSubjectLimiter;
+import io.sfgateway.tokenexchange.subject.OpaqueTokenShape;
 import io.sfgateway.tokenexchange.subject.SubjectResolver;
 import io.sfgateway.tokenexchange.web.ExchangeRegistration;
 import io.sfgateway.tokenexchange.web.ExchangeRegistrations;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -63,10 +66,10 @@ final class ExchangeRegistrationsFactory {
             ExchangeSettings settings = RegistrationValidator.settings(name, registration);
             TokenExchanger exchanger = new TokenExchanger(webClient, settings);
             ExchangeGuard guard = guard(name, properties, breakers, timer);
-            SessionService sessions = new SessionService(name, settings.tokenHandler(),
-                    new SessionLifetime(registration.sessionTimeout(), properties.cache().refreshAhead()),
-                    cache, refusals, token -> guard.protect(exchanger.exchange(token)), observer);
-            registrations.put(name, new ExchangeRegistration(name, subjects(registration, webClient, timer), sessions));
+            SessionService sessions = new SessionService(name, settings.tokenHandler(), lifetime(registration, properties),
+                    cache, refusals, token -> guard.protect(exchanger.exchange(token)), observer,
+                    newOpaqueSubjects(name, registration.subject()));
+            registrations.put(name, new ExchangeRegistration(name, subjects(name, registration, webClient, timer), sessions));
             log.info("Salesforce token exchange registration '{}': {}", name, settings);
         });
         return new ExchangeRegistrations(registrations);
@@ -84,13 +87,51 @@ final class ExchangeRegistrationsFactory {
         return new ExchangeGuard(breaker, bulkhead, properties.exchange().timeout(), timer);
     }
 
-    private static SubjectResolver subjects(Registration registration, WebClient webClient, Scheduler timer) {
+    /**
+     * How long sessions are used: the session timeout, and with opaque tokens at most the
+     * opaque token lifetime, after which the token is exchanged (so judged by Salesforce) again.
+     */
+    private static SessionLifetime lifetime(Registration registration, TokenExchangeProperties properties) {
+        Duration timeout = registration.sessionTimeout();
+        Duration opaqueLimit = registration.subject().opaqueTokenLifetime();
+        if (!registration.subject().validate() && opaqueLimit.compareTo(timeout) < 0) {
+            timeout = opaqueLimit;
+        }
+        return new SessionLifetime(timeout, properties.cache().refreshAhead());
+    }
+
+    private static NewOpaqueSubjectLimiter newOpaqueSubjects(String name, TokenExchangeProperties.Subject subject) {
+        if (subject.validate()) {
+            return null;
+        }
+        TokenExchangeProperties.OpaqueAdmission admission = subject.opaqueAdmission();
+        return new NewOpaqueSubjectLimiter(name, admission.perClientLimit(), admission.globalLimit(),
+                admission.limitPeriod(), admission.maxTrackedClients());
+    }
+
+    @SuppressWarnings("deprecation")
+    private static SubjectResolver subjects(String name, Registration registration, WebClient webClient, Scheduler timer) {
         TokenExchangeProperties.Subject subject = registration.subject();
+        String key = "salesforce.token-exchange.registrations." + name + ".subject.";
         if (!subject.validate()) {
-            return SubjectResolver.opaque();
+            log.warn("Registration '{}' does not validate callers' tokens ({}validate: false): every new token costs a "
+                    + "token exchange, and Salesforce's handler alone judges it. New tokens are rate-limited ({}opaque-admission) "
+                    + "and sessions are used at most {} before the token is judged again. Validate JWTs where the IdP issues them.",
+                    name, key, key, subject.opaqueTokenLifetime());
+            return SubjectResolver.opaque(new OpaqueTokenShape(subject.opaqueAdmission().minLength(),
+                    RegistrationValidator.opaqueTokenPattern(key, subject.opaqueAdmission())));
+        }
+        if (subject.jwksRefetchInterval() != null) {
+            log.warn("{}jwks-refetch-interval is deprecated; set {}jwks.min-refresh instead{}", key, key,
+                    subject.jwks().minRefresh() != null ? " (it is set, and wins)" : "");
+        }
+        if (!"sub".equals(subject.subjectClaim())) {
+            log.info("Registration '{}' names users by claim '{}': sessions are keyed by issuer, sub and that claim",
+                    name, subject.subjectClaim());
         }
         JwtSubjectResolver resolver = new JwtSubjectResolver(webClient, subject.jwksUri(), subject.issuer(),
-                subject.audiences(), subject.subjectClaim(), subject.clockSkew(), subject.jwksRefetchInterval(), timer);
+                subject.audiences(), subject.subjectClaim(), subject.clockSkew(),
+                RegistrationValidator.jwksMinRefresh(subject), subject.jwks().maxBackoff(), timer, Clock.systemUTC());
         resolver.prefetchKeys();
         return resolver;
     }

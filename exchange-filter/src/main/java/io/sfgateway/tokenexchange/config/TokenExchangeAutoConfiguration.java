@@ -109,8 +109,8 @@ public class TokenExchangeAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    public ErrorResponseWriter salesforceErrorResponseWriter() {
-        return new ErrorResponseWriter();
+    public ErrorResponseWriter salesforceErrorResponseWriter(ExchangeObserver observer) {
+        return new ErrorResponseWriter(observer);
     }
 
     @Bean

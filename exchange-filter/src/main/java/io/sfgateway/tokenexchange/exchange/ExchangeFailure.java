@@ -23,7 +23,9 @@ public final class ExchangeFailure extends RuntimeException {
         /** The registration's circuit breaker is open; Salesforce was not called: 503. */
         CIRCUIT_OPEN,
         /** Salesforce answered, but the gateway refuses what it sent (allowlist, signature, shape): 502. */
-        SESSION_UNACCEPTABLE
+        SESSION_UNACCEPTABLE,
+        /** Too many new opaque tokens from the client or overall; Salesforce was not called: 429. */
+        RATE_LIMITED
     }
 
     private static final int MAX_DETAIL = 300;

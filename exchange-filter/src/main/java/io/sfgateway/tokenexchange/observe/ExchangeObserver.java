@@ -20,6 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
  * <ul>
  *   <li>{@code salesforce.token.exchange}: timer, tags {@code registration}, {@code outcome};</li>
  *   <li>{@code salesforce.token.exchange.coalesced}: requests that joined an exchange in flight;</li>
+ *   <li>{@code salesforce.token.exchange.refused}: requests answered with an error, tags
+ *       {@code registration}, {@code reason};</li>
  *   <li>{@code cache.gets}: tags {@code cache=salesforce.sessions}, {@code registration},
  *       {@code result=hit|miss};</li>
  *   <li>one JSON line per exchange on logger {@value #AUDIT_LOGGER}.</li>
@@ -32,6 +34,8 @@ public final class ExchangeObserver implements SessionCache.Listener {
     public static final String AUDIT_LOGGER = "salesforce.token-exchange.audit";
     public static final String EXCHANGE_TIMER = "salesforce.token.exchange";
     public static final String COALESCED_COUNTER = "salesforce.token.exchange.coalesced";
+    /** Requests the filter answered with an error, tags {@code registration} and {@code reason} ({@link RefusalReason}). */
+    public static final String REFUSED_COUNTER = "salesforce.token.exchange.refused";
     public static final String CACHE_GETS = "cache.gets";
     public static final String CACHE_NAME = "salesforce.sessions";
 
@@ -42,6 +46,7 @@ public final class ExchangeObserver implements SessionCache.Listener {
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
     /** Each registration's cache counters, so a lookup costs one map read (it happens on every request). */
     private final Map<String, CacheCounters> cacheCounters = new ConcurrentHashMap<>();
+    private final Map<String, Counter> refusals = new ConcurrentHashMap<>();
 
     public ExchangeObserver(MeterRegistry registry) {
         this.registry = registry;
@@ -56,7 +61,7 @@ public final class ExchangeObserver implements SessionCache.Listener {
             case SUBJECT_REJECTED, GATEWAY_REJECTED -> "rejected";
             case TIMEOUT -> "timeout";
             case CIRCUIT_OPEN -> "circuit_open";
-            case UNAVAILABLE, SESSION_UNACCEPTABLE -> "error";
+            case UNAVAILABLE, SESSION_UNACCEPTABLE, RATE_LIMITED -> "error"; // RATE_LIMITED never reaches an exchange
         };
     }
 
@@ -91,6 +96,20 @@ public final class ExchangeObserver implements SessionCache.Listener {
             }
             audit.info(JSON.writeValueAsString(line));
         }
+    }
+
+    /** Counts one request answered with an error; the reason is from a fixed set, never request data. */
+    public void refused(String registration, RefusalReason reason) {
+        String key = registration + '|' + reason.tag();
+        Counter counter = refusals.get(key);
+        if (counter == null) {
+            counter = refusals.computeIfAbsent(key, k -> Counter.builder(REFUSED_COUNTER)
+                    .description("Requests the token exchange filter refused, by reason")
+                    .tag("registration", registration)
+                    .tag("reason", reason.tag())
+                    .register(registry));
+        }
+        counter.increment();
     }
 
     @Override

@@ -7,12 +7,17 @@ import io.sfgateway.tokenexchange.exchange.ExchangeFailure;
 import java.time.Duration;
 
 /**
- * Subject tokens Salesforce refused a moment ago, by the token's digest, so that a client in a
- * retry loop gets its 401 without another call to Salesforce. Entries live a few seconds.
+ * Subject tokens Salesforce refused a moment ago, by registration and the token's digest, so
+ * that a client in a retry loop gets its 401 without another call to Salesforce. Entries live a
+ * few seconds. A refusal on one registration (one org, one handler) says nothing about another,
+ * which may accept the same token, so entries never cross registrations.
  */
 public final class RefusalMemory {
 
-    private final Cache<String, ExchangeFailure> refused;
+    private final Cache<Key, ExchangeFailure> refused;
+
+    private record Key(String registration, String tokenDigest) {
+    }
 
     public RefusalMemory(Duration ttl, long maximumSize, Ticker ticker) {
         this.refused = Caffeine.newBuilder()
@@ -23,12 +28,12 @@ public final class RefusalMemory {
                 .build();
     }
 
-    public void remember(String tokenDigest, ExchangeFailure refusal) {
-        refused.put(tokenDigest, refusal);
+    public void remember(String registration, String tokenDigest, ExchangeFailure refusal) {
+        refused.put(new Key(registration, tokenDigest), refusal);
     }
 
-    /** The refusal remembered for this token, or {@code null}. */
-    public ExchangeFailure recall(String tokenDigest) {
-        return refused.getIfPresent(tokenDigest);
+    /** The refusal remembered for this token on this registration, or {@code null}. */
+    public ExchangeFailure recall(String registration, String tokenDigest) {
+        return refused.getIfPresent(new Key(registration, tokenDigest));
     }
 }

@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.sfgateway.tokenexchange.exchange.ExchangeFailure;
 import io.sfgateway.tokenexchange.exchange.SalesforceSession;
+import io.sfgateway.tokenexchange.subject.Subject;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
@@ -17,7 +18,8 @@ import reactor.core.publisher.Mono;
  *       completes joins the same future ({@link Listener#coalesced});</li>
  *   <li><b>expiry</b> per entry at the registration's session timeout less a margin;</li>
  *   <li><b>refresh-ahead</b>: a hit past {@code refreshAhead × timeout} is served at once and
- *       starts one background exchange that replaces the entry;</li>
+ *       starts one background exchange that replaces the entry; when Salesforce refuses the
+ *       subject token in that exchange, the entry is dropped;</li>
  *   <li>failed exchanges are never kept: they are held as values that expire at once.</li>
  * </ul>
  * The exchange a miss or refresh runs is the caller's, so it always uses the caller's current
@@ -132,10 +134,13 @@ public final class SessionCache {
         });
     }
 
-    /** Drops every session of one subject key, whatever the registration. */
+    /**
+     * Drops every session of one subject key ({@code jwt:<issuer> <sub>}), whatever the
+     * registration, including keys that also name another claim ({@link Subject#isKeyOf}).
+     */
     public long invalidateSubject(String subjectKey) {
         long before = cache.synchronous().estimatedSize();
-        cache.asMap().keySet().removeIf(key -> key.subject().equals(subjectKey));
+        cache.asMap().keySet().removeIf(key -> Subject.isKeyOf(key.subject(), subjectKey));
         return before - cache.synchronous().estimatedSize();
     }
 
@@ -151,7 +156,19 @@ public final class SessionCache {
         exchange.get().subscribe(
                 fresh -> cache.asMap().replace(key, present,
                         CompletableFuture.completedFuture(new CachedSession(fresh, cached.lifetime(), ticker.read()))),
-                failure -> cached.refreshFailed(ticker.read()));
+                failure -> {
+                    if (isRefusalOfTheSubject(failure)) {
+                        // Salesforce now refuses the very token this session was obtained with (revoked, expired, user
+                        // deactivated): stop serving it. Only this entry: a session obtained meanwhile stays.
+                        cache.asMap().remove(key, present);
+                    } else {
+                        cached.refreshFailed(ticker.read());
+                    }
+                });
+    }
+
+    private static boolean isRefusalOfTheSubject(Throwable failure) {
+        return failure instanceof ExchangeFailure refusal && refusal.kind() == ExchangeFailure.Kind.SUBJECT_REJECTED;
     }
 
     /** Each entry lives until its own deadline; reads do not extend it. */

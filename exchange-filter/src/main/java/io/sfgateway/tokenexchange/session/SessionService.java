@@ -3,7 +3,10 @@ package io.sfgateway.tokenexchange.session;
 import io.sfgateway.tokenexchange.exchange.ExchangeFailure;
 import io.sfgateway.tokenexchange.exchange.SalesforceSession;
 import io.sfgateway.tokenexchange.observe.ExchangeObserver;
+import io.sfgateway.tokenexchange.observe.LogSafe;
+import io.sfgateway.tokenexchange.subject.NewOpaqueSubjectLimiter;
 import io.sfgateway.tokenexchange.subject.Subject;
+import java.net.InetSocketAddress;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,12 +27,24 @@ public final class SessionService {
     private final RefusalMemory refusals;
     private final Function<String, Mono<SalesforceSession>> exchange;
     private final ExchangeObserver observer;
+    private final NewOpaqueSubjectLimiter newSubjects;
 
     /**
      * @param exchange the registration's exchange, already guarded (breaker, bulkhead, timeout)
      */
     public SessionService(String registration, String handler, SessionLifetime lifetime, SessionCache cache,
             RefusalMemory refusals, Function<String, Mono<SalesforceSession>> exchange, ExchangeObserver observer) {
+        this(registration, handler, lifetime, cache, refusals, exchange, observer, null);
+    }
+
+    /**
+     * @param newSubjects admits new opaque subjects before their first exchange; {@code null}
+     *     when subjects are validated locally
+     */
+    public SessionService(String registration, String handler, SessionLifetime lifetime, SessionCache cache,
+            RefusalMemory refusals, Function<String, Mono<SalesforceSession>> exchange, ExchangeObserver observer,
+            NewOpaqueSubjectLimiter newSubjects) {
+        this.newSubjects = newSubjects;
         this.registration = registration;
         this.handler = handler;
         this.lifetime = lifetime;
@@ -49,6 +64,17 @@ public final class SessionService {
     }
 
     /**
+     * The subject's session for a request from {@code client}: cached, joined, or exchanged now,
+     * when a new exchange is admitted (opaque registrations limit new subjects per client).
+     */
+    public Mono<SalesforceSession> sessionFor(Subject subject, InetSocketAddress client) {
+        if (newSubjects == null) {
+            return sessionFor(subject);
+        }
+        return cache.get(key(subject), lifetime, () -> admitted(subject, client));
+    }
+
+    /**
      * The subject's session if it is cached and ready (refreshed ahead when due), else
      * {@code null}: then {@link #sessionFor} exchanges or joins the exchange in flight.
      */
@@ -65,11 +91,22 @@ public final class SessionService {
         return new SessionKey(registration, subject.key());
     }
 
-    private Mono<SalesforceSession> exchange(Subject subject) {
-        ExchangeFailure remembered = refusals.recall(subject.tokenDigest());
+    /** A refusal remembered is answered before a permit is taken; then the limiter decides. */
+    private Mono<SalesforceSession> admitted(Subject subject, InetSocketAddress client) {
+        ExchangeFailure remembered = refusals.recall(registration, subject.tokenDigest());
         if (remembered != null) {
             return Mono.error(remembered);
         }
+        ExchangeFailure limited = newSubjects.admit(client);
+        return limited != null ? Mono.error(limited) : observedExchange(subject);
+    }
+
+    private Mono<SalesforceSession> exchange(Subject subject) {
+        ExchangeFailure remembered = refusals.recall(registration, subject.tokenDigest());
+        return remembered != null ? Mono.error(remembered) : observedExchange(subject);
+    }
+
+    private Mono<SalesforceSession> observedExchange(Subject subject) {
         return Mono.defer(() -> {
             long start = System.nanoTime();
             return exchange.apply(subject.token())
@@ -79,7 +116,7 @@ public final class SessionService {
                         observer.exchanged(registration, handler, subject.key(), System.nanoTime() - start, null, failure);
                         logFailure(failure);
                         if (failure.kind() == ExchangeFailure.Kind.SUBJECT_REJECTED) {
-                            refusals.remember(subject.tokenDigest(), failure);
+                            refusals.remember(registration, subject.tokenDigest(), failure);
                         }
                     });
         });
@@ -91,12 +128,13 @@ public final class SessionService {
      */
     private void logFailure(ExchangeFailure failure) {
         switch (failure.kind()) {
-            case SUBJECT_REJECTED -> log.info("Salesforce refused the subject token on registration {}: {}",
-                    registration, failure.detail());
+            // At DEBUG: the audit line records every exchange, and the refused-request counter counts them.
+            case SUBJECT_REJECTED -> log.debug("Salesforce refused the subject token on registration {}: {}",
+                    registration, LogSafe.text(failure.detail()));
             case CIRCUIT_OPEN -> log.debug("Token exchange refused on registration {}: circuit breaker open",
                     registration);
             default -> log.warn("Token exchange failed on registration {} ({}): {}", registration, failure.kind(),
-                    failure.detail());
+                    LogSafe.text(failure.detail()));
         }
     }
 }

@@ -1,8 +1,11 @@
 package io.sfgateway.tokenexchange.subject;
 
+import io.sfgateway.tokenexchange.observe.LogSafe;
+
 /**
  * The caller's token was missing or is not acceptable; Salesforce is not called. The message
- * is a log-safe reason and never holds the token.
+ * is a log-safe reason and never holds the token: whatever part of it came from the request is
+ * escaped and capped ({@link LogSafe}) here, whoever wrote the detail.
  */
 public final class InvalidSubjectException extends RuntimeException {
 
@@ -17,7 +20,7 @@ public final class InvalidSubjectException extends RuntimeException {
     private final Reason reason;
 
     public InvalidSubjectException(Reason reason, String detail) {
-        super(detail, null, false, false);
+        super(LogSafe.text(detail), null, false, false);
         this.reason = reason;
     }
 

@@ -2,12 +2,18 @@ package io.sfgateway.tokenexchange.subject;
 
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
+import io.github.resilience4j.core.IntervalFunction;
 import java.net.URI;
 import java.text.ParseException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
@@ -17,47 +23,56 @@ import reactor.core.scheduler.Scheduler;
 
 /**
  * The IdP's signing keys, fetched from the configured {@code jwks-uri} only (never from a URL
- * named inside a token), without blocking, cached, and fetched again:
+ * named inside a token), without blocking, cached, and fetched again when a token names a
+ * {@code kid} the cached set lacks (key rotation) or once the set is older than {@code maxAge}.
  * <ul>
- *   <li>when a token names a {@code kid} the cached set lacks (key rotation), at most once per
- *       {@code refetchInterval};</li>
- *   <li>in the background once the set is older than {@code maxAge}.</li>
+ *   <li>Whatever causes it, a fetch starts at most once per {@code minRefresh}: a stream of
+ *       tokens with made-up {@code kid}s costs the IdP one request per {@code minRefresh}.</li>
+ *   <li>While the IdP fails, the wait between fetches grows exponentially up to
+ *       {@code maxBackoff} (Resilience4j's {@link IntervalFunction}); the cached set, if any,
+ *       keeps serving.</li>
+ *   <li>A fetch that returns the same keys keeps the set's {@link #version()}, so tokens
+ *       verified against it stay verified; only a changed set means verifying again.</li>
  * </ul>
- * Concurrent fetches share one request.
+ * Concurrent fetches share one request. Time is read from the injected {@link Clock}.
  */
 final class JwksSource {
 
     private static final Logger log = LoggerFactory.getLogger(JwksSource.class);
+    /** With no keys at all yet, the first retries come sooner than {@code minRefresh}. */
+    private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
 
     private final WebClient webClient;
     private final URI jwksUri;
-    private final Duration refetchInterval;
+    private final Duration minRefresh;
+    private final Duration maxBackoff;
     private final Duration maxAge;
     private final Duration fetchTimeout;
-    private final LongSupplier nanoClock;
+    private final Clock clock;
     private final Scheduler timer;
 
     private volatile Snapshot current;
     private final AtomicLong versions = new AtomicLong();
-    /** When the last fetch started, successful or not; rate-limits fetches while the IdP is down. */
-    private volatile long lastAttemptNanos;
-    private volatile boolean attempted;
+    /** No fetch starts before this; {@code null} until the first fetch. */
+    private volatile Instant nextFetchAt;
+    private final AtomicInteger failures = new AtomicInteger();
     private final AtomicReference<Mono<Snapshot>> inFlight = new AtomicReference<>();
 
-    JwksSource(WebClient webClient, URI jwksUri, Duration refetchInterval, Duration maxAge, Duration fetchTimeout,
-            LongSupplier nanoClock, Scheduler timer) {
+    JwksSource(WebClient webClient, URI jwksUri, Duration minRefresh, Duration maxBackoff, Duration maxAge,
+            Duration fetchTimeout, Clock clock, Scheduler timer) {
         this.webClient = webClient;
         this.timer = timer;
         this.jwksUri = jwksUri;
-        this.refetchInterval = refetchInterval;
+        this.minRefresh = minRefresh;
+        this.maxBackoff = maxBackoff.compareTo(minRefresh) < 0 ? minRefresh : maxBackoff;
         this.maxAge = maxAge;
         this.fetchTimeout = fetchTimeout;
-        this.nanoClock = nanoClock;
+        this.clock = clock;
     }
 
     /**
-     * The version of the current key set (0 before the first); every fetched set gets a new one,
-     * so what was verified against an older set is verified again.
+     * The version of the current key set (0 before the first); it changes only when a fetch
+     * brings a different set, so what was verified against an older set is verified again.
      */
     long version() {
         Snapshot snapshot = current;
@@ -75,20 +90,26 @@ final class JwksSource {
      */
     Mono<Snapshot> keysFor(String kid) {
         Snapshot snapshot = current;
-        long now = nanoClock.getAsLong();
+        Instant now = clock.instant();
         if (snapshot != null && snapshot.has(kid)) {
-            if (now - snapshot.fetchedAtNanos > maxAge.toNanos()) {
+            if (Duration.between(snapshot.fetchedAt, now).compareTo(maxAge) > 0 && mayFetch(now)) {
                 prefetch();
             }
             return Mono.just(snapshot);
         }
-        if (!attempted || now - lastAttemptNanos >= refetchInterval.toNanos()) {
-            return fetch();
+        if (mayFetch(now)) {
+            // With keys in hand, a failed fetch leaves the unknown kid unknown (the token is invalid), not the IdP's fault.
+            return snapshot == null ? fetch() : fetch().onErrorReturn(snapshot);
         }
         if (snapshot == null) {
-            return Mono.error(new IllegalStateException("no keys yet from " + jwksUri + "; next fetch not before the refetch interval"));
+            return Mono.error(new IllegalStateException("no keys yet from " + jwksUri + "; next fetch not before " + nextFetchAt));
         }
         return Mono.just(snapshot); // unknown kid, fetched too recently: verification will fail
+    }
+
+    private boolean mayFetch(Instant now) {
+        Instant next = nextFetchAt;
+        return next == null || !now.isBefore(next) || inFlight.get() != null;
     }
 
     private Mono<Snapshot> fetch() {
@@ -96,9 +117,10 @@ final class JwksSource {
         if (running != null) {
             return running;
         }
+        Instant[] startedAt = new Instant[1];
         Mono<Snapshot> fetch = Mono.defer(() -> {
-                    attempted = true;
-                    lastAttemptNanos = nanoClock.getAsLong();
+                    startedAt[0] = clock.instant();
+                    nextFetchAt = startedAt[0].plus(minRefresh); // until this one ends, nobody starts another
                     return webClient.get()
                             .uri(jwksUri)
                             .accept(MediaType.APPLICATION_JSON)
@@ -107,26 +129,50 @@ final class JwksSource {
                 })
                 .timeout(fetchTimeout, timer)
                 .map(this::parse)
-                .doOnNext(snapshot -> current = snapshot)
-                .doOnError(error -> log.warn("Could not fetch JWKS from {}: {}", jwksUri, error.toString()))
+                .doOnNext(snapshot -> {
+                    failures.set(0);
+                    current = snapshot;
+                })
+                .doOnError(error -> {
+                    Duration wait = backoff(failures.incrementAndGet());
+                    nextFetchAt = startedAt[0] == null ? clock.instant().plus(wait) : startedAt[0].plus(wait);
+                    log.warn("Could not fetch JWKS from {}: {}; next attempt in {} s", jwksUri, error.toString(),
+                            wait.toSeconds());
+                })
                 .doFinally(signal -> inFlight.set(null))
                 .cache();
         return inFlight.compareAndSet(null, fetch) ? fetch : fetch();
     }
 
+    /** The wait after the {@code failed}-th failure in a row. */
+    private Duration backoff(int failed) {
+        Duration first = current == null && FIRST_RETRY.compareTo(minRefresh) < 0 ? FIRST_RETRY : minRefresh;
+        long millis = IntervalFunction.ofExponentialBackoff(Math.max(1, first.toMillis()), 2.0, maxBackoff.toMillis())
+                .apply(failed);
+        return Duration.ofMillis(millis);
+    }
+
     private Snapshot parse(String body) {
+        JWKSet publicKeys;
         try {
             JWKSet all = JWKSet.parse(body);
-            JWKSet publicKeys = new JWKSet(all.getKeys().stream().filter(key -> !key.isPrivate()).map(JWK::toPublicJWK).toList());
-            log.info("Fetched {} signing key(s) from {}", publicKeys.size(), jwksUri);
-            return new Snapshot(publicKeys, nanoClock.getAsLong(), versions.incrementAndGet());
+            publicKeys = new JWKSet(all.getKeys().stream().filter(key -> !key.isPrivate()).map(JWK::toPublicJWK).toList());
         } catch (ParseException e) {
             throw new IllegalStateException("JWKS at " + jwksUri + " is not a JWK set");
         }
+        Set<Map<String, Object>> keys = publicKeys.getKeys().stream().map(JWK::toJSONObject).collect(Collectors.toSet());
+        Snapshot previous = current;
+        Instant now = clock.instant();
+        if (previous != null && previous.fingerprint.equals(keys)) {
+            log.debug("JWKS from {} unchanged", jwksUri);
+            return new Snapshot(previous.keys, keys, now, previous.version);
+        }
+        log.info("Fetched {} signing key(s) from {}", publicKeys.size(), jwksUri);
+        return new Snapshot(publicKeys, keys, now, versions.incrementAndGet());
     }
 
-    /** One fetched key set and its version. */
-    record Snapshot(JWKSet keys, long fetchedAtNanos, long version) {
+    /** One fetched key set, its keys' JSON (to tell whether a later fetch changed anything), and its version. */
+    record Snapshot(JWKSet keys, Set<Map<String, Object>> fingerprint, Instant fetchedAt, long version) {
 
         boolean has(String kid) {
             return kid == null ? !keys.isEmpty() : keys.getKeyByKeyId(kid) != null;

@@ -24,6 +24,7 @@ import io.sfgateway.tokenexchange.subject.InvalidSubjectException.Reason;
 import java.net.URI;
 import java.security.Key;
 import java.text.ParseException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -37,7 +38,9 @@ import reactor.core.scheduler.Schedulers;
  * Validates the caller's token as a JWS signed by the configured IdP: an asymmetric algorithm
  * (RSA, RSA-PSS or EC; never {@code none} or HMAC), a key from the IdP's JWKS chosen by
  * {@code kid}, then {@code iss}, {@code aud}, {@code exp} and {@code nbf} with clock skew, and a
- * non-blank subject claim.
+ * non-blank {@code sub} (and subject claim, when another is configured). The issuer and at least
+ * one audience are required: a resolver that accepted any of them would let a token minted for
+ * another relying party of the same IdP ride a cached session.
  *
  * <p>Header parameters that point at keys ({@code jku}, {@code x5u}, {@code jwk}, {@code x5c})
  * are never used; a token with {@code crit} parameters is refused, as is a JWE, an unsigned JWT
@@ -48,6 +51,7 @@ public final class JwtSubjectResolver implements SubjectResolver {
     private static final Set<JWSAlgorithm> ALGORITHMS = Set.copyOf(union(
             JWSAlgorithm.Family.RSA, JWSAlgorithm.Family.EC));
     private static final int MIN_RSA_BITS = 2048;
+    private static final Duration DEFAULT_MAX_BACKOFF = Duration.ofMinutes(5);
 
     private final JwksSource keys;
     private final String issuer;
@@ -56,27 +60,46 @@ public final class JwtSubjectResolver implements SubjectResolver {
     private final DefaultJWSVerifierFactory verifiers = new DefaultJWSVerifierFactory();
     private final VerifiedTokens verified = new VerifiedTokens(100_000);
     private final long clockSkewMillis;
+    private final Clock clock;
 
     /**
-     * @param audiences accepted {@code aud} values; empty accepts any audience
-     * @param issuer the exact {@code iss} required, or {@code null} to accept the IdP's keys alone
+     * @param issuer the exact {@code iss} required
+     * @param audiences accepted {@code aud} values, at least one
+     * @param jwksMinRefresh the least time between two fetches of the IdP's keys
      */
     public JwtSubjectResolver(WebClient webClient, URI jwksUri, String issuer, List<String> audiences,
-            String subjectClaim, Duration clockSkew, Duration jwksRefetchInterval) {
-        this(webClient, jwksUri, issuer, audiences, subjectClaim, clockSkew, jwksRefetchInterval, Schedulers.parallel());
+            String subjectClaim, Duration clockSkew, Duration jwksMinRefresh) {
+        this(webClient, jwksUri, issuer, audiences, subjectClaim, clockSkew, jwksMinRefresh, Schedulers.parallel());
     }
 
     /** @param timer where the JWKS fetch timeout fires (the gateway passes Netty's event loops) */
     public JwtSubjectResolver(WebClient webClient, URI jwksUri, String issuer, List<String> audiences,
-            String subjectClaim, Duration clockSkew, Duration jwksRefetchInterval, Scheduler timer) {
-        this.keys = new JwksSource(webClient, jwksUri, jwksRefetchInterval, Duration.ofMinutes(10),
-                Duration.ofSeconds(5), System::nanoTime, timer);
+            String subjectClaim, Duration clockSkew, Duration jwksMinRefresh, Scheduler timer) {
+        this(webClient, jwksUri, issuer, audiences, subjectClaim, clockSkew, jwksMinRefresh, DEFAULT_MAX_BACKOFF, timer,
+                Clock.systemUTC());
+    }
+
+    /**
+     * @param jwksMaxBackoff the longest wait between two fetches while the IdP fails
+     * @param clock what the key fetch schedule and the verified-token memo read the time from
+     */
+    public JwtSubjectResolver(WebClient webClient, URI jwksUri, String issuer, List<String> audiences,
+            String subjectClaim, Duration clockSkew, Duration jwksMinRefresh, Duration jwksMaxBackoff, Scheduler timer,
+            Clock clock) {
+        if (issuer == null || issuer.isBlank()) {
+            throw new IllegalArgumentException("an issuer is required: without one, any issuer the keys sign for is accepted");
+        }
+        if (audiences == null || audiences.isEmpty()) {
+            throw new IllegalArgumentException("at least one audience is required: without one, any audience is accepted");
+        }
+        this.keys = new JwksSource(webClient, jwksUri, jwksMinRefresh, jwksMaxBackoff, Duration.ofMinutes(10),
+                Duration.ofSeconds(5), clock, timer);
+        this.clock = clock;
         this.issuer = issuer;
         this.subjectClaim = subjectClaim;
-        JWTClaimsSet exact = issuer == null ? null : new JWTClaimsSet.Builder().issuer(issuer).build();
-        this.claimsVerifier = new DefaultJWTClaimsVerifier<>(
-                audiences.isEmpty() ? null : new HashSet<>(audiences), exact, Set.of("exp", subjectClaim), null);
-        this.claimsVerifier.setMaxClockSkew((int) clockSkew.toSeconds());
+        this.claimsVerifier = new DefaultJWTClaimsVerifier<>(new HashSet<>(audiences),
+                new JWTClaimsSet.Builder().issuer(issuer).build(), new HashSet<>(List.of("exp", "sub", subjectClaim)), null);
+        this.claimsVerifier.setMaxClockSkew((int) Math.min(Integer.MAX_VALUE, clockSkew.toSeconds()));
         this.clockSkewMillis = clockSkew.toMillis();
     }
 
@@ -99,7 +122,7 @@ public final class JwtSubjectResolver implements SubjectResolver {
     }
 
     private Subject known(String token, VerifiedTokens.Digest digest) {
-        String key = verified.subjectKey(digest, System.currentTimeMillis(), keys.version());
+        String key = verified.subjectKey(digest, clock.millis(), keys.version());
         return key == null ? null : Subject.validatedAs(key, token);
     }
 
@@ -129,7 +152,7 @@ public final class JwtSubjectResolver implements SubjectResolver {
         }
         JWSHeader header = signed.getHeader();
         if (!ALGORITHMS.contains(header.getAlgorithm())) {
-            throw invalid("algorithm " + header.getAlgorithm() + " is not allowed");
+            throw invalid("algorithm is not allowed"); // never echoed: the header is the caller's text
         }
         if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
             throw invalid("critical header parameters are not supported");
@@ -165,20 +188,30 @@ public final class JwtSubjectResolver implements SubjectResolver {
         } catch (BadJWTException e) {
             throw invalid(e.getMessage());
         }
-        String subject;
-        try {
-            subject = claims.getStringClaim(subjectClaim);
-        } catch (ParseException e) {
-            throw invalid("subject claim is not a string");
+        String sub = stringClaim(claims, "sub");
+        Subject validated;
+        if ("sub".equals(subjectClaim)) {
+            validated = Subject.validated(issuer, sub, token);
+        } else {
+            validated = Subject.validated(issuer, sub, subjectClaim, stringClaim(claims, subjectClaim), token);
         }
-        if (subject == null || subject.isBlank()) {
-            throw invalid("subject claim is missing");
-        }
-        Subject validated = Subject.validated(issuer != null ? issuer : claims.getIssuer(), subject, token);
         long notAfter = claims.getExpirationTime().getTime() + clockSkewMillis;
         // Trusted while this key set is current: once another is fetched, the entry misses and the token is verified again.
         verified.remember(digest, new VerifiedTokens.Verified(validated.key(), notAfter, keySetVersion));
         return validated;
+    }
+
+    private static String stringClaim(JWTClaimsSet claims, String name) {
+        String value;
+        try {
+            value = claims.getStringClaim(name);
+        } catch (ParseException e) {
+            throw invalid("claim " + name + " is not a string");
+        }
+        if (value == null || value.isBlank()) {
+            throw invalid("claim " + name + " is missing");
+        }
+        return value;
     }
 
     private boolean verifies(SignedJWT jwt, JWK candidate) {

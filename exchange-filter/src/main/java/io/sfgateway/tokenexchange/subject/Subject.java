@@ -8,7 +8,8 @@ import java.util.HexFormat;
 /**
  * Who is calling, as far as the session cache is concerned, and the token to exchange.
  *
- * <p>{@link #key()} is {@code jwt:<issuer> <subject>} when the token was validated locally, or
+ * <p>{@link #key()} is {@code jwt:<issuer> <sub>} when the token was validated locally (with
+ * {@code  <claim>=<value>} after it when the registration names the user by another claim), or
  * {@code sha256:<hex>} of the token otherwise (contract §5). It is also what the audit line
  * shows. {@link #toString()} never shows the token.
  */
@@ -24,9 +25,18 @@ public final class Subject {
         this.tokenDigest = tokenDigest;
     }
 
-    /** A subject validated locally: keyed by issuer and subject claim. */
+    /** A subject validated locally: keyed by issuer and {@code sub}. */
     public static Subject validated(String issuer, String subject, String token) {
         return new Subject(validatedKey(issuer, subject), token, null);
+    }
+
+    /**
+     * A subject validated locally whose registration names the user by another claim: keyed by
+     * issuer, {@code sub} and that claim, so two users sharing (or trading) a mutable claim such
+     * as {@code email} never share a session, and a change of the claim means a new exchange.
+     */
+    public static Subject validated(String issuer, String sub, String claimName, String claimValue, String token) {
+        return new Subject(validatedKey(issuer, sub, claimName, claimValue), token, null);
     }
 
     /** A subject validated locally before, known by its key. */
@@ -34,8 +44,40 @@ public final class Subject {
         return new Subject(key, token, null);
     }
 
-    static String validatedKey(String issuer, String subject) {
-        return "jwt:" + issuer + " " + subject;
+    /**
+     * {@code jwt:<issuer> <sub>}, with {@code %}, space and control characters of {@code sub}
+     * percent-encoded so that the first space after the issuer always ends it (an ordinary
+     * {@code sub} reads as it is). The prefix of every key of that user, whatever the claim.
+     */
+    public static String validatedKey(String issuer, String sub) {
+        return "jwt:" + issuer + " " + encode(sub);
+    }
+
+    /** {@code jwt:<issuer> <sub> <claim>=<value>}, the value encoded like {@code sub}. */
+    static String validatedKey(String issuer, String sub, String claimName, String claimValue) {
+        return validatedKey(issuer, sub) + " " + claimName + "=" + encode(claimValue);
+    }
+
+    /** Whether {@code key} is a key of the user {@code validatedKey(issuer, sub)} names. */
+    public static boolean isKeyOf(String key, String userKey) {
+        return key.equals(userKey) || (key.startsWith(userKey) && key.charAt(userKey.length()) == ' ');
+    }
+
+    private static String encode(String value) {
+        StringBuilder encoded = null;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean escape = c == '%' || c == ' ' || Character.isISOControl(c);
+            if (escape && encoded == null) {
+                encoded = new StringBuilder(value.length() + 8).append(value, 0, i);
+            }
+            if (escape) {
+                encoded.append('%').append(HexFormat.of().withUpperCase().toHexDigits((byte) c));
+            } else if (encoded != null) {
+                encoded.append(c);
+            }
+        }
+        return encoded == null ? value : encoded.toString();
     }
 
     /** A subject known only by its token: keyed by the token's SHA-256. */

@@ -19,16 +19,11 @@ public interface SubjectResolver {
 
     /** Local validation off: Salesforce's token exchange handler alone judges the token. */
     static SubjectResolver opaque() {
-        return new SubjectResolver() {
-            @Override
-            public Mono<Subject> resolve(String token) {
-                return Mono.just(Subject.opaque(token));
-            }
+        return opaque(OpaqueTokenShape.ANY);
+    }
 
-            @Override
-            public Subject known(String token) {
-                return Subject.opaque(token);
-            }
-        };
+    /** Local validation off, and tokens not of {@code shape} refused before any exchange. */
+    static SubjectResolver opaque(OpaqueTokenShape shape) {
+        return new OpaqueSubjectResolver(shape);
     }
 }

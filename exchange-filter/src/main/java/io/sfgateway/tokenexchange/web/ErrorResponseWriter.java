@@ -1,6 +1,8 @@
 package io.sfgateway.tokenexchange.web;
 
 import io.sfgateway.tokenexchange.exchange.ExchangeFailure;
+import io.sfgateway.tokenexchange.observe.ExchangeObserver;
+import io.sfgateway.tokenexchange.observe.RefusalReason;
 import io.sfgateway.tokenexchange.subject.InvalidSubjectException;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
@@ -34,7 +36,9 @@ public final class ErrorResponseWriter {
         BAD_GATEWAY(HttpStatus.BAD_GATEWAY, null, "bad_gateway",
                 "Salesforce sign-in failed at the gateway."),
         UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, null, "temporarily_unavailable",
-                "Salesforce sign-in is temporarily unavailable; retry later.");
+                "Salesforce sign-in is temporarily unavailable; retry later."),
+        TOO_MANY_REQUESTS(HttpStatus.TOO_MANY_REQUESTS, null, "too_many_requests",
+                "Too many new tokens; retry later.");
 
         final HttpStatus status;
         final String challenge;
@@ -53,21 +57,45 @@ public final class ErrorResponseWriter {
         return error instanceof InvalidSubjectException || error instanceof ExchangeFailure;
     }
 
+    private final ExchangeObserver observer;
+
+    /** Counts nothing. */
+    public ErrorResponseWriter() {
+        this(null);
+    }
+
+    /** @param observer counts each refusal ({@code salesforce.token.exchange.refused}); may be {@code null} */
+    public ErrorResponseWriter(ExchangeObserver observer) {
+        this.observer = observer;
+    }
+
     public Mono<Void> write(ServerWebExchange exchange, String registration, Throwable error) {
         ServerHttpResponse response = exchange.getResponse();
         if (response.isCommitted()) {
             return Mono.error(error);
         }
         Answer answer;
+        RefusalReason reason;
         long retryAfter = 0;
         if (error instanceof InvalidSubjectException invalid) {
             answer = invalid.reason() == InvalidSubjectException.Reason.MISSING ? Answer.MISSING_TOKEN : Answer.INVALID_TOKEN;
-            log.info("Refused request on registration {}: {}", registration, invalid.getMessage());
+            reason = answer == Answer.MISSING_TOKEN ? RefusalReason.MISSING_TOKEN : RefusalReason.INVALID_TOKEN;
+            // DEBUG, not one INFO line per refused request (anyone can send them); counted below instead. The
+            // detail may quote the request: InvalidSubjectException escaped and capped it (LogSafe), so it cannot
+            // forge a line.
+            log.debug("Refused request on registration {} ({}): {}", registration, reason.tag(), invalid.getMessage());
         } else if (error instanceof ExchangeFailure failure) {
             answer = switch (failure.kind()) {
                 case SUBJECT_REJECTED -> Answer.INVALID_TOKEN;
                 case GATEWAY_REJECTED, SESSION_UNACCEPTABLE -> Answer.BAD_GATEWAY;
                 case UNAVAILABLE, TIMEOUT, CIRCUIT_OPEN -> Answer.UNAVAILABLE;
+                case RATE_LIMITED -> Answer.TOO_MANY_REQUESTS;
+            };
+            reason = switch (failure.kind()) {
+                case SUBJECT_REJECTED -> RefusalReason.SUBJECT_REJECTED;
+                case GATEWAY_REJECTED, SESSION_UNACCEPTABLE -> RefusalReason.BAD_GATEWAY;
+                case UNAVAILABLE, TIMEOUT, CIRCUIT_OPEN -> RefusalReason.UNAVAILABLE;
+                case RATE_LIMITED -> RefusalReason.RATE_LIMITED;
             };
             retryAfter = failure.retryAfterSeconds() > 0 ? failure.retryAfterSeconds() : DEFAULT_RETRY_AFTER_SECONDS;
             // The failed exchange itself is logged once by SessionService (and circuit breaker transitions by
@@ -76,6 +104,9 @@ public final class ErrorResponseWriter {
             log.debug("Answered {} on registration {} ({})", answer.status.value(), registration, failure.kind());
         } else {
             return Mono.error(error);
+        }
+        if (observer != null) {
+            observer.refused(registration, reason);
         }
         forgetUpstreamHeaders(exchange, response);
         response.setStatusCode(answer.status);
@@ -86,7 +117,7 @@ public final class ErrorResponseWriter {
         if (answer.challenge != null) {
             headers.set(HttpHeaders.WWW_AUTHENTICATE, answer.challenge);
         }
-        if (answer == Answer.UNAVAILABLE) {
+        if (answer == Answer.UNAVAILABLE || answer == Answer.TOO_MANY_REQUESTS) {
             headers.set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
         }
         return response.writeWith(Mono.just(response.bufferFactory().wrap(answer.body)));

@@ -87,7 +87,7 @@ public class SalesforceTokenExchangeGatewayFilterFactory
             }
             Mono<Subject> subject = known != null ? Mono.just(known) : registration.subjects().resolve(token);
             return subject
-                    .flatMap(resolved -> registration.sessions().sessionFor(resolved)
+                    .flatMap(resolved -> registration.sessions().sessionFor(resolved, exchange.getRequest().getRemoteAddress())
                             .flatMap(session -> forward(exchange, chain, resolved, session)))
                     .onErrorResume(ErrorResponseWriter::handles, error -> errors.write(exchange, registration.name(), error));
         }

@@ -21,7 +21,9 @@ class ConfigurationValidationTest {
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(TokenExchangeAutoConfiguration.class))
             .withUserConfiguration(GatewayPropertiesConfiguration.class)
-            .withPropertyValues(ACME + "login-url=https://acme.my.salesforce.com", ACME + "client-id=abc");
+            .withPropertyValues(ACME + "login-url=https://acme.my.salesforce.com", ACME + "client-id=abc",
+                    // validate is the default; these tests are about other keys (subject keys: SubjectConfigurationTest)
+                    ACME + "subject.validate=false");
 
     @Test
     void aValidRegistrationRegistersTheFilter() {

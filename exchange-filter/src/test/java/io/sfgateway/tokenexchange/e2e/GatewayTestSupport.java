@@ -97,12 +97,15 @@ abstract class GatewayTestSupport {
         // Hostile token endpoints: anything they issue must point at the real org's domain.
         properties.add("salesforce.token-exchange.registrations.stub.login-url", STUB::baseUrl);
         properties.add("salesforce.token-exchange.registrations.stub.client-id", () -> CLIENT_ID);
+        properties.add("salesforce.token-exchange.registrations.stub.subject.validate", () -> "false");
         properties.add("salesforce.token-exchange.registrations.stub.client-secret", () -> CLIENT_SECRET);
         properties.add("salesforce.token-exchange.registrations.stub.instance-url-allowlist", () -> "https://*.my.salesforce.com");
         properties.add("salesforce.token-exchange.registrations.nodns.login-url", () -> NO_DNS);
         properties.add("salesforce.token-exchange.registrations.nodns.client-id", () -> CLIENT_ID);
+        properties.add("salesforce.token-exchange.registrations.nodns.subject.validate", () -> "false");
         properties.add("salesforce.token-exchange.registrations.notls.login-url", () -> "https://127.0.0.1:" + STUB.port());
         properties.add("salesforce.token-exchange.registrations.notls.client-id", () -> CLIENT_ID);
+        properties.add("salesforce.token-exchange.registrations.notls.subject.validate", () -> "false");
         properties.add("salesforce.token-exchange.exchange.timeout", () -> EXCHANGE_TIMEOUT.toMillis() + "ms");
         properties.add("salesforce.token-exchange.cache.rejection-ttl", () -> "3s");
         String breaker = "resilience4j.circuitbreaker.instances.salesforce-token-exchange-fragile.";

@@ -12,7 +12,10 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.sfgateway.tokenexchange.observe.LogSafe;
 import io.sfgateway.tokenexchange.subject.BearerTokens;
+import io.sfgateway.tokenexchange.subject.OpaqueTokenShape;
+import io.sfgateway.tokenexchange.subject.SubjectResolver;
 import io.sfgateway.tokenexchange.subject.InvalidSubjectException;
 import io.sfgateway.tokenexchange.subject.JwtSubjectResolver;
 import io.sfgateway.tokenexchange.subject.Subject;
@@ -31,7 +34,10 @@ import org.springframework.web.reactive.function.client.WebClient;
  * <ul>
  *   <li>the only failure is {@link InvalidSubjectException}: nothing crashes, nothing hangs;</li>
  *   <li>a token is accepted only when it carries the genuine token's subject (no forgery);</li>
- *   <li>no refusal message holds the token;</li>
+ *   <li>no refusal message holds the token, a line break or any other control or format
+ *       character, and none is longer than {@link LogSafe#MAX_LENGTH} (and a bit);</li>
+ *   <li>{@link LogSafe#text} of the raw input is log-safe the same way;</li>
+ *   <li>the opaque-mode shape check refuses exactly the tokens under its minimum length;</li>
  *   <li>nothing was fetched but the configured JWKS, once (no {@code jku}/{@code x5u} fetches).</li>
  * </ul>
  * The JUnit {@code SubjectTokenFuzzTest} runs it for a short budget in every build;
@@ -43,6 +49,8 @@ public final class SubjectTokenFuzzTarget {
     static final String AUDIENCE = "salesforce-gateway";
 
     private static final AtomicLong accepted = new AtomicLong();
+    /** The opaque-mode shape check with its default minimum length. */
+    private static final SubjectResolver OPAQUE = SubjectResolver.opaque(new OpaqueTokenShape(16, null));
     private static WireMockServer idp;
     private static JwtSubjectResolver resolver;
     private static String genuine;
@@ -105,10 +113,33 @@ public final class SubjectTokenFuzzTarget {
             if (token.length() > 8 && refused.getMessage() != null && refused.getMessage().contains(token)) {
                 throw new AssertionError("refusal message holds the token");
             }
+            assertLogSafe(refused.getMessage(), "refusal message");
+        }
+        assertLogSafe(LogSafe.text(token), "LogSafe.text of the input");
+        boolean admitted = OPAQUE.known(token) != null;
+        if (admitted != token.length() >= 16) {
+            throw new AssertionError("the opaque shape check " + (admitted ? "admitted" : "refused") + " a token of "
+                    + token.length() + " characters");
         }
         int fetches = idp.findAll(WireMock.anyRequestedFor(WireMock.anyUrl())).size();
         if (fetches != 1) {
             throw new AssertionError(fetches + " requests reached the network; only the one JWKS fetch is allowed");
+        }
+    }
+
+    /** What may reach a log line from a request: no character that breaks or hides a line, and a bounded length. */
+    private static void assertLogSafe(String text, String what) {
+        if (text.length() > LogSafe.MAX_LENGTH + 32) {
+            throw new AssertionError(what + " is " + text.length() + " characters long");
+        }
+        for (int i = 0; i < text.length(); i++) {
+            switch (Character.getType(text.charAt(i))) {
+                case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR,
+                     Character.SURROGATE -> throw new AssertionError(what + " holds U+"
+                        + Integer.toHexString(text.charAt(i)));
+                default -> {
+                }
+            }
         }
     }
 

@@ -104,6 +104,32 @@ class SessionCacheTest {
     }
 
     @Test
+    void aRefreshSalesforceRefusesEvictsTheSession() {
+        SalesforceSession first = cache.get(KEY, LIFETIME, this::exchange).block();
+        nanos.addAndGet(Duration.ofMinutes(76).toNanos());
+        ExchangeFailure revoked = new ExchangeFailure(ExchangeFailure.Kind.SUBJECT_REJECTED, "invalid_grant");
+        StepVerifier.create(cache.get(KEY, LIFETIME, () -> Mono.error(revoked))).as("served while the refresh runs")
+                .expectNext(first).verifyComplete();
+
+        assertThat(cache.cached(KEY, this::exchange)).as("the token was refused: its session is gone").isNull();
+        StepVerifier.create(cache.get(KEY, LIFETIME, () -> Mono.error(revoked))).expectErrorMatches(e -> e == revoked).verify();
+    }
+
+    @Test
+    void aRefusedRefreshNeverDropsASessionObtainedMeanwhile() {
+        cache.get(KEY, LIFETIME, this::exchange).block();
+        nanos.addAndGet(Duration.ofMinutes(76).toNanos());
+        Sinks.One<SalesforceSession> refresh = Sinks.one();
+        cache.get(KEY, LIFETIME, refresh::asMono).block(); // starts the refresh, still running
+        SalesforceSession current = cache.get(KEY, LIFETIME, this::exchange).block();
+        cache.evict(KEY, current); // Salesforce called it invalid; the next request exchanges again
+        SalesforceSession fresh = cache.get(KEY, LIFETIME, this::exchange).block();
+
+        refresh.tryEmitError(new ExchangeFailure(ExchangeFailure.Kind.SUBJECT_REJECTED, "invalid_grant"));
+        assertThat(cache.cached(KEY, this::exchange)).isSameAs(fresh);
+    }
+
+    @Test
     void cachedAnswersOnlyAReadySessionAndCountsOnlyThatAsAHit() {
         Sinks.One<SalesforceSession> answer = Sinks.one();
         assertThat(cache.cached(KEY, this::exchange)).as("nothing cached").isNull();

@@ -235,19 +235,48 @@ class JwtSubjectResolverTest {
         }
 
         @Test
-        void anotherSubjectClaim() throws Exception {
+        void anotherSubjectClaimIsKeyedWithSubAndTheIssuerToo() throws Exception {
             JwtSubjectResolver resolver = new JwtSubjectResolver(webClient, jwksUri(), ISSUER, List.of(AUDIENCE),
                     "preferred_username", Duration.ofSeconds(30), LONG);
             String token = rs256(claims().claim("preferred_username", "alice@acme.com").build());
-            assertSubject(resolver.resolve(token), "jwt:" + ISSUER + " alice@acme.com", token);
+            assertSubject(resolver.resolve(token), "jwt:" + ISSUER + " alice preferred_username=alice@acme.com", token);
         }
 
         @Test
-        void noIssuerConfiguredUsesTheTokensIssuerAndNoAudienceAcceptsAny() throws Exception {
-            JwtSubjectResolver resolver = new JwtSubjectResolver(webClient, jwksUri(), null, List.of(), "sub",
-                    Duration.ofSeconds(30), LONG);
-            String token = rs256(claims().issuer("https://other-idp.example.com").audience("anything").build());
-            assertSubject(resolver.resolve(token), "jwt:https://other-idp.example.com alice", token);
+        void twoUsersSharingAMutableClaimNeverShareAKey() throws Exception {
+            JwtSubjectResolver resolver = new JwtSubjectResolver(webClient, jwksUri(), ISSUER, List.of(AUDIENCE),
+                    "email", Duration.ofSeconds(30), LONG);
+            String victim = rs256(claims().subject("victim").claim("email", "shared@acme.com").build());
+            String attacker = rs256(claims().subject("attacker").claim("email", "shared@acme.com").build());
+            String victimKey = resolver.resolve(victim).block(VERIFY).key();
+            String attackerKey = resolver.resolve(attacker).block(VERIFY).key();
+            assertThat(attackerKey).isNotEqualTo(victimKey);
+            assertThat(victimKey).startsWith("jwt:" + ISSUER + " victim ");
+            // a sub with a space cannot be made to look like another sub followed by a claim
+            String spaced = rs256(claims().subject("victim email=x").claim("email", "y").build());
+            assertThat(resolver.resolve(spaced).block(VERIFY).key()).isEqualTo("jwt:" + ISSUER + " victim%20email=x email=y");
+        }
+
+        @Test
+        void anotherSubjectClaimStillRequiresSub() throws Exception {
+            JwtSubjectResolver resolver = new JwtSubjectResolver(webClient, jwksUri(), ISSUER, List.of(AUDIENCE),
+                    "email", Duration.ofSeconds(30), LONG);
+            assertInvalid(resolver, rs256(claims().subject(null).claim("email", "alice@acme.com").build()));
+            assertInvalid(resolver, rs256(claims().claim("email", " ").build()));
+        }
+
+        @Test
+        void noIssuerOrNoAudienceIsRefusedWhenTheResolverIsBuilt() {
+            // Without them, any issuer the keys sign for, or a token minted for another relying party, would pass.
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new JwtSubjectResolver(webClient, jwksUri(), null,
+                    List.of(AUDIENCE), "sub", Duration.ofSeconds(30), LONG))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("issuer");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new JwtSubjectResolver(webClient, jwksUri(), " ",
+                    List.of(AUDIENCE), "sub", Duration.ofSeconds(30), LONG))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("issuer");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new JwtSubjectResolver(webClient, jwksUri(), ISSUER,
+                    List.of(), "sub", Duration.ofSeconds(30), LONG))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("audience");
         }
 
         @Test
@@ -291,6 +320,29 @@ class JwtSubjectResolverTest {
             String payload = real.getParsedParts()[1].toString();
             assertInvalid(resolver(LONG), header + "." + payload + ".");
             assertInvalid(resolver(LONG), header + "." + payload + "." + real.getSignature());
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"RS256\nFORGED", "RS256 is not allowed\r\n2026-12-01T13:37:00.000Z ERROR FORGED audit",
+            "RS256\u2028FORGED", "RS256\u0085FORGED"})
+        void anAlgorithmWithALineBreakIsInvalidAndNeverEchoed(String alg) throws Exception {
+            SignedJWT real = SignedJWT.parse(rs256(claims().build()));
+            String header = b64("{\"alg\":\"" + alg.replace("\n", "\\n").replace("\r", "\\r") + "\",\"kid\":\"rsa-1\"}");
+            StepVerifier.create(resolver(LONG).resolve(header + "." + real.getParsedParts()[1] + "." + real.getSignature()))
+                    .expectErrorSatisfies(error -> {
+                        assertThat(error).isInstanceOf(InvalidSubjectException.class);
+                        assertThat(error.getMessage()).doesNotContain("FORGED").doesNotContain("\n").doesNotContain("\r")
+                                .doesNotContain("\u2028").doesNotContain("\u0085");
+                    })
+                    .verify(VERIFY);
+        }
+
+        @Test
+        void detailsQuotingTheTokenAreEscapedAndCapped() {
+            InvalidSubjectException forged = new InvalidSubjectException(Reason.INVALID,
+                    "JWT iss claim has value x\nFORGED line\r\n" + "y".repeat(5_000));
+            assertThat(forged.getMessage()).doesNotContain("\n").doesNotContain("\r").contains("x\\nFORGED")
+                    .hasSizeLessThan(300);
         }
 
         @Test

@@ -1,0 +1,30 @@
+package io.sfgateway.tokenexchange.observe;
+
+/**
+ * Why the filter refused a request: the closed set of values of the {@code reason} tag of
+ * {@code salesforce.token.exchange.refused}. Never request data, so the metric stays bounded.
+ */
+public enum RefusalReason {
+    /** No bearer token, or more than one {@code Authorization} header (401). */
+    MISSING_TOKEN("missing_token"),
+    /** A token the gateway refused itself: malformed, too long, wrong shape, bad signature or claims (401). */
+    INVALID_TOKEN("invalid_token"),
+    /** Salesforce refused the subject token, now or a moment ago (401). */
+    SUBJECT_REJECTED("subject_rejected"),
+    /** Too many new opaque tokens from the client or overall (429). */
+    RATE_LIMITED("rate_limited"),
+    /** Salesforce or the IdP unavailable, timed out, or the breaker open (503). */
+    UNAVAILABLE("unavailable"),
+    /** Salesforce refused the gateway, or the gateway refused Salesforce's session (502). */
+    BAD_GATEWAY("bad_gateway");
+
+    private final String tag;
+
+    RefusalReason(String tag) {
+        this.tag = tag;
+    }
+
+    public String tag() {
+        return tag;
+    }
+}

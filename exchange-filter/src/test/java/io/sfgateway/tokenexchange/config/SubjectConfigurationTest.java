@@ -1,0 +1,109 @@
+package io.sfgateway.tokenexchange.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sfgateway.tokenexchange.web.ExchangeRegistrations;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+/**
+ * The subject block's defaults and required keys: local validation is the default and then
+ * needs an issuer and an audience; opaque mode is allowed, said out loud at start-up, and its
+ * admission settings are checked. Every failure names the key.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class SubjectConfigurationTest {
+
+    private static final String ACME = "salesforce.token-exchange.registrations.acme.";
+    private static final String SUBJECT = ACME + "subject.";
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(TokenExchangeAutoConfiguration.class))
+            .withUserConfiguration(ConfigurationValidationTest.GatewayPropertiesConfiguration.class)
+            .withPropertyValues(ACME + "login-url=https://acme.my.salesforce.com", ACME + "client-id=abc");
+
+    @Test
+    void validationIsTheDefaultSoARegistrationWithoutASubjectBlockNeedsTheIdp() {
+        runner.run(context -> assertFailure(context.getStartupFailure(), SUBJECT + "jwks-uri"));
+    }
+
+    @Test
+    void validationWithoutAnIssuerNamesTheKey() {
+        runner.withPropertyValues(SUBJECT + "jwks-uri=https://idp.example.com/jwks", SUBJECT + "audiences=gw")
+                .run(context -> assertFailure(context.getStartupFailure(), SUBJECT + "issuer"));
+        runner.withPropertyValues(SUBJECT + "jwks-uri=https://idp.example.com/jwks", SUBJECT + "audiences=gw",
+                        SUBJECT + "issuer=")
+                .run(context -> assertFailure(context.getStartupFailure(), SUBJECT + "issuer"));
+    }
+
+    @Test
+    void validationWithoutAnAudienceNamesTheKey() {
+        runner.withPropertyValues(SUBJECT + "jwks-uri=https://idp.example.com/jwks", SUBJECT + "issuer=https://idp.example.com")
+                .run(context -> assertFailure(context.getStartupFailure(), SUBJECT + "audiences"));
+    }
+
+    @Test
+    void badJwksTimingsNameTheKey() {
+        String[] valid = {SUBJECT + "jwks-uri=https://idp.example.com/jwks", SUBJECT + "issuer=https://idp.example.com",
+            SUBJECT + "audiences=gw"};
+        runner.withPropertyValues(valid).withPropertyValues(SUBJECT + "jwks.min-refresh=0s")
+                .run(context -> assertFailure(context.getStartupFailure(), SUBJECT + "jwks.min-refresh"));
+        runner.withPropertyValues(valid).withPropertyValues(SUBJECT + "jwks-refetch-interval=0s")
+                .run(context -> assertFailure(context.getStartupFailure(), SUBJECT + "jwks.min-refresh"));
+    }
+
+    @Test
+    void theDeprecatedRefetchIntervalStillCountsUnlessMinRefreshIsSet() {
+        TokenExchangeProperties.Subject legacy = subject(java.time.Duration.ofSeconds(7), null);
+        assertThat(RegistrationValidator.jwksMinRefresh(legacy)).hasSeconds(7);
+        TokenExchangeProperties.Subject both = subject(java.time.Duration.ofSeconds(7), java.time.Duration.ofSeconds(45));
+        assertThat(RegistrationValidator.jwksMinRefresh(both)).hasSeconds(45);
+        assertThat(RegistrationValidator.jwksMinRefresh(subject(null, null))).hasSeconds(30);
+    }
+
+    @Test
+    void opaqueModeStartsWithOneWarningPerRegistration(CapturedOutput output) {
+        runner.withPropertyValues(SUBJECT + "validate=false")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(ExchangeRegistrations.class).names()).containsExactly("acme");
+                });
+        assertThat(output.getOut().lines().filter(line -> line.contains("WARN") && line.contains("'acme'")
+                && line.contains("validate: false"))).hasSize(1);
+    }
+
+    @Test
+    void badOpaqueAdmissionSettingsNameTheKey() {
+        ApplicationContextRunner opaque = runner.withPropertyValues(SUBJECT + "validate=false");
+        opaque.withPropertyValues(SUBJECT + "opaque-admission.pattern=[unclosed")
+                .run(context -> assertFailure(context.getStartupFailure(), SUBJECT + "opaque-admission.pattern"));
+        opaque.withPropertyValues(SUBJECT + "opaque-admission.per-client-limit=0")
+                .run(context -> assertFailure(context.getStartupFailure(), SUBJECT + "opaque-admission.per-client-limit"));
+        opaque.withPropertyValues(SUBJECT + "opaque-admission.global-limit=0")
+                .run(context -> assertFailure(context.getStartupFailure(), SUBJECT + "opaque-admission.global-limit"));
+        opaque.withPropertyValues(SUBJECT + "opaque-token-lifetime=0s")
+                .run(context -> assertFailure(context.getStartupFailure(), SUBJECT + "opaque-token-lifetime"));
+    }
+
+    @SuppressWarnings("deprecation")
+    private static TokenExchangeProperties.Subject subject(java.time.Duration refetchInterval, java.time.Duration minRefresh) {
+        return new TokenExchangeProperties.Subject(true, "https://idp", java.net.URI.create("https://idp/jwks"),
+                java.util.List.of("gw"), "sub", java.time.Duration.ofSeconds(30), refetchInterval,
+                java.time.Duration.ofMinutes(5),
+                new TokenExchangeProperties.OpaqueAdmission(16, null, 20, 200, java.time.Duration.ofSeconds(1), 10_000),
+                new TokenExchangeProperties.Jwks(minRefresh, java.time.Duration.ofMinutes(5)));
+    }
+
+    private static void assertFailure(Throwable failure, String key) {
+        assertThat(failure).as("start-up fails").isNotNull();
+        Throwable cause = failure;
+        while (cause.getCause() != null && !(cause instanceof InvalidConfigurationException)) {
+            cause = cause.getCause();
+        }
+        assertThat(cause).isInstanceOf(InvalidConfigurationException.class).hasMessageStartingWith(key + ":");
+    }
+}
