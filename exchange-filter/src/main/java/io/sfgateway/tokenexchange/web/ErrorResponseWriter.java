@@ -1,6 +1,7 @@
 package io.sfgateway.tokenexchange.web;
 
 import io.sfgateway.tokenexchange.exchange.ExchangeFailure;
+import io.sfgateway.tokenexchange.routing.SessionPaths;
 import io.sfgateway.tokenexchange.subject.InvalidSubjectException;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
@@ -34,7 +35,11 @@ public final class ErrorResponseWriter {
         BAD_GATEWAY(HttpStatus.BAD_GATEWAY, null, "bad_gateway",
                 "Salesforce sign-in failed at the gateway."),
         UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, null, "temporarily_unavailable",
-                "Salesforce sign-in is temporarily unavailable; retry later.");
+                "Salesforce sign-in is temporarily unavailable; retry later."),
+        DOT_SEGMENTS(HttpStatus.BAD_REQUEST, null, "invalid_request",
+                "The path holds a dot segment or an encoding the gateway does not accept."),
+        OUTSIDE_SESSION_PATHS(HttpStatus.NOT_FOUND, null, "not_found",
+                "The path is not served through this gateway.");
 
         final HttpStatus status;
         final String challenge;
@@ -77,6 +82,21 @@ public final class ErrorResponseWriter {
         } else {
             return Mono.error(error);
         }
+        return answer(exchange, response, answer, retryAfter);
+    }
+
+    /**
+     * Refuses a request whose path may not carry a session (contract §4): 400 for a dot segment in
+     * any encoding, 404 for a path outside the registration's session paths. Nothing of the path
+     * is logged or echoed.
+     */
+    public Mono<Void> refusePath(ServerWebExchange exchange, String registration, SessionPaths.Verdict verdict) {
+        Answer answer = verdict == SessionPaths.Verdict.DOT_SEGMENTS ? Answer.DOT_SEGMENTS : Answer.OUTSIDE_SESSION_PATHS;
+        log.debug("Refused a request on registration {}: path {}", registration, verdict);
+        return answer(exchange, exchange.getResponse(), answer, 0);
+    }
+
+    private Mono<Void> answer(ServerWebExchange exchange, ServerHttpResponse response, Answer answer, long retryAfter) {
         forgetUpstreamHeaders(exchange, response);
         response.setStatusCode(answer.status);
         HttpHeaders headers = response.getHeaders();
