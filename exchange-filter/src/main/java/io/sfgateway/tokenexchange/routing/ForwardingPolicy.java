@@ -41,13 +41,13 @@ public final class ForwardingPolicy {
     }
 
     /** Removes the configured caller headers (the caller's {@code Connection} is honoured separately). */
-    void stripRequestHeaders(HttpHeaders headers) {
+    public void stripRequestHeaders(HttpHeaders headers) {
         for (int i = 0; i < strippedRequestHeaders.size(); i++) {
             headers.remove(strippedRequestHeaders.get(i));
         }
     }
 
-    void stripResponseHeaders(HttpHeaders headers) {
+    public void stripResponseHeaders(HttpHeaders headers) {
         for (int i = 0; i < strippedResponseHeaders.size(); i++) {
             headers.remove(strippedResponseHeaders.get(i));
         }
@@ -57,7 +57,7 @@ public final class ForwardingPolicy {
      * The raw query without the stripped parameters (names compared case-insensitively after
      * percent-decoding, so {@code access%5Ftoken} goes too), or {@code null} when nothing is left.
      */
-    String stripQuery(String rawQuery) {
+    public String stripQuery(String rawQuery) {
         if (rawQuery == null || rawQuery.isEmpty() || strippedQueryParameters.isEmpty()) {
             return rawQuery;
         }
