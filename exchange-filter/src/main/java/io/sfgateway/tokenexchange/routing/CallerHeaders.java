@@ -26,6 +26,9 @@ public final class CallerHeaders {
 
     /** Removes the headers the caller's {@code Connection} header names, then {@code Connection}. */
     public static void honourConnection(HttpHeaders headers) {
+        if (!headers.containsHeader(HttpHeaders.CONNECTION)) {
+            return;
+        }
         List<String> named = headers.getConnection();
         for (String name : named) {
             String trimmed = name.trim();

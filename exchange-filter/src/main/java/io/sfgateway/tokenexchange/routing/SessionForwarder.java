@@ -87,7 +87,8 @@ public final class SessionForwarder {
 
     private Mono<Void> send(ServerWebExchange exchange, GatewayFilterChain chain, SalesforceSession session,
             SessionRenewal renewal, ForwardingPolicy policy, boolean replayable) {
-        return route(exchange, chain, session, policy).then(Mono.defer(() -> {
+        return chain.filter(toSalesforce(exchange, session, policy)).then(Mono.defer(() -> {
+            policy.stripResponseHeaders(exchange.getResponse().getHeaders());
             if (exchange.getResponse().getStatusCode() != HttpStatus.UNAUTHORIZED) {
                 return Mono.empty();
             }
@@ -97,16 +98,11 @@ public final class SessionForwarder {
                 }
                 return Mono.defer(() -> {
                     discardUpstreamAnswer(exchange); // before renewing: if that fails, only the error is written
-                    return renewal.renewed().flatMap(fresh -> route(exchange, chain, fresh, policy));
+                    return renewal.renewed().flatMap(fresh -> chain.filter(toSalesforce(exchange, fresh, policy))
+                            .then(Mono.fromRunnable(() -> policy.stripResponseHeaders(exchange.getResponse().getHeaders()))));
                 });
             });
         }));
-    }
-
-    private static Mono<Void> route(ServerWebExchange exchange, GatewayFilterChain chain, SalesforceSession session,
-            ForwardingPolicy policy) {
-        return chain.filter(toSalesforce(exchange, session, policy))
-                .then(Mono.fromRunnable(() -> policy.stripResponseHeaders(exchange.getResponse().getHeaders())));
     }
 
     /** The request as Salesforce gets it: instance URL and Salesforce access token. */
