@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 
 /**
  * One registration's rules for what crosses the gateway besides the session: where the session
@@ -45,6 +46,14 @@ public final class ForwardingPolicy {
         for (int i = 0; i < strippedRequestHeaders.size(); i++) {
             headers.remove(strippedRequestHeaders.get(i));
         }
+    }
+
+    /** Removes the configured Salesforce answer headers; an answer already committed is left as it is. */
+    public void stripResponseHeaders(ServerHttpResponse response) {
+        if (response.isCommitted()) {
+            return;
+        }
+        stripResponseHeaders(response.getHeaders());
     }
 
     public void stripResponseHeaders(HttpHeaders headers) {

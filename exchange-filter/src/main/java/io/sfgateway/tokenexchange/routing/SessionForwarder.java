@@ -88,7 +88,7 @@ public final class SessionForwarder {
     private Mono<Void> send(ServerWebExchange exchange, GatewayFilterChain chain, SalesforceSession session,
             SessionRenewal renewal, ForwardingPolicy policy, boolean replayable) {
         return chain.filter(toSalesforce(exchange, session, policy)).then(Mono.defer(() -> {
-            policy.stripResponseHeaders(exchange.getResponse().getHeaders());
+            policy.stripResponseHeaders(exchange.getResponse());
             if (exchange.getResponse().getStatusCode() != HttpStatus.UNAUTHORIZED) {
                 return Mono.empty();
             }
@@ -99,7 +99,7 @@ public final class SessionForwarder {
                 return Mono.defer(() -> {
                     discardUpstreamAnswer(exchange); // before renewing: if that fails, only the error is written
                     return renewal.renewed().flatMap(fresh -> chain.filter(toSalesforce(exchange, fresh, policy))
-                            .then(Mono.fromRunnable(() -> policy.stripResponseHeaders(exchange.getResponse().getHeaders()))));
+                            .then(Mono.fromRunnable(() -> policy.stripResponseHeaders(exchange.getResponse()))));
                 });
             });
         }));
