@@ -10,6 +10,7 @@ import io.sfgateway.tokenexchange.exchange.ExchangeSettings;
 import io.sfgateway.tokenexchange.exchange.TokenExchanger;
 import io.sfgateway.tokenexchange.observe.ExchangeObserver;
 import io.sfgateway.tokenexchange.resilience.ExchangeGuard;
+import io.sfgateway.tokenexchange.routing.ForwardingPolicy;
 import io.sfgateway.tokenexchange.session.RefusalMemory;
 import io.sfgateway.tokenexchange.session.SessionCache;
 import io.sfgateway.tokenexchange.session.SessionLifetime;
@@ -56,6 +57,7 @@ final class ExchangeRegistrationsFactory {
     static ExchangeRegistrations create(TokenExchangeProperties properties, WebClient webClient,
             CircuitBreakerRegistry breakers, SessionCache cache, RefusalMemory refusals, ExchangeObserver observer) {
         RegistrationValidator.validateGlobal(properties);
+        RegistrationValidator.validateForwardingGlobal(properties);
         // Timeouts fire on Reactor Netty's event loops rather than Reactor's parallel threads, so a
         // timed-out request is answered from an event-loop thread like every other. Looked up per
         // application: the global loops are disposed and recreated when an application stops.
@@ -64,12 +66,14 @@ final class ExchangeRegistrationsFactory {
         Map<String, ExchangeRegistration> registrations = new LinkedHashMap<>();
         properties.registrations().forEach((name, registration) -> {
             ExchangeSettings settings = RegistrationValidator.settings(name, registration);
+            RegistrationValidator.validateForwarding(name, registration);
             TokenExchanger exchanger = new TokenExchanger(webClient, settings);
             ExchangeGuard guard = guard(name, properties, breakers, timer);
             SessionService sessions = new SessionService(name, settings.tokenHandler(), lifetime(registration, properties),
                     cache, refusals, token -> guard.protect(exchanger.exchange(token)), observer,
                     newOpaqueSubjects(name, registration.subject()));
-            registrations.put(name, new ExchangeRegistration(name, subjects(name, registration, webClient, timer), sessions));
+            registrations.put(name, new ExchangeRegistration(name, subjects(name, registration, webClient, timer), sessions,
+                    forwarding(registration)));
             log.info("Salesforce token exchange registration '{}': {}", name, settings);
         });
         return new ExchangeRegistrations(registrations);
@@ -107,6 +111,11 @@ final class ExchangeRegistrationsFactory {
         TokenExchangeProperties.OpaqueAdmission admission = subject.opaqueAdmission();
         return new NewOpaqueSubjectLimiter(name, admission.perClientLimit(), admission.globalLimit(),
                 admission.limitPeriod(), admission.maxTrackedClients());
+    }
+
+    private static ForwardingPolicy forwarding(Registration registration) {
+        return new ForwardingPolicy(registration.sessionPaths(), registration.strippedRequestHeaders(),
+                registration.strippedQueryParameters(), registration.strippedResponseHeaders());
     }
 
     @SuppressWarnings("deprecation")

@@ -196,4 +196,38 @@ final class RegistrationValidator {
             }
         };
     }
+
+    /** The replay budget and the renewal interval (global keys). */
+    static void validateForwardingGlobal(TokenExchangeProperties properties) {
+        long budget = properties.replayBudget().toBytes();
+        if (budget < 0 || budget > Integer.MAX_VALUE) {
+            throw new InvalidConfigurationException(PREFIX + "replay-budget", "must be between 0 and 2GB");
+        }
+        if (properties.minRenewalInterval().isNegative()) {
+            throw new InvalidConfigurationException(PREFIX + "min-renewal-interval", "must not be negative");
+        }
+    }
+
+    /**
+     * A registration's session paths: each begins and ends with {@code /}, holds no dot segment,
+     * and is neither {@code /} nor under {@code /services/oauth2/} or {@code /secur/}, where a
+     * session must never go.
+     */
+    static void validateForwarding(String name, Registration registration) {
+        String key = PREFIX + "registrations." + name + ".session-paths";
+        if (registration.sessionPaths().isEmpty()) {
+            throw new InvalidConfigurationException(key, "must name at least one path prefix");
+        }
+        for (String path : registration.sessionPaths()) {
+            if (path == null || path.length() < 2 || !path.startsWith("/") || !path.endsWith("/")
+                    || io.sfgateway.tokenexchange.routing.SessionPaths.hasDotSegments(path)) {
+                throw new InvalidConfigurationException(key, "each entry must be a path like /services/data/ "
+                        + "(beginning and ending with '/', no dot segments)");
+            }
+            String lower = path.toLowerCase(Locale.ROOT);
+            if (lower.startsWith("/services/oauth2/") || lower.startsWith("/secur/")) {
+                throw new InvalidConfigurationException(key, "a session is never sent to /services/oauth2/ or /secur/");
+            }
+        }
+    }
 }

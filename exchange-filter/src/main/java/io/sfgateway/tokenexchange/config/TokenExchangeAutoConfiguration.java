@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.netty.channel.ChannelOption;
 import io.sfgateway.tokenexchange.observe.ExchangeObserver;
+import io.sfgateway.tokenexchange.routing.RenewalLimit;
+import io.sfgateway.tokenexchange.routing.ReplayBudget;
 import io.sfgateway.tokenexchange.routing.SessionForwarder;
 import io.sfgateway.tokenexchange.session.RefusalMemory;
 import io.sfgateway.tokenexchange.session.SessionCache;
@@ -104,7 +106,9 @@ public class TokenExchangeAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public SessionForwarder salesforceSessionForwarder(TokenExchangeProperties properties) {
-        return new SessionForwarder(properties.replayLimit().toBytes());
+        RegistrationValidator.validateForwardingGlobal(properties);
+        return new SessionForwarder(properties.replayLimit().toBytes(),
+                new ReplayBudget(properties.replayBudget().toBytes()));
     }
 
     @Bean
@@ -116,8 +120,10 @@ public class TokenExchangeAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public SalesforceTokenExchangeGatewayFilterFactory salesforceTokenExchangeGatewayFilterFactory(
-            ExchangeRegistrations registrations, SessionForwarder forwarder, ErrorResponseWriter errors) {
-        return new SalesforceTokenExchangeGatewayFilterFactory(registrations, forwarder, errors);
+            ExchangeRegistrations registrations, SessionForwarder forwarder, ErrorResponseWriter errors,
+            TokenExchangeProperties properties) {
+        return new SalesforceTokenExchangeGatewayFilterFactory(registrations, forwarder, errors,
+                new RenewalLimit(properties.minRenewalInterval(), properties.cache().maximumSize(), Ticker.systemTicker()));
     }
 
     @Bean

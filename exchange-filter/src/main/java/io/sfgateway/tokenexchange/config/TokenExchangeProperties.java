@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
@@ -17,16 +18,31 @@ import org.springframework.util.unit.DataSize;
  * @param exchange the token exchange calls
  * @param replayLimit the largest request body kept to replay a request once after Salesforce
  *     answers 401 for a stale session
+ * @param replayBudget the most request-body bytes held for replays at once, over all requests;
+ *     a request whose body would not fit in what is left is streamed and not replayable
+ * @param minRenewalInterval the least time between two sessions of one subject replaced because
+ *     Salesforce called them invalid; a 401 sooner goes back to the caller and the session stays
  */
 @ConfigurationProperties("salesforce.token-exchange")
 public record TokenExchangeProperties(
         Map<String, Registration> registrations,
         @DefaultValue Cache cache,
         @DefaultValue Exchange exchange,
-        @DefaultValue("256KB") DataSize replayLimit) {
+        @DefaultValue("256KB") DataSize replayLimit,
+        @DefaultValue("64MB") DataSize replayBudget,
+        @DefaultValue("30s") Duration minRenewalInterval) {
 
+    @ConstructorBinding
     public TokenExchangeProperties {
         registrations = registrations == null ? Map.of() : registrations;
+        replayBudget = replayBudget == null ? DataSize.ofMegabytes(64) : replayBudget;
+        minRenewalInterval = minRenewalInterval == null ? Duration.ofSeconds(30) : minRenewalInterval;
+    }
+
+    /** The properties with the defaults of every component added after {@code replayLimit}. */
+    public TokenExchangeProperties(Map<String, Registration> registrations, Cache cache, Exchange exchange,
+            DataSize replayLimit) {
+        this(registrations, cache, exchange, replayLimit, null, null);
     }
 
     /**
@@ -47,6 +63,12 @@ public record TokenExchangeProperties(
      *     {@code instance_url} must match; a host may begin with {@code *.}; defaults to the
      *     login URL's origin
      * @param subject local validation of the caller's token
+     * @param sessionPaths raw path prefixes the Salesforce session is sent to; a request outside
+     *     them is refused (404) before any exchange, whatever the route's predicates say
+     * @param strippedRequestHeaders caller headers never sent to Salesforce (case-insensitive)
+     * @param strippedQueryParameters query parameters never sent to Salesforce (names compared
+     *     case-insensitively, after percent-decoding)
+     * @param strippedResponseHeaders Salesforce answer headers never sent back to the caller
      */
     public record Registration(
             URI loginUrl,
@@ -58,9 +80,25 @@ public record TokenExchangeProperties(
             List<String> scopes,
             @DefaultValue("2h") Duration sessionTimeout,
             List<String> instanceUrlAllowlist,
-            @DefaultValue Subject subject) {
+            @DefaultValue Subject subject,
+            @DefaultValue({"/services/data/", "/services/apexrest/", "/services/async/", "/services/Soap/"})
+            List<String> sessionPaths,
+            @DefaultValue({"Cookie", "X-SFDC-Session"}) List<String> strippedRequestHeaders,
+            @DefaultValue("access_token") List<String> strippedQueryParameters,
+            @DefaultValue("Set-Cookie") List<String> strippedResponseHeaders) {
+
+        /** The defaults of {@link #sessionPaths}: Salesforce's API surface. */
+        public static final List<String> DEFAULT_SESSION_PATHS =
+                List.of("/services/data/", "/services/apexrest/", "/services/async/", "/services/Soap/");
 
         public Registration {
+            sessionPaths = sessionPaths == null ? DEFAULT_SESSION_PATHS : List.copyOf(sessionPaths);
+            strippedRequestHeaders = strippedRequestHeaders == null ? List.of("Cookie", "X-SFDC-Session")
+                    : List.copyOf(strippedRequestHeaders);
+            strippedQueryParameters = strippedQueryParameters == null ? List.of("access_token")
+                    : List.copyOf(strippedQueryParameters);
+            strippedResponseHeaders = strippedResponseHeaders == null ? List.of("Set-Cookie")
+                    : List.copyOf(strippedResponseHeaders);
             scopes = scopes == null ? List.of() : List.copyOf(scopes);
             instanceUrlAllowlist = instanceUrlAllowlist == null ? List.of() : List.copyOf(instanceUrlAllowlist);
         }

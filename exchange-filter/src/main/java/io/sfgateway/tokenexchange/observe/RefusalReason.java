@@ -16,7 +16,11 @@ public enum RefusalReason {
     /** Salesforce or the IdP unavailable, timed out, or the breaker open (503). */
     UNAVAILABLE("unavailable"),
     /** Salesforce refused the gateway, or the gateway refused Salesforce's session (502). */
-    BAD_GATEWAY("bad_gateway");
+    BAD_GATEWAY("bad_gateway"),
+    /** A path with a dot segment in any encoding (400). */
+    DOT_SEGMENTS("dot_segments"),
+    /** A path outside the registration's session paths (404). */
+    OUTSIDE_SESSION_PATHS("outside_session_paths");
 
     private final String tag;
 

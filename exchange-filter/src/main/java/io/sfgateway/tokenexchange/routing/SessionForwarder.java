@@ -21,11 +21,18 @@ import reactor.netty.Connection;
  * Sends the caller's request to the session's Salesforce instance (steps 4 and 5 of a request).
  * <ul>
  *   <li>The URL becomes the session's {@code instance_url} (already allowlisted) plus the
- *       route's path and query; {@code Authorization} becomes the Salesforce access token, so the
- *       caller's IdP token reaches no header Salesforce sees.</li>
- *   <li>When Salesforce answers 401 (session revoked or expired early) the session is renewed
- *       and the request replayed once, if its body was at most the replay limit; otherwise the
- *       401 goes back to the caller and the stale session is already gone.</li>
+ *       route's path and query, less the registration's stripped query parameters
+ *       ({@code access_token}); {@code Authorization} becomes the Salesforce access token, so the
+ *       caller's IdP token reaches no header Salesforce sees. The caller's {@code Connection}
+ *       header is honoured before that ({@link CallerHeaders}), so it cannot name the Salesforce
+ *       token away, and the registration's stripped headers ({@code Cookie},
+ *       {@code X-SFDC-Session}) go too; Salesforce's {@code Set-Cookie} never comes back.</li>
+ *   <li>When Salesforce answers 401 {@code INVALID_SESSION_ID} (session revoked or expired early)
+ *       the session is evicted, renewed and the request replayed once, if its body was kept for a
+ *       replay: at most the replay limit, and within the global {@link ReplayBudget}. Otherwise
+ *       the 401 goes back to the caller and the stale session is already gone. Any other 401 goes
+ *       back untouched ({@link UnauthorizedAnswer}), and a subject whose session was replaced a
+ *       moment ago keeps it ({@link SessionRenewal#evict} declines).</li>
  * </ul>
  * It runs after Spring Cloud Gateway's {@code RouteToRequestUrlFilter}; the gateway's routing
  * filter streams the call and its answer.
@@ -35,66 +42,91 @@ public final class SessionForwarder {
     /** What to do with a session Salesforce called invalid. */
     public interface SessionRenewal {
 
-        /** Forgets the stale session, so no request uses it again. */
-        void evict(SalesforceSession stale);
+        /**
+         * Forgets the stale session, so no request uses it again, and returns true; or returns
+         * false, forgetting nothing, when the subject's session was replaced too recently.
+         */
+        boolean evict(SalesforceSession stale);
 
         /** The subject's session after the eviction: a fresh exchange, or one already under way. */
         Mono<SalesforceSession> renewed();
     }
 
     private final long replayLimitBytes;
+    private final ReplayBudget budget;
 
     public SessionForwarder(long replayLimitBytes) {
+        this(replayLimitBytes, new ReplayBudget(Integer.MAX_VALUE));
+    }
+
+    public SessionForwarder(long replayLimitBytes, ReplayBudget budget) {
         this.replayLimitBytes = replayLimitBytes;
+        this.budget = budget;
     }
 
     public Mono<Void> forward(ServerWebExchange exchange, GatewayFilterChain chain, SalesforceSession session,
             SessionRenewal renewal) {
+        return forward(exchange, chain, session, renewal, ForwardingPolicy.defaults());
+    }
+
+    public Mono<Void> forward(ServerWebExchange exchange, GatewayFilterChain chain, SalesforceSession session,
+            SessionRenewal renewal, ForwardingPolicy policy) {
         HttpHeaders headers = exchange.getRequest().getHeaders();
         long length = headers.getContentLength();
         boolean hasBody = length > 0 || headers.containsHeader(HttpHeaders.TRANSFER_ENCODING);
         if (!hasBody) {
-            return send(exchange, chain, session, renewal, true);
+            return send(exchange, chain, session, renewal, policy, true);
         }
-        if (length > 0 && length <= replayLimitBytes) {
+        if (length > 0 && length <= replayLimitBytes && budget.tryTake(length)) {
             return ServerWebExchangeUtils.cacheRequestBody(exchange, cached ->
-                    send(exchange.mutate().request(cached).build(), chain, session, renewal, true));
+                            send(exchange.mutate().request(cached).build(), chain, session, renewal, policy, true))
+                    .doFinally(signal -> budget.giveBack(length));
         }
-        return send(exchange, chain, session, renewal, false);
+        return send(exchange, chain, session, renewal, policy, false);
     }
 
     private Mono<Void> send(ServerWebExchange exchange, GatewayFilterChain chain, SalesforceSession session,
-            SessionRenewal renewal, boolean replayable) {
-        return chain.filter(toSalesforce(exchange, session)).then(Mono.defer(() -> {
+            SessionRenewal renewal, ForwardingPolicy policy, boolean replayable) {
+        return chain.filter(toSalesforce(exchange, session, policy)).then(Mono.defer(() -> {
+            policy.stripResponseHeaders(exchange.getResponse());
             if (exchange.getResponse().getStatusCode() != HttpStatus.UNAUTHORIZED) {
                 return Mono.empty();
             }
-            renewal.evict(session);
-            if (!replayable) {
-                return Mono.empty(); // the 401 goes back; the next request exchanges again
-            }
-            discardUpstreamAnswer(exchange); // before renewing: if that fails, only the error is written
-            return renewal.renewed().flatMap(fresh -> chain.filter(toSalesforce(exchange, fresh)));
+            return UnauthorizedAnswer.handle(exchange, () -> {
+                if (!renewal.evict(session) || !replayable) {
+                    return null; // the 401 goes back; after an eviction the next request exchanges again
+                }
+                return Mono.defer(() -> {
+                    discardUpstreamAnswer(exchange); // before renewing: if that fails, only the error is written
+                    return renewal.renewed().flatMap(fresh -> chain.filter(toSalesforce(exchange, fresh, policy))
+                            .then(Mono.fromRunnable(() -> policy.stripResponseHeaders(exchange.getResponse()))));
+                });
+            });
         }));
     }
 
     /** The request as Salesforce gets it: instance URL and Salesforce access token. */
-    static ServerWebExchange toSalesforce(ServerWebExchange exchange, SalesforceSession session) {
+    static ServerWebExchange toSalesforce(ServerWebExchange exchange, SalesforceSession session, ForwardingPolicy policy) {
         URI routed = exchange.getRequiredAttribute(GATEWAY_REQUEST_URL_ATTR);
-        exchange.getAttributes().put(GATEWAY_REQUEST_URL_ATTR, onInstance(routed, session.instanceUrl()));
+        exchange.getAttributes().put(GATEWAY_REQUEST_URL_ATTR, onInstance(routed, session.instanceUrl(), policy));
         ServerHttpRequest request = exchange.getRequest().mutate()
-                .headers(headers -> headers.setBearerAuth(session.accessToken()))
+                .headers(headers -> {
+                    CallerHeaders.honourConnection(headers);
+                    policy.stripRequestHeaders(headers);
+                    headers.setBearerAuth(session.accessToken());
+                })
                 .build();
         return exchange.mutate().request(request).build();
     }
 
-    static URI onInstance(URI routed, URI instance) {
+    static URI onInstance(URI routed, URI instance, ForwardingPolicy policy) {
         StringBuilder url = new StringBuilder(128)
                 .append(instance.getScheme()).append("://").append(instance.getRawAuthority());
         String path = routed.getRawPath();
         url.append(path == null || path.isEmpty() ? "/" : path);
-        if (routed.getRawQuery() != null) {
-            url.append('?').append(routed.getRawQuery());
+        String query = policy.stripQuery(routed.getRawQuery());
+        if (query != null) {
+            url.append('?').append(query);
         }
         return URI.create(url.toString());
     }

@@ -3,6 +3,7 @@ package io.sfgateway.tokenexchange.web;
 import io.sfgateway.tokenexchange.exchange.ExchangeFailure;
 import io.sfgateway.tokenexchange.observe.ExchangeObserver;
 import io.sfgateway.tokenexchange.observe.RefusalReason;
+import io.sfgateway.tokenexchange.routing.SessionPaths;
 import io.sfgateway.tokenexchange.subject.InvalidSubjectException;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
@@ -38,7 +39,11 @@ public final class ErrorResponseWriter {
         UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, null, "temporarily_unavailable",
                 "Salesforce sign-in is temporarily unavailable; retry later."),
         TOO_MANY_REQUESTS(HttpStatus.TOO_MANY_REQUESTS, null, "too_many_requests",
-                "Too many new tokens; retry later.");
+                "Too many new tokens; retry later."),
+        DOT_SEGMENTS(HttpStatus.BAD_REQUEST, null, "invalid_request",
+                "The path holds a dot segment or an encoding the gateway does not accept."),
+        OUTSIDE_SESSION_PATHS(HttpStatus.NOT_FOUND, null, "not_found",
+                "The path is not served through this gateway.");
 
         final HttpStatus status;
         final String challenge;
@@ -105,6 +110,23 @@ public final class ErrorResponseWriter {
         } else {
             return Mono.error(error);
         }
+        return answer(exchange, response, registration, answer, reason, retryAfter);
+    }
+
+    /**
+     * Refuses a request whose path may not carry a session: 400 for a dot segment in any
+     * encoding, 404 for a path outside the registration's session paths. Nothing of the path is
+     * logged or echoed.
+     */
+    public Mono<Void> refusePath(ServerWebExchange exchange, String registration, SessionPaths.Verdict verdict) {
+        boolean dots = verdict == SessionPaths.Verdict.DOT_SEGMENTS;
+        log.debug("Refused a request on registration {}: path {}", registration, verdict);
+        return answer(exchange, exchange.getResponse(), registration, dots ? Answer.DOT_SEGMENTS : Answer.OUTSIDE_SESSION_PATHS,
+                dots ? RefusalReason.DOT_SEGMENTS : RefusalReason.OUTSIDE_SESSION_PATHS, 0);
+    }
+
+    private Mono<Void> answer(ServerWebExchange exchange, ServerHttpResponse response, String registration, Answer answer,
+            RefusalReason reason, long retryAfter) {
         if (observer != null) {
             observer.refused(registration, reason);
         }

@@ -1,16 +1,22 @@
 package io.sfgateway.tokenexchange.web;
 
 import io.sfgateway.tokenexchange.exchange.SalesforceSession;
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.sfgateway.tokenexchange.routing.RenewalLimit;
 import io.sfgateway.tokenexchange.routing.SessionForwarder;
+import io.sfgateway.tokenexchange.routing.SessionPaths;
 import io.sfgateway.tokenexchange.subject.BearerTokens;
 import io.sfgateway.tokenexchange.subject.InvalidSubjectException;
 import io.sfgateway.tokenexchange.subject.Subject;
+import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.RouteToRequestUrlFilter;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
 import org.springframework.cloud.gateway.support.GatewayToStringStyler;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
@@ -23,7 +29,11 @@ import reactor.core.publisher.Mono;
  * registration turns it into a {@code Subject} (validating it when configured); the session
  * cache answers the subject's Salesforce session, exchanging when it must; the
  * {@link SessionForwarder} points the request at the session's instance with the Salesforce
- * token. A refusal anywhere is answered by the {@link ErrorResponseWriter}.
+ * token. A refusal anywhere is answered by the {@link ErrorResponseWriter}. Before any of it, the
+ * path is judged ({@link SessionPaths}): a dot segment in any encoding is refused with 400, a
+ * path outside the registration's session paths with 404, and neither costs an exchange. A path
+ * outside is refused rather than forwarded without a session: the gateway would otherwise need a
+ * session to know the instance, and an open relay to the rest of the org is not its job.
  *
  * <p>The warm path (a token validated before, its session cached) is taken synchronously and
  * goes straight to the forwarder; anything else goes through the reactive resolve-and-exchange
@@ -38,13 +48,23 @@ public class SalesforceTokenExchangeGatewayFilterFactory
     private final ExchangeRegistrations registrations;
     private final SessionForwarder forwarder;
     private final ErrorResponseWriter errors;
+    private final RenewalLimit renewals;
 
     public SalesforceTokenExchangeGatewayFilterFactory(ExchangeRegistrations registrations, SessionForwarder forwarder,
             ErrorResponseWriter errors) {
+        this(registrations, forwarder, errors, new RenewalLimit(Duration.ofSeconds(30), 100_000, Ticker.systemTicker()));
+    }
+
+    /**
+     * @param renewals how often a subject's session may be replaced on Salesforce's word
+     */
+    public SalesforceTokenExchangeGatewayFilterFactory(ExchangeRegistrations registrations, SessionForwarder forwarder,
+            ErrorResponseWriter errors, RenewalLimit renewals) {
         super(Config.class);
         this.registrations = registrations;
         this.forwarder = forwarder;
         this.errors = errors;
+        this.renewals = renewals;
     }
 
     @Override
@@ -72,6 +92,10 @@ public class SalesforceTokenExchangeGatewayFilterFactory
 
         @Override
         public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+            SessionPaths.Verdict path = judgePath(exchange);
+            if (path != SessionPaths.Verdict.ALLOWED) {
+                return errors.refusePath(exchange, registration.name(), path);
+            }
             String token;
             try {
                 token = BearerTokens.extract(exchange.getRequest().getHeaders());
@@ -92,18 +116,35 @@ public class SalesforceTokenExchangeGatewayFilterFactory
                     .onErrorResume(ErrorResponseWriter::handles, error -> errors.write(exchange, registration.name(), error));
         }
 
+        /**
+         * Both the path the caller sent and the path Salesforce would get (after the route's own
+         * filters) must be free of dot segments; the latter must lie under a session path.
+         */
+        private SessionPaths.Verdict judgePath(ServerWebExchange exchange) {
+            if (SessionPaths.hasDotSegments(exchange.getRequest().getURI().getRawPath())) {
+                return SessionPaths.Verdict.DOT_SEGMENTS;
+            }
+            URI routed = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR);
+            String rawPath = routed != null ? routed.getRawPath() : exchange.getRequest().getURI().getRawPath();
+            return registration.forwarding().sessionPaths().judge(rawPath);
+        }
+
         /** Errors here come from renewing a session Salesforce called invalid, before the replay. */
         private Mono<Void> forward(ServerWebExchange exchange, GatewayFilterChain chain, Subject subject,
                 SalesforceSession session) {
-            return forwarder.forward(exchange, chain, session, renewal(subject))
+            return forwarder.forward(exchange, chain, session, renewal(subject), registration.forwarding())
                     .onErrorResume(ErrorResponseWriter::handles, error -> errors.write(exchange, registration.name(), error));
         }
 
         private SessionForwarder.SessionRenewal renewal(Subject subject) {
             return new SessionForwarder.SessionRenewal() {
                 @Override
-                public void evict(SalesforceSession stale) {
+                public boolean evict(SalesforceSession stale) {
+                    if (!renewals.tryClaim(registration.name() + '\u0000' + subject.key())) {
+                        return false;
+                    }
                     registration.sessions().evict(subject, stale);
+                    return true;
                 }
 
                 @Override
