@@ -28,12 +28,14 @@ final class TokenResponseParser {
     private final ExchangeSettings settings;
     private final LongSupplier clock;
     private final RecurringValues recurring = new RecurringValues();
+    private final TokenErrorClassifier errors;
     /** {@code Mac.getInstance} looks the provider up each time: one keyed instance per thread instead. */
     private final ThreadLocal<Mac> signatureMac;
 
     TokenResponseParser(ExchangeSettings settings, LongSupplier clock) {
         this.settings = settings;
         this.clock = clock;
+        this.errors = new TokenErrorClassifier(settings.registration());
         this.signatureMac = ThreadLocal.withInitial(this::newSignatureMac);
     }
 
@@ -88,40 +90,32 @@ final class TokenResponseParser {
                 userId = parts[parts.length - 1];
             }
         }
+        // refresh_token and id_token are never kept: the gateway has no use for them, and a
+        // refresh token is a long-lived credential (docs/REAL-ORGS.md, "No refresh tokens").
         return new SalesforceSession(accessToken, instance, recurring.share(orgId), userId,
-                issuedAtMillis(issuedAt), recurring.share(text(json, "scope")), text(json, "refresh_token"),
-                text(json, "id_token"));
+                issuedAtMillis(issuedAt), recurring.share(text(json, "scope")), null, null);
     }
 
     /**
-     * Classifies a 4xx answer by its OAuth error code. The detail quotes Salesforce's error and
-     * description with {@code subjectToken} and the client secret cut out, should they be echoed
-     * (a token exchange handler's message is free text): the detail goes to the log.
+     * Classifies a 4xx answer by its OAuth error code ({@link TokenErrorClassifier}). The detail
+     * quotes Salesforce's error and description with {@code subjectToken} and the client secret
+     * cut out, should they be echoed (a token exchange handler's message is free text): the
+     * detail goes to the log.
+     *
+     * @param retryAfterSeconds the answer's {@code Retry-After}, or 0
      */
-    ExchangeFailure refusal(int status, byte[] body, String subjectToken) {
+    ExchangeFailure refusal(int status, byte[] body, String subjectToken, long retryAfterSeconds) {
         JsonNode json = parse(body);
         String error = json != null && json.isObject() ? text(json, "error") : null;
         String description = json != null && json.isObject() ? text(json, "error_description") : null;
         String detail = "HTTP " + status + " " + (error == null ? "(no OAuth error code)" : error)
                 + (description == null ? "" : ": " + description);
         detail = redact(redact(detail, subjectToken), settings.clientSecret());
-        return new ExchangeFailure(isSubjectsFault(error) ? Kind.SUBJECT_REJECTED : Kind.GATEWAY_REJECTED, detail);
+        return errors.classify(error, description, detail, retryAfterSeconds);
     }
 
     private static String redact(String text, String secret) {
         return secret == null || secret.isEmpty() ? text : text.replace(secret, "[redacted]");
-    }
-
-    /**
-     * Whether Salesforce blames the caller's token or user rather than the gateway's
-     * registration. {@code invalid_client}, {@code invalid_request}, {@code unsupported_grant_type}
-     * and the rest are the gateway's to fix.
-     */
-    private static boolean isSubjectsFault(String error) {
-        return error != null && switch (error) {
-            case "invalid_grant", "invalid_token", "invalid_app_access", "inactive_user" -> true;
-            default -> false;
-        };
     }
 
     private void verifySignature(String id, String issuedAt, String signature) {
