@@ -21,6 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class TokenResponseParser {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TokenResponseParser.class);
+
     private static final JsonMapper JSON = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
@@ -29,6 +31,7 @@ final class TokenResponseParser {
     private final LongSupplier clock;
     private final RecurringValues recurring = new RecurringValues();
     private final TokenErrorClassifier errors;
+    private final java.util.concurrent.atomic.AtomicBoolean siteHinted = new java.util.concurrent.atomic.AtomicBoolean();
     /** {@code Mac.getInstance} looks the provider up each time: one keyed instance per thread instead. */
     private final ThreadLocal<Mac> signatureMac;
 
@@ -75,6 +78,10 @@ final class TokenResponseParser {
             throw unacceptable("instance_url " + ExchangeFailure.sanitize(instanceUrl) + " is not allowlisted");
         }
         instance = recurring.rememberInstanceUrl(instanceUrl, instance);
+        URI site = siteUrl(text(json, "sfdc_site_url"));
+        if (site != null) {
+            instance = site;
+        }
         String id = text(json, "id");
         String issuedAt = text(json, "issued_at");
         String signature = text(json, "signature");
@@ -116,6 +123,35 @@ final class TokenResponseParser {
 
     private static String redact(String text, String secret) {
         return secret == null || secret.isEmpty() ? text : text.replace(secret, "[redacted]");
+    }
+
+    /**
+     * Where an Experience Cloud site member's REST calls go: Salesforce answers such a user with
+     * {@code sfdc_site_url} (and {@code sfdc_site_id}), and a site session is only sure to be
+     * honoured on its site, so an allowlisted site URL wins over {@code instance_url}. One that is
+     * not allowlisted is ignored (REST then goes to {@code instance_url}), said once at WARN.
+     */
+    private URI siteUrl(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        URI site = recurring.knownInstanceUrl(value);
+        if (site == null) {
+            try {
+                site = new URI(value);
+            } catch (java.net.URISyntaxException e) {
+                return null;
+            }
+        }
+        if (!settings.allowlist().allows(site)) {
+            if (siteHinted.compareAndSet(false, true)) {
+                log.warn("Registration {}: Salesforce named the Experience Cloud site {} (sfdc_site_url) but it is not in "
+                        + "instance-url-allowlist; REST calls go to instance_url instead. Add the site URL to the allowlist "
+                        + "to send site users' calls to their site.", settings.registration(), ExchangeFailure.sanitize(value));
+            }
+            return null;
+        }
+        return recurring.rememberInstanceUrl(value, site);
     }
 
     private void verifySignature(String id, String issuedAt, String signature) {

@@ -391,6 +391,27 @@ class TokenExchangerTest {
     }
 
     @Test
+    void anAllowlistedSiteUrlIsWhereRestGoes() {
+        ExchangeSettings site = new ExchangeSettings("acme", URI.create(wm.baseUrl() + TOKEN_PATH), CLIENT_ID, null,
+                ExchangeSettings.TOKEN_EXCHANGE, ExchangeSettings.TOKEN_TYPE_JWT, null, null,
+                InstanceUrlAllowlist.of(List.of("https://*.my.salesforce.com", "https://acme.my.site.com/partners")));
+        stubToken(okJson("{\"access_token\":\"tok\",\"instance_url\":\"https://acme.my.salesforce.com\","
+                + "\"sfdc_site_url\":\"https://acme.my.site.com/partners\",\"sfdc_site_id\":\"0DM5g000000abcd\"}"));
+        StepVerifier.create(new TokenExchanger(webClient, site).exchange(SUBJECT_TOKEN))
+                .assertNext(session -> assertThat(session.instanceUrl()).hasToString("https://acme.my.site.com/partners"))
+                .verifyComplete();
+        // Not allowlisted (or not a plain site URL): ignored, instance_url stays where REST goes.
+        for (String url : List.of("https://acme.my.site.com/other", "https://evil.example.com/partners",
+                "https://acme.my.site.com/partners/../x")) {
+            stubToken(okJson("{\"access_token\":\"tok\",\"instance_url\":\"https://acme.my.salesforce.com\","
+                    + "\"sfdc_site_url\":\"" + url + "\"}"));
+            StepVerifier.create(new TokenExchanger(webClient, site).exchange(SUBJECT_TOKEN))
+                    .assertNext(session -> assertThat(session.instanceUrl()).hasToString("https://acme.my.salesforce.com"))
+                    .verifyComplete();
+        }
+    }
+
+    @Test
     void handlerRejectionAndUnapprovedUserAreNamed() {
         stubToken(aResponse().withStatus(400).withHeader("Content-Type", "application/json")
                 .withBody("{\"error\":\"invalid_request\",\"error_description\":\"token handler validation failed\"}"));
