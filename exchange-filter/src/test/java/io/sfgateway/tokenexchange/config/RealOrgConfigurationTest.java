@@ -64,6 +64,22 @@ class RealOrgConfigurationTest {
     }
 
     @Test
+    @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+    void theRefreshTokenScopeIsWarnedAboutAtStartUp(org.springframework.boot.test.system.CapturedOutput output) {
+        runner.withPropertyValues(ACME + "login-url=https://acme.my.salesforce.com", ACME + "scopes=api,refresh_token")
+                .run(context -> assertThat(context).hasNotFailed());
+        assertThat(output.getAll()).contains(ACME + "scopes holds 'refresh_token'").contains("five");
+    }
+
+    @Test
+    @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+    void noWarningWithoutIt(org.springframework.boot.test.system.CapturedOutput output) {
+        runner.withPropertyValues(ACME + "login-url=https://acme.my.salesforce.com", ACME + "scopes=api")
+                .run(context -> assertThat(context).hasNotFailed());
+        assertThat(output.getAll()).doesNotContain("holds 'refresh_token'");
+    }
+
+    @Test
     void theJwtShorthandSendsSalesforcesSpelling() {
         runner.withPropertyValues(ACME + "login-url=https://acme.my.salesforce.com", ACME + "subject-token-type=jwt")
                 .run(context -> assertThat(settings(context).subjectTokenType())
