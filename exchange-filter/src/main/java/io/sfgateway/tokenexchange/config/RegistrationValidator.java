@@ -39,6 +39,11 @@ final class RegistrationValidator {
     }
 
     static ExchangeSettings settings(String name, Registration registration) {
+        return settings(name, registration, List.of());
+    }
+
+    /** @param plainHttpHosts hosts besides loopback that may be reached over plain http ({@code plain-http-hosts}) */
+    static ExchangeSettings settings(String name, Registration registration, List<String> plainHttpHosts) {
         String key = PREFIX + "registrations." + name + ".";
         if (registration.loginUrl() == null) {
             throw new InvalidConfigurationException(key + "login-url", "is required");
@@ -48,7 +53,7 @@ final class RegistrationValidator {
                 || !List.of("https", "http").contains(loginUrl.getScheme().toLowerCase(Locale.ROOT))) {
             throw new InvalidConfigurationException(key + "login-url", "must be an absolute https URL");
         }
-        SalesforceUrls.requireSecure(key + "login-url", loginUrl);
+        SalesforceUrls.requireSecure(key + "login-url", loginUrl, plainHttpHosts);
         SalesforceUrls.requireTokenExchangeHost(key + "login-url", loginUrl);
         if (registration.clientId() == null || registration.clientId().isBlank()) {
             throw new InvalidConfigurationException(key + "client-id", "is required");
@@ -63,10 +68,10 @@ final class RegistrationValidator {
         }
         validateSubject(key + "subject.", registration.subject());
         if (registration.subject().validate() && registration.subject().jwksUri() != null) {
-            SalesforceUrls.requireSecure(key + "subject.jwks-uri", registration.subject().jwksUri());
+            SalesforceUrls.requireSecure(key + "subject.jwks-uri", registration.subject().jwksUri(), plainHttpHosts);
         }
         for (String pattern : registration.instanceUrlAllowlist()) {
-            SalesforceUrls.requireSecureAllowlistEntry(key + "instance-url-allowlist", pattern);
+            SalesforceUrls.requireSecureAllowlistEntry(key + "instance-url-allowlist", pattern, plainHttpHosts);
         }
         SalesforceUrls.warnAboutRefreshTokenScope(key + "scopes", registration.scopes());
         String base = loginUrl.toString().replaceAll("/+$", "");

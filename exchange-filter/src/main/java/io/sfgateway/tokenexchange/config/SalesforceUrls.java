@@ -21,12 +21,16 @@ final class SalesforceUrls {
     private SalesforceUrls() {
     }
 
-    /** {@code https}, or {@code http} to a loopback host (127.0.0.0/8, ::1, localhost). */
-    static void requireSecure(String key, URI url) {
+    /**
+     * {@code https}, or {@code http} to a loopback host (127.0.0.0/8, ::1, localhost) or to one
+     * of {@code plainHttpHosts} ({@code salesforce.token-exchange.plain-http-hosts}).
+     */
+    static void requireSecure(String key, URI url, List<String> plainHttpHosts) {
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
-        if (scheme.equals("http") && !isLoopback(url.getHost())) {
-            throw new InvalidConfigurationException(key,
-                    "must be https (plain http is allowed only for a loopback host such as 127.0.0.1 or localhost)");
+        if (scheme.equals("http") && !isLoopback(url.getHost())
+                && plainHttpHosts.stream().noneMatch(host -> host.equalsIgnoreCase(normalised(url.getHost())))) {
+            throw new InvalidConfigurationException(key, "must be https (plain http is allowed only for a loopback host "
+                    + "such as 127.0.0.1 or localhost, or a host listed in salesforce.token-exchange.plain-http-hosts)");
         }
     }
 
@@ -40,7 +44,7 @@ final class SalesforceUrls {
     }
 
     /** An allowlist entry is a URL pattern ({@code *.} wildcards allowed): the same rules, checked on its text. */
-    static void requireSecureAllowlistEntry(String key, String pattern) {
+    static void requireSecureAllowlistEntry(String key, String pattern, List<String> plainHttpHosts) {
         if (pattern == null || pattern.isBlank()) {
             return; // InstanceUrlAllowlist names an empty pattern
         }
@@ -53,7 +57,7 @@ final class SalesforceUrls {
         if (probe.getHost() == null) {
             return;
         }
-        requireSecure(key, probe);
+        requireSecure(key, probe, plainHttpHosts);
         if (GENERIC_LOGIN_HOSTS.contains(normalised(probe.getHost()))) {
             throw new InvalidConfigurationException(key, "must not hold " + normalised(probe.getHost())
                     + ": Salesforce never issues a session there");

@@ -17,16 +17,28 @@ import org.springframework.util.unit.DataSize;
  * @param exchange the token exchange calls
  * @param replayLimit the largest request body kept to replay a request once after Salesforce
  *     answers 401 for a stale session
+ * @param plainHttpHosts host names, besides loopback, that {@code login-url}, {@code jwks-uri}
+ *     and allowlist entries may reach over plain {@code http}: only for a test org inside one
+ *     private network (the Kubernetes dev overlay's emulator); empty by default
  */
 @ConfigurationProperties("salesforce.token-exchange")
 public record TokenExchangeProperties(
         Map<String, Registration> registrations,
         @DefaultValue Cache cache,
         @DefaultValue Exchange exchange,
-        @DefaultValue("256KB") DataSize replayLimit) {
+        @DefaultValue("256KB") DataSize replayLimit,
+        List<String> plainHttpHosts) {
 
+    @org.springframework.boot.context.properties.bind.ConstructorBinding
     public TokenExchangeProperties {
         registrations = registrations == null ? Map.of() : registrations;
+        plainHttpHosts = plainHttpHosts == null ? List.of() : List.copyOf(plainHttpHosts);
+    }
+
+    /** The form before {@code plainHttpHosts}: none allowed. */
+    public TokenExchangeProperties(Map<String, Registration> registrations, Cache cache, Exchange exchange,
+            DataSize replayLimit) {
+        this(registrations, cache, exchange, replayLimit, List.of());
     }
 
     /**

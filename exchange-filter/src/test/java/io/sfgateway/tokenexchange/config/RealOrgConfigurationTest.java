@@ -48,6 +48,18 @@ class RealOrgConfigurationTest {
     }
 
     @Test
+    void aListedPlainHttpHostStartsUp() {
+        // The Kubernetes dev overlay's emulated org, reached by its Service name inside the cluster.
+        runner.withPropertyValues(ACME + "login-url=http://salesforce-emulator:8090",
+                        ACME + "instance-url-allowlist=http://salesforce-emulator:8090",
+                        "salesforce.token-exchange.plain-http-hosts=salesforce-emulator")
+                .run(context -> assertThat(context).hasNotFailed());
+        runner.withPropertyValues(ACME + "login-url=http://salesforce-emulator:8090",
+                        "salesforce.token-exchange.plain-http-hosts=other-host")
+                .run(context -> assertFailure(context.getStartupFailure(), ACME + "login-url", "plain-http-hosts"));
+    }
+
+    @Test
     void plainHttpJwksUriStopsStartUp() {
         runner.withPropertyValues(ACME + "login-url=https://acme.my.salesforce.com", ACME + "subject.validate=true",
                         ACME + "subject.issuer=https://idp.example.com", ACME + "subject.audiences=x",
