@@ -6,9 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Base64;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.JsonNode;
@@ -16,12 +19,13 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Turns the token endpoint's answers into a {@link SalesforceSession} or an
- * {@link ExchangeFailure}: success bodies are checked for shape, allowlist and signature;
- * error bodies are classified by their OAuth error code.
+ * {@link ExchangeFailure}: success bodies are checked for shape, allowlist and signature, and an
+ * Experience Cloud member's {@code sfdc_site_url} becomes where REST goes; error bodies are
+ * classified by their OAuth error code ({@link TokenErrorClassifier}).
  */
 final class TokenResponseParser {
 
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TokenResponseParser.class);
+    private static final Logger log = LoggerFactory.getLogger(TokenResponseParser.class);
 
     private static final JsonMapper JSON = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -31,7 +35,7 @@ final class TokenResponseParser {
     private final LongSupplier clock;
     private final RecurringValues recurring = new RecurringValues();
     private final TokenErrorClassifier errors;
-    private final java.util.concurrent.atomic.AtomicBoolean siteHinted = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean siteHinted = new AtomicBoolean();
     /** {@code Mac.getInstance} looks the provider up each time: one keyed instance per thread instead. */
     private final ThreadLocal<Mac> signatureMac;
 
