@@ -95,12 +95,68 @@ final class AdminApi {
                 long seconds = number(param(params, "seconds", null), "seconds");
                 controls.sessionTimeout(Duration.ofSeconds(seconds));
                 return ok("sessionTimeoutSeconds", seconds);
+            case "policy":
+                return policy(params);
             case "instance-url":
                 controls.instanceUrl(param(params, "url", null));
                 return ok("instanceUrl", emulator.instanceUrl());
             default:
                 return Mono.just(notFound());
         }
+    }
+
+    /**
+     * {@code POST /__admin/policy?...}: any of {@code flow=true|false}, {@code defaultHandler=true|false},
+     * {@code handlerRefusal=<text>}, {@code scopes=a,b}, {@code loginRateLimit=N}, {@code deactivate=<sub>},
+     * {@code withholdApproval=<sub>}, {@code userSessionTimeout=<sub>:<seconds>}, {@code site=/prefix} (empty: none).
+     */
+    private Mono<Answer> policy(Map<String, List<String>> params) {
+        OrgPolicies policies = emulator.policies();
+        String flow = param(params, "flow", null);
+        if (flow != null) {
+            policies.tokenExchangeFlowEnabled(Boolean.parseBoolean(flow.trim()));
+        }
+        String defaultHandler = param(params, "defaultHandler", null);
+        if (defaultHandler != null) {
+            policies.defaultHandlerSet(Boolean.parseBoolean(defaultHandler.trim()));
+        }
+        String refusal = param(params, "handlerRefusal", null);
+        if (refusal != null) {
+            policies.handlerRefusal(refusal);
+        }
+        String scopes = param(params, "scopes", null);
+        if (scopes != null) {
+            policies.appScopes(java.util.Set.of(scopes.trim().split("\\s*,\\s*")));
+        }
+        String limit = param(params, "loginRateLimit", null);
+        if (limit != null) {
+            policies.loginRateLimit((int) Math.min(Integer.MAX_VALUE, number(limit, "loginRateLimit")));
+        }
+        String inactive = param(params, "deactivate", null);
+        if (inactive != null) {
+            policies.deactivate(inactive);
+        }
+        String unapproved = param(params, "withholdApproval", null);
+        if (unapproved != null) {
+            policies.withholdApproval(unapproved);
+        }
+        String userTimeout = param(params, "userSessionTimeout", null);
+        if (userTimeout != null) {
+            int colon = userTimeout.lastIndexOf(':');
+            if (colon <= 0) {
+                throw new IllegalArgumentException("userSessionTimeout is <subject>:<seconds>");
+            }
+            policies.userSessionTimeout(userTimeout.substring(0, colon),
+                    Duration.ofSeconds(number(userTimeout.substring(colon + 1), "userSessionTimeout")));
+        }
+        String site = param(params, "site", null);
+        if (site != null) {
+            policies.sitePrefix(site.isBlank() ? null : site.trim());
+        }
+        log.debug("admin: org policies changed");
+        return ok("tokenExchangeFlowEnabled", policies.tokenExchangeFlowEnabled(), "defaultHandlerSet",
+                policies.defaultHandlerSet(), "appScopes", new java.util.TreeSet<>(policies.appScopes()), "sitePrefix",
+                policies.sitePrefix());
     }
 
     private Map<String, Object> counters() {
@@ -135,7 +191,8 @@ final class AdminApi {
     }
 
     private static boolean knows(String action) {
-        return List.of("reset", "fault", "latency", "revoke", "session-timeout", "instance-url").contains(action);
+        return List.of("reset", "fault", "latency", "revoke", "session-timeout", "instance-url", "policy")
+                .contains(action);
     }
 
     private static TokenFault fault(String name) {

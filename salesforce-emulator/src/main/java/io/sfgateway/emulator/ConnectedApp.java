@@ -10,7 +10,8 @@ import java.util.Set;
  * @param clientSecret       the consumer secret; {@code null} (or empty) for a public client, which sends none
  * @param acceptedTokenTypes the {@code subject_token_type} URNs the app's handler accepts
  * @param tokenHandlers      names of the token exchange handlers linked to the app; a request that names none
- *                           gets the app's default handler. Compared case-insensitively, like Apex class names.
+ *                           gets the app's default handler, if {@link OrgPolicies#defaultHandlerSet} says one is
+ *                           ticked. Compared case-insensitively, like Apex class names.
  */
 public record ConnectedApp(String clientId, String clientSecret, Set<String> acceptedTokenTypes,
         Set<String> tokenHandlers) {
@@ -19,15 +20,22 @@ public record ConnectedApp(String clientId, String clientSecret, Set<String> acc
     public static final String TOKEN_TYPE_REFRESH_TOKEN = "urn:ietf:params:oauth:token-type:refresh_token";
     public static final String TOKEN_TYPE_ID_TOKEN = "urn:ietf:params:oauth:token-type:id_token";
     public static final String TOKEN_TYPE_SAML2 = "urn:ietf:params:oauth:token-type:saml2";
-    /** RFC 8693's spelling. */
-    public static final String TOKEN_TYPE_JWT = "urn:ietf:params:oauth:token-type:jwt";
-    /** Salesforce documentation's spelling. */
-    public static final String TOKEN_TYPE_JWT_UPPER = "urn:ietf:params:oauth:token-type:JWT";
+    /**
+     * Salesforce's spelling (Apex {@code Auth.OAuth2TokenExchangeType.JWT}); RFC 8693's lower-case
+     * {@code …:jwt} is not one of the documented values and is refused.
+     */
+    public static final String TOKEN_TYPE_JWT = "urn:ietf:params:oauth:token-type:JWT";
+    /** The same as {@link #TOKEN_TYPE_JWT}, kept for callers of the earlier name. */
+    public static final String TOKEN_TYPE_JWT_UPPER = TOKEN_TYPE_JWT;
+    /** The {@code subject_token_type} values Salesforce documents; nothing else is ever accepted. */
+    public static final Set<String> DOCUMENTED_TOKEN_TYPES = Set.of("urn:ietf:params:oauth:token-type:access_token",
+            "urn:ietf:params:oauth:token-type:refresh_token", "urn:ietf:params:oauth:token-type:id_token",
+            "urn:ietf:params:oauth:token-type:saml2", TOKEN_TYPE_JWT);
     public static final String DEFAULT_TOKEN_HANDLER = "DemoTokenExchangeHandler";
 
     /** Token types accepted by {@link #confidential} and {@link #publicClient}. */
     public static final Set<String> DEFAULT_TOKEN_TYPES =
-            Set.of(TOKEN_TYPE_ACCESS_TOKEN, TOKEN_TYPE_ID_TOKEN, TOKEN_TYPE_JWT, TOKEN_TYPE_JWT_UPPER);
+            Set.of(TOKEN_TYPE_ACCESS_TOKEN, TOKEN_TYPE_ID_TOKEN, TOKEN_TYPE_JWT);
 
     public ConnectedApp {
         Objects.requireNonNull(clientId, "clientId");

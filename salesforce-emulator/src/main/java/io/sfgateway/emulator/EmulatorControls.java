@@ -58,7 +58,11 @@ public final class EmulatorControls {
         sessions.revokeAll();
     }
 
-    /** The org's session timeout; applies at once to sessions already issued (measured from their issue time). */
+    /**
+     * The org's session timeout, an idle timeout as Salesforce's is: a session expires once unused for this long
+     * (its last-active time moves only in the second half of the period). Applies at once to sessions already issued.
+     * A user's shorter timeout: {@link OrgPolicies#userSessionTimeout}.
+     */
     public void sessionTimeout(Duration d) {
         Objects.requireNonNull(d, "d");
         if (d.isNegative() || d.isZero()) {

@@ -7,7 +7,10 @@ import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
-/** Sends each request to the token endpoint, the REST subset or the admin API; 404 otherwise. */
+/**
+ * Sends each request to the token endpoint, the REST subset or the admin API, also under an Experience Cloud site's
+ * prefix when one is served ({@link OrgPolicies#sitePrefix}); 404 otherwise.
+ */
 final class EmulatorRouter {
 
     private static final Logger log = LoggerFactory.getLogger(EmulatorRouter.class);
@@ -15,8 +18,10 @@ final class EmulatorRouter {
     private final TokenEndpoint token;
     private final RestApi rest;
     private final AdminApi admin;
+    private final OrgPolicies policies;
 
-    EmulatorRouter(TokenEndpoint token, RestApi rest, AdminApi admin) {
+    EmulatorRouter(TokenEndpoint token, RestApi rest, AdminApi admin, OrgPolicies policies) {
+        this.policies = policies;
         this.token = token;
         this.rest = rest;
         this.admin = admin;
@@ -24,8 +29,14 @@ final class EmulatorRouter {
 
     Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {
         String path = new QueryStringDecoder(request.uri()).path();
+        String site = policies.sitePrefix();
         Mono<Void> handled;
-        if (path.equals(TokenEndpoint.PATH)) {
+        if (site != null && path.startsWith(site + "/services/")) {
+            String inSite = path.substring(site.length());
+            handled = inSite.equals(TokenEndpoint.PATH) ? token.handle(request, response, site)
+                    : RestApi.handles(inSite) ? rest.handle(request, response, site)
+                    : request.receive().then(Mono.from(Answer.json(404, "{\"error\":\"not_found\"}").send(response)));
+        } else if (path.equals(TokenEndpoint.PATH)) {
             handled = token.handle(request, response);
         } else if (RestApi.handles(path)) {
             handled = rest.handle(request, response);

@@ -1,13 +1,16 @@
 package io.sfgateway.emulator;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The checks Salesforce makes on a token exchange request, in its order: grant type, client, subject token,
- * token type, token handler, then the handler's own validation of the subject token and the user lookup.
+ * The checks Salesforce makes on a token exchange request, in its order: grant type, client, the app's flow switch,
+ * subject token, token type, token handler, scope, then the handler's own validation of the subject token and the
+ * user lookup (both refused as {@code invalid_request} "token handler validation failed", as a real org does), and
+ * the user's login rate, status and approval ({@link OrgPolicies}).
  */
 final class ExchangeRequestChecks {
 
@@ -34,15 +37,20 @@ final class ExchangeRequestChecks {
     }
 
     static final Refused INVALID_CLIENT = new Refused("invalid_client", "invalid client credentials");
+    static final Refused INVALID_CLIENT_ID = new Refused("invalid_client_id", "client identifier invalid");
+    static final Refused UNSUPPORTED_GRANT_TYPE = new Refused("unsupported_grant_type", "grant type not supported");
     static final Refused INVALID_GRANT = new Refused("invalid_grant", "invalid subject token");
-    static final Refused USER_NOT_FOUND = new Refused("invalid_grant", "user not found");
+    static final Refused NOT_APPROVED = new Refused("invalid_grant", "user hasn't approved this consumer");
 
     private final EmulatorConfig config;
     private final SubjectTokenValidator validator;
     private final UserDirectory users;
+    private final OrgPolicies policies;
 
-    ExchangeRequestChecks(EmulatorConfig config, SubjectTokenValidator validator, UserDirectory users) {
+    ExchangeRequestChecks(EmulatorConfig config, SubjectTokenValidator validator, UserDirectory users,
+            OrgPolicies policies) {
         this.config = config;
+        this.policies = policies;
         this.validator = validator;
         this.users = users;
     }
@@ -50,15 +58,18 @@ final class ExchangeRequestChecks {
     Outcome check(Map<String, String> form) {
         String grantType = form.get("grant_type");
         if (!GRANT_TOKEN_EXCHANGE.equals(grantType) && !GRANT_HYBRID_TOKEN_EXCHANGE.equals(grantType)) {
-            return refuse(new Refused("unsupported_grant_type", "grant type not supported"), "grant_type");
+            return refuse(UNSUPPORTED_GRANT_TYPE, "grant_type");
         }
         String clientId = form.get("client_id");
         ConnectedApp app = clientId == null ? null : config.app(clientId);
         if (app == null) {
-            return refuse(INVALID_CLIENT, "unknown client_id");
+            return refuse(INVALID_CLIENT_ID, "unknown client_id");
         }
         if (app.isConfidential() && !app.clientSecret().equals(form.get("client_secret"))) {
             return refuse(INVALID_CLIENT, "client secret missing or wrong for " + clientId);
+        }
+        if (!policies.tokenExchangeFlowEnabled()) {
+            return refuse(UNSUPPORTED_GRANT_TYPE, "token exchange flow not enabled on the app");
         }
         String subjectToken = form.get("subject_token");
         if (subjectToken == null || subjectToken.isBlank()) {
@@ -68,23 +79,39 @@ final class ExchangeRequestChecks {
             return refuse(new Refused("invalid_request", "subject_token is too long"), "subject_token too long");
         }
         String tokenType = form.get("subject_token_type");
-        if (tokenType == null || !app.acceptedTokenTypes().contains(tokenType)) {
+        if (tokenType == null || !ConnectedApp.DOCUMENTED_TOKEN_TYPES.contains(tokenType)
+                || !app.acceptedTokenTypes().contains(tokenType)) {
             return refuse(new Refused("invalid_request", "unsupported subject token type"),
                     "subject_token_type " + tokenType);
         }
         String handler = form.get("token_handler");
-        if (handler != null && !app.knowsHandler(handler)) {
-            return refuse(new Refused("invalid_request", "token handler not found"), "token_handler " + handler);
+        if (handler != null ? !app.knowsHandler(handler) : !policies.defaultHandlerSet()) {
+            return refuse(new Refused("invalid_request", "token handler not found"),
+                    handler == null ? "no token_handler and no default handler" : "token_handler " + handler);
         }
+        String scope = form.get("scope");
+        if (scope != null && !scope.isBlank() && !policies.appScopes().containsAll(List.of(scope.trim().split("\\s+")))) {
+            return refuse(new Refused("invalid_scope", "the requested scope is not allowed"), "scope " + scope);
+        }
+        Refused handlerRefusal = new Refused("invalid_request", policies.handlerRefusal());
         SubjectTokenValidator.Verdict verdict = validator.validate(subjectToken);
         if (!verdict.accepted()) {
-            return refuse(INVALID_GRANT, verdict.reason());
+            return refuse(handlerRefusal, verdict.reason());
         }
         Optional<String> userId = users.userId(verdict.subject());
         if (userId.isEmpty()) {
-            return refuse(USER_NOT_FOUND, "no user for subject " + verdict.subject());
+            // A real handler that maps no user returns null, which Salesforce reports like a refusal.
+            return refuse(handlerRefusal, "no user for subject " + verdict.subject());
         }
-        String scope = form.get("scope");
+        if (!policies.login(verdict.subject())) {
+            return refuse(new Refused("rate_limit_exceeded", "number of logins exceeded"), "login rate limit");
+        }
+        if (policies.isInactive(verdict.subject())) {
+            return refuse(new Refused("inactive_user", "user is inactive"), "inactive user");
+        }
+        if (!policies.isApproved(verdict.subject())) {
+            return refuse(NOT_APPROVED, "not a permitted user of the app");
+        }
         return new Granted(app, verdict.subject(), userId.get(), scope == null || scope.isBlank() ? "api" : scope,
                 grantType);
     }

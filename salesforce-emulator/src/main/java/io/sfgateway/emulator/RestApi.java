@@ -36,9 +36,11 @@ final class RestApi {
     private final SObjectEndpoints sobjects;
     private final String baseUrl;
     private final Clock clock;
+    private final OrgPolicies policies;
 
     RestApi(SessionStore sessions, EmulatorControls controls, EmulatorCounters counters, OrgEndpoints org,
-            SObjectEndpoints sobjects, String baseUrl, Clock clock) {
+            SObjectEndpoints sobjects, String baseUrl, Clock clock, OrgPolicies policies) {
+        this.policies = policies;
         this.sessions = sessions;
         this.controls = controls;
         this.counters = counters;
@@ -54,15 +56,24 @@ final class RestApi {
     }
 
     Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {
+        return handle(request, response, null);
+    }
+
+    /**
+     * @param sitePrefix the Experience Cloud site the request came through (its prefix is not part of the recorded
+     *     path), or {@code null}. A session issued on the site is honoured there only.
+     */
+    Mono<Void> handle(HttpServerRequest request, HttpServerResponse response, String sitePrefix) {
         return request.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("")
-                .map(body -> answer(record(request, body)))
+                .map(body -> answer(record(request, body, sitePrefix), sitePrefix != null))
                 .transform(answer -> Latency.delay(answer, controls.restLatency(), Latency.eventLoopOf(request)))
                 .flatMap(answer -> Mono.from(answer.send(response)));
     }
 
-    private Answer answer(RecordedRequest request) {
+    private Answer answer(RecordedRequest request, boolean onSite) {
         counters.restCall(request);
-        Optional<Session> session = authenticate(request.header("Authorization"));
+        Optional<Session> session = authenticate(request.header("Authorization"))
+                .filter(live -> onSite || !live.site());
         if (session.isEmpty()) {
             log.debug("REST {} {}: no live session", request.method(), request.path());
             return RestErrors.invalidSession();
@@ -79,7 +90,8 @@ final class RestApi {
         if (parts.length != 2 || !(parts[0].equalsIgnoreCase("Bearer") || parts[0].equalsIgnoreCase("OAuth"))) {
             return Optional.empty();
         }
-        return sessions.live(parts[1].trim(), controls.sessionTimeout(), clock.instant());
+        return sessions.live(parts[1].trim(),
+                session -> policies.sessionTimeout(session.subject(), controls.sessionTimeout()), clock.instant());
     }
 
     private Answer route(RecordedRequest request, Session session) {
@@ -129,15 +141,16 @@ final class RestApi {
         return values == null || values.isEmpty() ? null : values.get(0);
     }
 
-    private static RecordedRequest record(HttpServerRequest request, String body) {
+    private static RecordedRequest record(HttpServerRequest request, String body, String sitePrefix) {
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        String path = sitePrefix == null ? uri.path() : uri.path().substring(sitePrefix.length());
         String raw = request.uri();
         int q = raw.indexOf('?');
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (String name : request.requestHeaders().names()) {
             headers.put(name, request.requestHeaders().getAll(name));
         }
-        return new RecordedRequest(request.method().name(), uri.path(), q < 0 ? "" : raw.substring(q + 1), headers,
+        return new RecordedRequest(request.method().name(), path, q < 0 ? "" : raw.substring(q + 1), headers,
                 body);
     }
 }

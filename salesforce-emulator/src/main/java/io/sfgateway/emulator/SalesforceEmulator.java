@@ -39,6 +39,7 @@ public final class SalesforceEmulator implements AutoCloseable {
     private final EmulatorCounters counters;
     private final SessionStore sessions;
     private final SObjectStore records;
+    private final OrgPolicies policies = new OrgPolicies();
 
     private SalesforceEmulator(EmulatorConfig config, IdentityProvider idp, LoopResources loops,
             DisposableServer server, EmulatorControls controls, EmulatorCounters counters, SessionStore sessions,
@@ -97,15 +98,15 @@ public final class SalesforceEmulator implements AutoCloseable {
         SubjectTokenValidator validator = new SubjectTokenValidator(idp, config.audience(),
                 config.opaqueTokenRule(), clock);
         ExchangeRequestChecks checks = new ExchangeRequestChecks(config, validator,
-                new UserDirectory(config.users(), config.autoProvisionUsers()));
+                new UserDirectory(config.users(), config.autoProvisionUsers()), policies);
         SessionIssuer issuer = new SessionIssuer(config.orgId(), baseUrl, sessions, controls, counters, random,
                 clock);
         warmUp(validator);
         return new EmulatorRouter(
                 new TokenEndpoint(checks, issuer, controls, counters),
                 new RestApi(sessions, controls, counters, new OrgEndpoints(config.orgId(), baseUrl, counters),
-                        new SObjectEndpoints(records), baseUrl, clock),
-                new AdminApi(this, config.audience()));
+                        new SObjectEndpoints(records), baseUrl, clock, policies),
+                new AdminApi(this, config.audience()), policies);
     }
 
     /**
@@ -147,6 +148,11 @@ public final class SalesforceEmulator implements AutoCloseable {
         return controls;
     }
 
+    /** How the org's administrator set it up: the refusals a real org answers (all off after {@link #reset()}). */
+    public OrgPolicies policies() {
+        return policies;
+    }
+
     public EmulatorCounters counters() {
         return counters;
     }
@@ -163,11 +169,12 @@ public final class SalesforceEmulator implements AutoCloseable {
     }
 
     /**
-     * Clears counters, faults, latencies, the instance URL override and sessions, restores the configured session
-     * timeout and the canned records; keeps apps, users and the IdP's keys.
+     * Clears counters, faults, latencies, the instance URL override, the org policies and sessions, restores the
+     * configured session timeout and the canned records; keeps apps, users and the IdP's keys.
      */
     public void reset() {
         controls.reset();
+        policies.reset();
         sessions.revokeAll();
         counters.reset();
         records.reset();

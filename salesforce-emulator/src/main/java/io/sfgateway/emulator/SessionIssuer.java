@@ -40,9 +40,19 @@ final class SessionIssuer {
 
     /** Issues the session and returns the 200 body; {@code fault} may spoil the instance URL or the signature. */
     Map<String, Object> issue(ExchangeRequestChecks.Granted grant, TokenFault fault) {
+        return issue(grant, fault, null);
+    }
+
+    /**
+     * Issues the session; {@code sitePrefix} is the Experience Cloud site the request came through, or {@code null}.
+     * A site's answer names the site ({@code sfdc_site_url}, {@code sfdc_site_id}) and keeps {@code instance_url} on
+     * the org's own host.
+     */
+    Map<String, Object> issue(ExchangeRequestChecks.Granted grant, TokenFault fault, String sitePrefix) {
         Instant now = clock.instant();
+        boolean refreshToken = wantsRefreshToken(grant.scope());
         Session session = new Session(random.accessToken(orgId), grant.subject(), grant.userId(),
-                grant.app().clientId(), now);
+                grant.app().clientId(), now, sitePrefix != null, refreshToken);
         sessions.add(session, controls::sessionTimeout);
         counters.exchange(grant.subject());
 
@@ -52,7 +62,7 @@ final class SessionIssuer {
                 : controls.instanceUrlOverride() != null ? controls.instanceUrlOverride() : baseUrl;
 
         Map<String, Object> body = Json.object("access_token", session.accessToken());
-        if (wantsRefreshToken(grant.scope())) {
+        if (refreshToken) {
             body.put("refresh_token", random.refreshToken());
         }
         if (fault == TokenFault.WRONG_SIGNATURE) {
@@ -65,6 +75,10 @@ final class SessionIssuer {
         body.put("id", id);
         body.put("token_type", "Bearer");
         body.put("issued_at", issuedAt);
+        if (sitePrefix != null) {
+            body.put("sfdc_site_url", baseUrl + sitePrefix);
+            body.put("sfdc_site_id", OrgPolicies.SITE_ID);
+        }
         log.debug("session issued: subject={} userId={} clientId={} fault={}", grant.subject(), grant.userId(),
                 grant.app().clientId(), fault);
         return body;

@@ -33,6 +33,11 @@ final class TokenEndpoint {
     }
 
     Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {
+        return handle(request, response, null);
+    }
+
+    /** @param sitePrefix the Experience Cloud site the request came through, or {@code null} */
+    Mono<Void> handle(HttpServerRequest request, HttpServerResponse response, String sitePrefix) {
         if (!HttpMethod.POST.equals(request.method())) {
             return Mono.from(Answer.json(400, Json.oauthError("invalid_request", "must use HTTP POST"))
                     .send(response));
@@ -40,13 +45,13 @@ final class TokenEndpoint {
         counters.tokenRequest();
         String contentType = request.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE);
         return request.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("")
-                .flatMap(body -> answer(contentType, body))
+                .flatMap(body -> answer(contentType, body, sitePrefix))
                 .transform(answer -> Latency.delay(answer, controls.tokenLatency(), Latency.eventLoopOf(request)))
                 .flatMap(answer -> Mono.from(answer.send(response)));
     }
 
     /** The answer to one request; for {@link TokenFault#HANG} a Mono that never emits. */
-    private Mono<Answer> answer(String contentType, String body) {
+    private Mono<Answer> answer(String contentType, String body, String sitePrefix) {
         Map<String, String> form;
         try {
             form = FormBody.parse(body);
@@ -84,7 +89,7 @@ final class TokenEndpoint {
         if (outcome instanceof ExchangeRequestChecks.Refused refused) {
             return Mono.just(refused.answer());
         }
-        Map<String, Object> success = issuer.issue((ExchangeRequestChecks.Granted) outcome, fault);
+        Map<String, Object> success = issuer.issue((ExchangeRequestChecks.Granted) outcome, fault, sitePrefix);
         return Mono.just(Answer.json(200, success).withHeader("Cache-Control", "no-cache,no-store"));
     }
 }

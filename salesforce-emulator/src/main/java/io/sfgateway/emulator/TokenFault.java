@@ -8,7 +8,11 @@ package io.sfgateway.emulator;
 public enum TokenFault {
     /** No fault: the endpoint behaves like Salesforce. */
     NONE,
-    /** 400 {@code invalid_grant}, as if the token handler refused the subject token. */
+    /**
+     * 400 {@code invalid_grant} "invalid subject token", whatever the request. (A real org's handler refusal is
+     * {@code invalid_request} "token handler validation failed", which the emulator answers for a token its handler
+     * refuses; see {@link OrgPolicies}.)
+     */
     INVALID_GRANT,
     /** 400 {@code invalid_client}, as if the client credentials were wrong. */
     INVALID_CLIENT,

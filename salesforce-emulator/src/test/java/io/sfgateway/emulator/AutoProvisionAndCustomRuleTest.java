@@ -48,6 +48,7 @@ class AutoProvisionAndCustomRuleTest extends EmulatorTestBase {
         assertThat(sf.counters().exchanges("user-42")).isEqualTo(1);
         Http.Response defaultStyle = exchange(form("opaque:alice"));
         assertThat(defaultStyle.status()).isEqualTo(400);
-        assertThat(defaultStyle.json().get("error").asString()).isEqualTo("invalid_grant");
+        assertThat(defaultStyle.json().get("error").asString()).isEqualTo("invalid_request");
+        assertThat(defaultStyle.json().get("error_description").asString()).isEqualTo("token handler validation failed");
     }
 }

@@ -53,7 +53,7 @@ class EmulatorConfigTest {
         ConnectedApp app = ConnectedApp.confidential("c", "top-secret");
         assertThat(app.acceptedTokenTypes()).containsExactlyInAnyOrder(
                 "urn:ietf:params:oauth:token-type:access_token", "urn:ietf:params:oauth:token-type:id_token",
-                "urn:ietf:params:oauth:token-type:jwt", "urn:ietf:params:oauth:token-type:JWT");
+                "urn:ietf:params:oauth:token-type:JWT");
         assertThat(app.tokenHandlers()).containsExactly("DemoTokenExchangeHandler");
         assertThat(app.toString()).doesNotContain("top-secret").contains("confidential=true");
         assertThat(new ConnectedApp("c", "", app.acceptedTokenTypes(), app.tokenHandlers()).isConfidential())

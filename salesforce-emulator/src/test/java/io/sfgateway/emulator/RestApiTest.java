@@ -65,19 +65,17 @@ class RestApiTest extends EmulatorTestBase {
     }
 
     @Test
-    void sessionExpiresAfterTheSessionTimeout() throws InterruptedException {
+    void sessionTimeoutIsAnIdleTimeout() throws InterruptedException {
         sf.controls().sessionTimeout(Duration.ofSeconds(1));
         String session = Exchanges.session(sf, "alice");
         Instant issued = Instant.now();
-        assertThat(Http.get(data("/limits"), session).status()).isEqualTo(200);
-
-        Instant deadline = issued.plusSeconds(5);
-        int status = 200;
-        while (status == 200 && Instant.now().isBefore(deadline)) {
+        // In use, the session outlives its timeout (Salesforce's timeout is an idle timeout).
+        while (Duration.between(issued, Instant.now()).compareTo(Duration.ofMillis(2500)) < 0) {
+            assertThat(Http.get(data("/limits"), session).status()).isEqualTo(200);
             Thread.sleep(100); // the JUnit thread, not an event loop
-            status = Http.get(data("/limits"), session).status();
         }
-        assertThat(Duration.between(issued, Instant.now())).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+        // Left idle for longer than the timeout, it expires.
+        Thread.sleep(1600);
         assertInvalidSession(Http.get(data("/limits"), session));
     }
 

@@ -19,10 +19,12 @@ class SubjectTokenValidationTest extends EmulatorTestBase {
         return exchange(form(subjectToken));
     }
 
+    /** A real org answers a handler's refusal with invalid_request "token handler validation failed". */
     private void assertInvalidGrant(String subjectToken) {
         Http.Response response = exchangeToken(subjectToken);
         assertThat(response.status()).as(response.body()).isEqualTo(400);
-        assertThat(response.json().get("error").asString()).isEqualTo("invalid_grant");
+        assertThat(response.json().get("error").asString()).isEqualTo("invalid_request");
+        assertThat(response.json().get("error_description").asString()).isEqualTo("token handler validation failed");
         assertThat(sf.counters().totalExchanges()).isZero();
     }
 
@@ -125,11 +127,12 @@ class SubjectTokenValidationTest extends EmulatorTestBase {
     }
 
     @Test
-    void unknownUserIsInvalidGrant() {
+    void unknownUserIsAHandlerRefusal() {
+        // A handler that maps no user: Salesforce reports it like any other refusal by the handler.
         Http.Response response = exchangeToken(sf.idp().mintToken("mallory", "salesforce-gateway"));
         assertThat(response.status()).isEqualTo(400);
-        assertThat(response.json().get("error").asString()).isEqualTo("invalid_grant");
-        assertThat(response.json().get("error_description").asString()).isEqualTo("user not found");
+        assertThat(response.json().get("error").asString()).isEqualTo("invalid_request");
+        assertThat(response.json().get("error_description").asString()).isEqualTo("token handler validation failed");
         assertThat(sf.counters().exchanges("mallory")).isZero();
     }
 }

@@ -61,10 +61,10 @@ class TokenEndpointChecksTest extends EmulatorTestBase {
     }
 
     @Test
-    void unknownClientIsInvalidClient() {
-        assertOAuthError(exchange(with(form(aliceToken()), "client_id", "nobody")), "invalid_client",
-                "invalid client credentials");
-        assertOAuthError(exchange(with(form(aliceToken()), "client_id", null)), "invalid_client", null);
+    void unknownClientIsInvalidClientId() {
+        assertOAuthError(exchange(with(form(aliceToken()), "client_id", "nobody")), "invalid_client_id",
+                "client identifier invalid");
+        assertOAuthError(exchange(with(form(aliceToken()), "client_id", null)), "invalid_client_id", null);
     }
 
     @Test
@@ -95,7 +95,7 @@ class TokenEndpointChecksTest extends EmulatorTestBase {
     void subjectTokenLimitIsTenThousandCharacters() {
         String atLimit = "opaque:" + "a".repeat(10_000 - "opaque:".length());
         // At the limit the token passes the length check and reaches the handler (which knows no such user).
-        assertOAuthError(exchange(form(atLimit)), "invalid_grant", "user not found");
+        assertOAuthError(exchange(form(atLimit)), "invalid_request", "token handler validation failed");
         assertOAuthError(exchange(form(atLimit + "a")), "invalid_request", null);
     }
 
@@ -114,9 +114,16 @@ class TokenEndpointChecksTest extends EmulatorTestBase {
 
     @ParameterizedTest
     @ValueSource(strings = {"urn:ietf:params:oauth:token-type:access_token", "urn:ietf:params:oauth:token-type:id_token",
-            "urn:ietf:params:oauth:token-type:jwt", "urn:ietf:params:oauth:token-type:JWT"})
+            "urn:ietf:params:oauth:token-type:JWT"})
     void defaultTokenTypesAreAccepted(String type) {
         assertThat(exchange(with(form(aliceToken()), "subject_token_type", type)).status()).isEqualTo(200);
+    }
+
+    @Test
+    void onlySalesforcesSpellingOfTheJwtTypeIsAccepted() {
+        // Apex Auth.OAuth2TokenExchangeType.JWT documents upper case; RFC 8693's lower case is not a documented value.
+        assertOAuthError(exchange(with(form(aliceToken()), "subject_token_type", "urn:ietf:params:oauth:token-type:jwt")),
+                "invalid_request", "unsupported subject token type");
     }
 
     @Test
@@ -139,7 +146,7 @@ class TokenEndpointChecksTest extends EmulatorTestBase {
         Map<String, String> allBad = with(with(with(with(form(aliceToken()), "grant_type", "password"),
                 "client_id", "nobody"), "subject_token_type", "saml"), "token_handler", "Nope");
         assertOAuthError(exchange(allBad), "unsupported_grant_type", null);
-        assertOAuthError(exchange(with(allBad, "grant_type", Exchanges.GRANT)), "invalid_client", null);
+        assertOAuthError(exchange(with(allBad, "grant_type", Exchanges.GRANT)), "invalid_client_id", null);
         Map<String, String> goodClient = with(with(allBad, "grant_type", Exchanges.GRANT), "client_id", "demo-client");
         assertOAuthError(exchange(goodClient), "invalid_request", "unsupported subject token type");
         assertOAuthError(exchange(with(goodClient, "subject_token_type", Exchanges.ACCESS_TOKEN)), "invalid_request",

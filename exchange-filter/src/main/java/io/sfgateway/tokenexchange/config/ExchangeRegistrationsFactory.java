@@ -65,7 +65,7 @@ final class ExchangeRegistrationsFactory {
                 "salesforce-token-exchange-timer");
         Map<String, ExchangeRegistration> registrations = new LinkedHashMap<>();
         properties.registrations().forEach((name, registration) -> {
-            ExchangeSettings settings = RegistrationValidator.settings(name, registration);
+            ExchangeSettings settings = RegistrationValidator.settings(name, registration, properties.plainHttpHosts());
             RegistrationValidator.validateForwarding(name, registration);
             TokenExchanger exchanger = new TokenExchanger(webClient, settings);
             ExchangeGuard guard = guard(name, properties, breakers, timer);

@@ -43,6 +43,11 @@ final class RegistrationValidator {
     }
 
     static ExchangeSettings settings(String name, Registration registration) {
+        return settings(name, registration, List.of());
+    }
+
+    /** @param plainHttpHosts hosts besides loopback that may be reached over plain http ({@code plain-http-hosts}) */
+    static ExchangeSettings settings(String name, Registration registration, List<String> plainHttpHosts) {
         String key = PREFIX + "registrations." + name + ".";
         if (registration.loginUrl() == null) {
             throw new InvalidConfigurationException(key + "login-url", "is required");
@@ -52,6 +57,8 @@ final class RegistrationValidator {
                 || !List.of("https", "http").contains(loginUrl.getScheme().toLowerCase(Locale.ROOT))) {
             throw new InvalidConfigurationException(key + "login-url", "must be an absolute https URL");
         }
+        SalesforceUrls.requireSecure(key + "login-url", loginUrl, plainHttpHosts);
+        SalesforceUrls.requireTokenExchangeHost(key + "login-url", loginUrl);
         if (registration.clientId() == null || registration.clientId().isBlank()) {
             throw new InvalidConfigurationException(key + "client-id", "is required");
         }
@@ -64,11 +71,18 @@ final class RegistrationValidator {
             }
         }
         validateSubject(key + "subject.", registration.subject());
+        if (registration.subject().validate() && registration.subject().jwksUri() != null) {
+            SalesforceUrls.requireSecure(key + "subject.jwks-uri", registration.subject().jwksUri(), plainHttpHosts);
+        }
+        for (String pattern : registration.instanceUrlAllowlist()) {
+            SalesforceUrls.requireSecureAllowlistEntry(key + "instance-url-allowlist", pattern, plainHttpHosts);
+        }
+        SalesforceUrls.warnAboutRefreshTokenScope(key + "scopes", registration.scopes());
         String base = loginUrl.toString().replaceAll("/+$", "");
         InstanceUrlAllowlist allowlist;
         try {
             allowlist = InstanceUrlAllowlist.of(registration.instanceUrlAllowlist().isEmpty()
-                    ? List.of(loginUrl.getScheme() + "://" + loginUrl.getRawAuthority())
+                    ? defaultAllowlist(loginUrl, base)
                     : registration.instanceUrlAllowlist());
         } catch (IllegalArgumentException e) {
             throw new InvalidConfigurationException(key + "instance-url-allowlist", e.getMessage());
@@ -85,6 +99,12 @@ final class RegistrationValidator {
                 registration.tokenHandler() == null || registration.tokenHandler().isBlank() ? null
                         : registration.tokenHandler().strip(),
                 allowlist);
+    }
+
+    /** The login URL's origin and, for an Experience Cloud site, the site URL itself (its prefix). */
+    private static List<String> defaultAllowlist(URI loginUrl, String base) {
+        String origin = loginUrl.getScheme() + "://" + loginUrl.getRawAuthority();
+        return base.length() > origin.length() ? List.of(origin, base) : List.of(origin);
     }
 
     private static void validateSubject(String key, TokenExchangeProperties.Subject subject) {
@@ -186,7 +206,9 @@ final class RegistrationValidator {
         }
         String type = value.strip();
         return switch (type) {
-            case "access_token", "refresh_token", "id_token", "saml2", "jwt" -> ExchangeSettings.TOKEN_TYPE_PREFIX + type;
+            case "access_token", "refresh_token", "id_token", "saml2" -> ExchangeSettings.TOKEN_TYPE_PREFIX + type;
+            // Salesforce's spelling (Apex Auth.OAuth2TokenExchangeType.JWT), not RFC 8693's lower-case "jwt".
+            case "jwt" -> ExchangeSettings.TOKEN_TYPE_JWT;
             default -> {
                 if (type.startsWith("urn:")) {
                     yield type;

@@ -22,6 +22,9 @@ import org.springframework.util.unit.DataSize;
  *     a request whose body would not fit in what is left is streamed and not replayable
  * @param minRenewalInterval the least time between two sessions of one subject replaced because
  *     Salesforce called them invalid; a 401 sooner goes back to the caller and the session stays
+ * @param plainHttpHosts host names, besides loopback, that {@code login-url}, {@code jwks-uri}
+ *     and allowlist entries may reach over plain {@code http}: only for a test org inside one
+ *     private network (the Kubernetes dev overlay's emulator); empty by default
  */
 @ConfigurationProperties("salesforce.token-exchange")
 public record TokenExchangeProperties(
@@ -30,19 +33,21 @@ public record TokenExchangeProperties(
         @DefaultValue Exchange exchange,
         @DefaultValue("256KB") DataSize replayLimit,
         @DefaultValue("64MB") DataSize replayBudget,
-        @DefaultValue("30s") Duration minRenewalInterval) {
+        @DefaultValue("30s") Duration minRenewalInterval,
+        List<String> plainHttpHosts) {
 
     @ConstructorBinding
     public TokenExchangeProperties {
         registrations = registrations == null ? Map.of() : registrations;
         replayBudget = replayBudget == null ? DataSize.ofMegabytes(64) : replayBudget;
         minRenewalInterval = minRenewalInterval == null ? Duration.ofSeconds(30) : minRenewalInterval;
+        plainHttpHosts = plainHttpHosts == null ? List.of() : List.copyOf(plainHttpHosts);
     }
 
     /** The properties with the defaults of every component added after {@code replayLimit}. */
     public TokenExchangeProperties(Map<String, Registration> registrations, Cache cache, Exchange exchange,
             DataSize replayLimit) {
-        this(registrations, cache, exchange, replayLimit, null, null);
+        this(registrations, cache, exchange, replayLimit, null, null, null);
     }
 
     /**

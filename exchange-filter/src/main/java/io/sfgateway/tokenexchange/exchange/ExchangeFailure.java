@@ -12,11 +12,17 @@ public final class ExchangeFailure extends RuntimeException {
 
     /** The closed set of failures. */
     public enum Kind {
-        /** Salesforce refused the caller's subject token ({@code invalid_grant}): 401. */
+        /**
+         * Salesforce refused the caller's subject token or user ({@code invalid_grant}, a handler's
+         * {@code invalid_request}, {@code inactive_user}…): 401. See {@link #subjectRefusal()}.
+         */
         SUBJECT_REJECTED,
         /** Salesforce refused the gateway itself (client, secret, handler, request): 502. */
         GATEWAY_REJECTED,
-        /** The token endpoint answered 5xx, could not be reached, or the bulkhead is full: 503. */
+        /**
+         * The token endpoint answered 5xx or throttled logins (429, {@code rate_limit_exceeded},
+         * {@code temporarily_unavailable}), could not be reached, or the bulkhead is full: 503.
+         */
         UNAVAILABLE,
         /** The token endpoint did not answer within the exchange timeout: 503. */
         TIMEOUT,
@@ -28,10 +34,22 @@ public final class ExchangeFailure extends RuntimeException {
         RATE_LIMITED
     }
 
+    /**
+     * Why Salesforce refused a subject token, when its answer says more than "invalid": each has
+     * its own metric outcome, so a burst caused by an org's configuration is visible.
+     */
+    public enum SubjectRefusal {
+        /** The Apex token exchange handler refused the token ({@code invalid_request}, "token handler validation failed"). */
+        HANDLER_REJECTED,
+        /** The user is not approved for the app ({@code invalid_grant}, "user hasn't approved this consumer"). */
+        NOT_APPROVED
+    }
+
     private static final int MAX_DETAIL = 300;
 
     private final Kind kind;
     private final long retryAfterSeconds;
+    private final SubjectRefusal subjectRefusal;
 
     public ExchangeFailure(Kind kind, String detail) {
         this(kind, detail, 0);
@@ -39,13 +57,28 @@ public final class ExchangeFailure extends RuntimeException {
 
     /** @param retryAfterSeconds a hint for the caller's {@code Retry-After}; 0 when there is none */
     public ExchangeFailure(Kind kind, String detail, long retryAfterSeconds) {
+        this(kind, detail, retryAfterSeconds, null);
+    }
+
+    /** A {@link Kind#SUBJECT_REJECTED} failure whose cause Salesforce named. */
+    public ExchangeFailure(SubjectRefusal refusal, String detail) {
+        this(Kind.SUBJECT_REJECTED, detail, 0, refusal);
+    }
+
+    private ExchangeFailure(Kind kind, String detail, long retryAfterSeconds, SubjectRefusal subjectRefusal) {
         super(sanitize(detail), null, false, false);
         this.kind = kind;
         this.retryAfterSeconds = retryAfterSeconds;
+        this.subjectRefusal = subjectRefusal;
     }
 
     public Kind kind() {
         return kind;
+    }
+
+    /** The named cause of a {@link Kind#SUBJECT_REJECTED} failure, or {@code null} for a plain refusal. */
+    public SubjectRefusal subjectRefusal() {
+        return subjectRefusal;
     }
 
     /** Seconds after which a retry may succeed, or 0 when unknown. */

@@ -31,6 +31,8 @@ public record ExchangeSettings(
     public static final String TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
     public static final String HYBRID_TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:hybrid-token-exchange";
     public static final String TOKEN_TYPE_PREFIX = "urn:ietf:params:oauth:token-type:";
+    /** The JWT subject token type as Salesforce documents it (upper case), what the {@code jwt} shorthand sends. */
+    public static final String TOKEN_TYPE_JWT = TOKEN_TYPE_PREFIX + "JWT";
 
     public ExchangeSettings {
         Objects.requireNonNull(registration, "registration");

@@ -3,18 +3,24 @@ package io.sfgateway.tokenexchange.exchange;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
- * Where a session's {@code instance_url} may point. A pattern is {@code scheme://host[:port]};
- * a host beginning with {@code *.} matches one or more labels in front of the rest. No port
- * means the scheme's default port.
+ * Where a session's {@code instance_url} (or Experience Cloud {@code sfdc_site_url}) may point.
+ * A pattern is {@code scheme://host[:port][/site/prefix]}; a host beginning with {@code *.}
+ * matches one or more labels in front of the rest. No port means the scheme's default port.
+ * A pattern without a path matches bare origins only; a pattern with a path (an Experience
+ * Cloud site's prefix) matches that exact path only.
  *
- * <p>An instance URL must be exactly an origin: scheme, host and optional port, with no user
- * info, query or fragment and at most a bare {@code /} as path. Anything else is refused, so
- * tricks such as {@code https://acme.my.salesforce.com.evil.com} or
- * {@code https://evil@acme.my.salesforce.com} never match.
+ * <p>A URL must be exactly an origin, or an origin and a plain path of unreserved characters
+ * (no dot segments, no encoding), with no user info, query or fragment; a trailing {@code /}
+ * is ignored. Anything else is refused, so tricks such as
+ * {@code https://acme.my.salesforce.com.evil.com}, {@code https://evil@acme.my.salesforce.com}
+ * or {@code https://acme.my.site.com/partners/..} never match.
  */
 public final class InstanceUrlAllowlist {
+
+    private static final Pattern SITE_PATH = Pattern.compile("(/[A-Za-z0-9._~-]+)+");
 
     private final List<Origin> patterns;
 
@@ -31,14 +37,15 @@ public final class InstanceUrlAllowlist {
         return new InstanceUrlAllowlist(patterns.stream().map(InstanceUrlAllowlist::parsePattern).toList());
     }
 
-    /** Whether {@code instanceUrl} is an origin that one of the patterns allows. */
+    /** Whether {@code instanceUrl} is an origin (and site path) that one of the patterns allows. */
     public boolean allows(URI instanceUrl) {
         Origin origin = originOf(instanceUrl);
         if (origin == null) {
             return false;
         }
         for (Origin pattern : patterns) {
-            if (pattern.scheme.equals(origin.scheme) && pattern.port == origin.port && hostMatches(pattern.host, origin.host)) {
+            if (pattern.scheme.equals(origin.scheme) && pattern.port == origin.port && pattern.path.equals(origin.path)
+                    && hostMatches(pattern.host, origin.host)) {
                 return true;
             }
         }
@@ -72,13 +79,13 @@ public final class InstanceUrlAllowlist {
         if (origin == null || origin.host.endsWith(".") || trimmed.indexOf('*') != trimmed.lastIndexOf('*')
                 || (trimmed.contains("*") && !trimmed.contains("://*."))) {
             throw new IllegalArgumentException("malformed instance-url-allowlist pattern '" + trimmed
-                    + "': expected scheme://host[:port], where host may begin with '*.'");
+                    + "': expected scheme://host[:port][/site-prefix], where host may begin with '*.'");
         }
         String host = origin.host.startsWith("wildcard-label.") ? "*" + origin.host.substring("wildcard-label".length()) : origin.host;
-        return new Origin(origin.scheme, host, origin.port);
+        return new Origin(origin.scheme, host, origin.port, origin.path);
     }
 
-    /** The origin of {@code url}, or {@code null} when it is not a bare http(s) origin. */
+    /** The origin and site path of {@code url}, or {@code null} when it is not a plain http(s) URL. */
     private static Origin originOf(URI url) {
         if (url == null || !url.isAbsolute() || url.isOpaque()) {
             return null;
@@ -87,9 +94,8 @@ public final class InstanceUrlAllowlist {
         if (!scheme.equals("https") && !scheme.equals("http")) {
             return null;
         }
-        String path = url.getRawPath();
-        if (url.getRawUserInfo() != null || url.getRawQuery() != null || url.getRawFragment() != null
-                || (path != null && !path.isEmpty() && !path.equals("/"))) {
+        String path = sitePath(url.getRawPath());
+        if (url.getRawUserInfo() != null || url.getRawQuery() != null || url.getRawFragment() != null || path == null) {
             return null;
         }
         String host = url.getHost();
@@ -97,9 +103,30 @@ public final class InstanceUrlAllowlist {
             return null; // also covers authorities java.net.URI could not parse as server-based
         }
         int port = url.getPort() != -1 ? url.getPort() : (scheme.equals("https") ? 443 : 80);
-        return new Origin(scheme, host.toLowerCase(Locale.ROOT), port);
+        return new Origin(scheme, host.toLowerCase(Locale.ROOT), port, path);
     }
 
-    private record Origin(String scheme, String host, int port) {
+    /**
+     * {@code ""} for no path or {@code /}; the path without its trailing {@code /} when every
+     * segment is plain (letters, digits, {@code -._~}, not a dot segment); else {@code null}.
+     */
+    private static String sitePath(String rawPath) {
+        if (rawPath == null || rawPath.isEmpty() || rawPath.equals("/")) {
+            return "";
+        }
+        String path = rawPath.endsWith("/") ? rawPath.substring(0, rawPath.length() - 1) : rawPath;
+        if (!SITE_PATH.matcher(path).matches()) {
+            return null;
+        }
+        for (String segment : path.substring(1).split("/")) {
+            if (segment.equals(".") || segment.equals("..")) {
+                return null;
+            }
+        }
+        return path;
+    }
+
+    /** {@code path} is {@code ""} for a bare origin, else an Experience Cloud site prefix such as {@code /partners}. */
+    private record Origin(String scheme, String host, int port, String path) {
     }
 }

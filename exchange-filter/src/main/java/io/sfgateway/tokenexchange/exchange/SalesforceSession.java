@@ -16,8 +16,9 @@ import java.util.Objects;
  * @param userId the user id from the {@code id} URL, or {@code null}
  * @param issuedAtMillis Salesforce's {@code issued_at}, or the local receipt time when absent
  * @param scope the granted scopes, space-separated, or {@code null}
- * @param refreshToken a refresh token when one was issued, else {@code null}
- * @param idToken an OpenID Connect id token when one was issued, else {@code null}
+ * @param refreshToken always {@code null} for a session from the token endpoint: the gateway
+ *     never keeps a refresh token (kept in the record for source compatibility)
+ * @param idToken always {@code null} for a session from the token endpoint, likewise
  */
 public record SalesforceSession(
         String accessToken,

@@ -77,7 +77,8 @@ public final class TokenExchanger {
                     "token endpoint is rate limiting (HTTP 429)", retryAfterSeconds(response))));
         }
         if (status.is4xxClientError()) {
-            return body(response).flatMap(body -> Mono.error(parser.refusal(status.value(), body, subjectToken)));
+            long retryAfter = retryAfterSeconds(response);
+            return body(response).flatMap(body -> Mono.error(parser.refusal(status.value(), body, subjectToken, retryAfter)));
         }
         Kind kind = status.is5xxServerError() ? Kind.UNAVAILABLE : Kind.SESSION_UNACCEPTABLE;
         return response.releaseBody()

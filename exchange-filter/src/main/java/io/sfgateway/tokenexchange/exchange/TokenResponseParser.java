@@ -6,9 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Base64;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.JsonNode;
@@ -16,10 +19,13 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Turns the token endpoint's answers into a {@link SalesforceSession} or an
- * {@link ExchangeFailure}: success bodies are checked for shape, allowlist and signature;
- * error bodies are classified by their OAuth error code.
+ * {@link ExchangeFailure}: success bodies are checked for shape, allowlist and signature, and an
+ * Experience Cloud member's {@code sfdc_site_url} becomes where REST goes; error bodies are
+ * classified by their OAuth error code ({@link TokenErrorClassifier}).
  */
 final class TokenResponseParser {
+
+    private static final Logger log = LoggerFactory.getLogger(TokenResponseParser.class);
 
     private static final JsonMapper JSON = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -28,12 +34,15 @@ final class TokenResponseParser {
     private final ExchangeSettings settings;
     private final LongSupplier clock;
     private final RecurringValues recurring = new RecurringValues();
+    private final TokenErrorClassifier errors;
+    private final AtomicBoolean siteHinted = new AtomicBoolean();
     /** {@code Mac.getInstance} looks the provider up each time: one keyed instance per thread instead. */
     private final ThreadLocal<Mac> signatureMac;
 
     TokenResponseParser(ExchangeSettings settings, LongSupplier clock) {
         this.settings = settings;
         this.clock = clock;
+        this.errors = new TokenErrorClassifier(settings.registration());
         this.signatureMac = ThreadLocal.withInitial(this::newSignatureMac);
     }
 
@@ -73,6 +82,10 @@ final class TokenResponseParser {
             throw unacceptable("instance_url " + ExchangeFailure.sanitize(instanceUrl) + " is not allowlisted");
         }
         instance = recurring.rememberInstanceUrl(instanceUrl, instance);
+        URI site = siteUrl(text(json, "sfdc_site_url"));
+        if (site != null) {
+            instance = site;
+        }
         String id = text(json, "id");
         String issuedAt = text(json, "issued_at");
         String signature = text(json, "signature");
@@ -88,24 +101,28 @@ final class TokenResponseParser {
                 userId = parts[parts.length - 1];
             }
         }
+        // refresh_token and id_token are never kept: the gateway has no use for them, and a
+        // refresh token is a long-lived credential (docs/REAL-ORGS.md, "No refresh tokens").
         return new SalesforceSession(accessToken, instance, recurring.share(orgId), userId,
-                issuedAtMillis(issuedAt), recurring.share(text(json, "scope")), text(json, "refresh_token"),
-                text(json, "id_token"));
+                issuedAtMillis(issuedAt), recurring.share(text(json, "scope")), null, null);
     }
 
     /**
-     * Classifies a 4xx answer by its OAuth error code. The detail quotes Salesforce's error and
-     * description with {@code subjectToken} and the client secret cut out, should they be echoed
-     * (a token exchange handler's message is free text): the detail goes to the log.
+     * Classifies a 4xx answer by its OAuth error code ({@link TokenErrorClassifier}). The detail
+     * quotes Salesforce's error and description with {@code subjectToken} and the client secret
+     * cut out, should they be echoed (a token exchange handler's message is free text): the
+     * detail goes to the log.
+     *
+     * @param retryAfterSeconds the answer's {@code Retry-After}, or 0
      */
-    ExchangeFailure refusal(int status, byte[] body, String subjectToken) {
+    ExchangeFailure refusal(int status, byte[] body, String subjectToken, long retryAfterSeconds) {
         JsonNode json = parse(body);
         String error = json != null && json.isObject() ? text(json, "error") : null;
         String description = json != null && json.isObject() ? text(json, "error_description") : null;
         String detail = "HTTP " + status + " " + (error == null ? "(no OAuth error code)" : error)
                 + (description == null ? "" : ": " + description);
         detail = redact(redact(detail, subjectToken), settings.clientSecret());
-        return new ExchangeFailure(isSubjectsFault(error) ? Kind.SUBJECT_REJECTED : Kind.GATEWAY_REJECTED, detail);
+        return errors.classify(error, description, detail, retryAfterSeconds);
     }
 
     private static String redact(String text, String secret) {
@@ -113,15 +130,32 @@ final class TokenResponseParser {
     }
 
     /**
-     * Whether Salesforce blames the caller's token or user rather than the gateway's
-     * registration. {@code invalid_client}, {@code invalid_request}, {@code unsupported_grant_type}
-     * and the rest are the gateway's to fix.
+     * Where an Experience Cloud site member's REST calls go: Salesforce answers such a user with
+     * {@code sfdc_site_url} (and {@code sfdc_site_id}), and a site session is only sure to be
+     * honoured on its site, so an allowlisted site URL wins over {@code instance_url}. One that is
+     * not allowlisted is ignored (REST then goes to {@code instance_url}), said once at WARN.
      */
-    private static boolean isSubjectsFault(String error) {
-        return error != null && switch (error) {
-            case "invalid_grant", "invalid_token", "invalid_app_access", "inactive_user" -> true;
-            default -> false;
-        };
+    private URI siteUrl(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        URI site = recurring.knownInstanceUrl(value);
+        if (site == null) {
+            try {
+                site = new URI(value);
+            } catch (java.net.URISyntaxException e) {
+                return null;
+            }
+        }
+        if (!settings.allowlist().allows(site)) {
+            if (siteHinted.compareAndSet(false, true)) {
+                log.warn("Registration {}: Salesforce named the Experience Cloud site {} (sfdc_site_url) but it is not in "
+                        + "instance-url-allowlist; REST calls go to instance_url instead. Add the site URL to the allowlist "
+                        + "to send site users' calls to their site.", settings.registration(), ExchangeFailure.sanitize(value));
+            }
+            return null;
+        }
+        return recurring.rememberInstanceUrl(value, site);
     }
 
     private void verifySignature(String id, String issuedAt, String signature) {

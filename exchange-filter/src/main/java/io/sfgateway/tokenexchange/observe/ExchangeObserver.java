@@ -18,7 +18,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The metrics and the audit line of contract §6.
  * <ul>
- *   <li>{@code salesforce.token.exchange}: timer, tags {@code registration}, {@code outcome};</li>
+ *   <li>{@code salesforce.token.exchange}: timer, tags {@code registration}, {@code outcome} =
+ *       success | rejected | handler_rejected (the Apex handler refused the subject token) |
+ *       not_approved (the user is not approved for the app) | error | timeout | circuit_open;</li>
  *   <li>{@code salesforce.token.exchange.coalesced}: requests that joined an exchange in flight;</li>
  *   <li>{@code salesforce.token.exchange.refused}: requests answered with an error, tags
  *       {@code registration}, {@code reason};</li>
@@ -58,7 +60,11 @@ public final class ExchangeObserver implements SessionCache.Listener {
             return "success";
         }
         return switch (failure.kind()) {
-            case SUBJECT_REJECTED, GATEWAY_REJECTED -> "rejected";
+            case SUBJECT_REJECTED -> failure.subjectRefusal() == null ? "rejected" : switch (failure.subjectRefusal()) {
+                case HANDLER_REJECTED -> "handler_rejected";
+                case NOT_APPROVED -> "not_approved";
+            };
+            case GATEWAY_REJECTED -> "rejected";
             case TIMEOUT -> "timeout";
             case CIRCUIT_OPEN -> "circuit_open";
             case UNAVAILABLE, SESSION_UNACCEPTABLE, RATE_LIMITED -> "error"; // RATE_LIMITED never reaches an exchange

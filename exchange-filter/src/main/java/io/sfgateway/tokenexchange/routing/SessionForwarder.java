@@ -122,6 +122,10 @@ public final class SessionForwarder {
     static URI onInstance(URI routed, URI instance, ForwardingPolicy policy) {
         StringBuilder url = new StringBuilder(128)
                 .append(instance.getScheme()).append("://").append(instance.getRawAuthority());
+        String site = instance.getRawPath(); // an Experience Cloud site's prefix (allowlisted), else "" or "/"
+        if (site != null && site.length() > 1) {
+            url.append(site, 0, site.endsWith("/") ? site.length() - 1 : site.length());
+        }
         String path = routed.getRawPath();
         url.append(path == null || path.isEmpty() ? "/" : path);
         String query = policy.stripQuery(routed.getRawQuery());

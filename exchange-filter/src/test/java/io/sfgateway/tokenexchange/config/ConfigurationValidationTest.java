@@ -59,7 +59,7 @@ class ConfigurationValidationTest {
     @Test
     void aMalformedAllowlistPatternNamesTheKey() {
         for (String pattern : new String[] {"acme.my.salesforce.com", "https://*", "https://a.*.com", "ftp://x.com",
-                "https://x.com/path"}) {
+                "https://x.com/a/../b"}) {
             runner.withPropertyValues(ACME + "instance-url-allowlist=" + pattern)
                     .run(context -> assertFailure(context.getStartupFailure(), ACME + "instance-url-allowlist"));
         }

@@ -31,7 +31,7 @@ class ExchangeFlowTest extends GatewayTestSupport {
                 .containsEntry("subject_token_type", "urn:ietf:params:oauth:token-type:access_token")
                 .containsEntry("client_id", CLIENT_ID)
                 .containsEntry("client_secret", CLIENT_SECRET)
-                .containsEntry("scope", "api refresh_token")
+                .containsEntry("scope", "api")
                 .containsEntry("token_handler", HANDLER)
                 .hasSize(7);
 

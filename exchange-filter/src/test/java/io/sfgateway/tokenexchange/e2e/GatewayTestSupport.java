@@ -139,7 +139,7 @@ abstract class GatewayTestSupport {
         properties.add(key + "client-id", () -> CLIENT_ID);
         properties.add(key + "client-secret", () -> CLIENT_SECRET);
         properties.add(key + "token-handler", () -> HANDLER);
-        properties.add(key + "scopes", () -> "api,refresh_token");
+        properties.add(key + "scopes", () -> "api");
         properties.add(key + "session-timeout", () -> sessionTimeout);
         properties.add(key + "instance-url-allowlist", org::baseUrl);
         properties.add(key + "subject.validate", () -> Boolean.toString(validate));

@@ -47,7 +47,10 @@ class InstanceUrlAllowlistTest {
         "https://*acme.my.salesforce.com",
         "*.my.salesforce.com",
         "ftp://x",
-        "https://x/path",
+        "https://x/site/../admin",
+        "https://x/./site",
+        "https://x/site%2Fadmin",
+        "https://x//site",
         "https://x?q=1",
         "https://x#f",
         "https://user@x",
@@ -102,6 +105,23 @@ class InstanceUrlAllowlistTest {
         InstanceUrlAllowlist port = allowlist("http://localhost:8080");
         assertThat(allows(port, "http://localhost:8080")).isTrue();
         assertThat(allows(port, "http://localhost")).isFalse();
+    }
+
+    @Test
+    void aSitePatternMatchesThatSitePathOnly() {
+        InstanceUrlAllowlist list = allowlist("https://acme.my.site.com/partners", "https://*.my.salesforce.com");
+        assertThat(allows(list, "https://acme.my.site.com/partners")).isTrue();
+        assertThat(allows(list, "https://acme.my.site.com/partners/")).isTrue();
+        assertThat(allows(list, "https://acme.my.site.com")).isFalse();
+        assertThat(allows(list, "https://acme.my.site.com/partners/x")).isFalse();
+        assertThat(allows(list, "https://acme.my.site.com/partnersx")).isFalse();
+        assertThat(allows(list, "https://acme.my.site.com/other")).isFalse();
+        assertThat(allows(list, "https://acme.my.site.com/partners/..")).isFalse();
+        assertThat(allows(list, "https://acme.my.site.com/partners/%2e%2e")).isFalse();
+        assertThat(allows(list, "https://acme.my.site.com/partners?x=1")).isFalse();
+        // A pattern without a path still matches bare origins only.
+        assertThat(allows(list, "https://acme.my.salesforce.com")).isTrue();
+        assertThat(allows(list, "https://acme.my.salesforce.com/partners")).isFalse();
     }
 
     @Test

@@ -238,8 +238,9 @@ class TokenExchangerTest {
                         assertThat(session.userId()).isEqualTo("0055g000000wxyzAAA");
                         assertThat(session.issuedAtMillis()).isEqualTo(1_700_000_000_123L);
                         assertThat(session.scope()).isEqualTo("api refresh_token");
-                        assertThat(session.refreshToken()).isEqualTo("5Aep861refresh");
-                        assertThat(session.idToken()).isEqualTo("eyJid.token.x");
+                        // Never kept: a refresh token is a long-lived credential the gateway has no use for.
+                        assertThat(session.refreshToken()).isNull();
+                        assertThat(session.idToken()).isNull();
                         assertThat(session.toString()).doesNotContain(ACCESS_TOKEN, "5Aep861refresh", "eyJid.token.x");
                     })
                     .expectComplete()
@@ -344,6 +345,20 @@ class TokenExchangerTest {
                 Arguments.of(401, "{\"error\":\"invalid_client\",\"error_description\":\"invalid client secret\"}", Kind.GATEWAY_REJECTED),
                 Arguments.of(400, "{\"error\":\"invalid_request\",\"error_description\":\"token handler not found\"}", Kind.GATEWAY_REJECTED),
                 Arguments.of(400, "{\"error\":\"unsupported_grant_type\",\"error_description\":\"grant type not supported\"}", Kind.GATEWAY_REJECTED),
+                Arguments.of(400, "{\"error\":\"invalid_request\",\"error_description\":\"token handler validation failed\"}", Kind.SUBJECT_REJECTED),
+                Arguments.of(400, "{\"error\":\"invalid_request\",\"error_description\":\"Employee badge revoked\"}", Kind.SUBJECT_REJECTED),
+                Arguments.of(400, "{\"error\":\"invalid_request\"}", Kind.SUBJECT_REJECTED),
+                Arguments.of(400, "{\"error\":\"invalid_request\",\"error_description\":\"Token Handler Not Found\"}", Kind.GATEWAY_REJECTED),
+                Arguments.of(400, "{\"error\":\"invalid_request\",\"error_description\":\"unsupported subject token type\"}", Kind.GATEWAY_REJECTED),
+                Arguments.of(400, "{\"error\":\"invalid_request\",\"error_description\":\"must use HTTP POST\"}", Kind.GATEWAY_REJECTED),
+                Arguments.of(400, "{\"error\":\"invalid_request\",\"error_description\":\"subject_token is required\"}", Kind.GATEWAY_REJECTED),
+                Arguments.of(400, "{\"error\":\"invalid_grant\",\"error_description\":\"user hasn't approved this consumer\"}", Kind.SUBJECT_REJECTED),
+                Arguments.of(400, "{\"error\":\"inactive_user\",\"error_description\":\"user is inactive\"}", Kind.SUBJECT_REJECTED),
+                Arguments.of(400, "{\"error\":\"invalid_client_id\",\"error_description\":\"client identifier invalid\"}", Kind.GATEWAY_REJECTED),
+                Arguments.of(400, "{\"error\":\"invalid_scope\",\"error_description\":\"the requested scope is not allowed\"}", Kind.GATEWAY_REJECTED),
+                Arguments.of(400, "{\"error\":\"rate_limit_exceeded\",\"error_description\":\"number of logins exceeded\"}", Kind.UNAVAILABLE),
+                Arguments.of(403, "{\"error\":\"rate_limit_exceeded\"}", Kind.UNAVAILABLE),
+                Arguments.of(400, "{\"error\":\"temporarily_unavailable\",\"error_description\":\"try later\"}", Kind.UNAVAILABLE),
                 Arguments.of(400, "<html>Bad Request</html>", Kind.GATEWAY_REJECTED),
                 Arguments.of(403, "", Kind.GATEWAY_REJECTED));
     }
@@ -373,6 +388,67 @@ class TokenExchangerTest {
                     });
                 })
                 .verify(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void anAllowlistedSiteUrlIsWhereRestGoes() {
+        ExchangeSettings site = new ExchangeSettings("acme", URI.create(wm.baseUrl() + TOKEN_PATH), CLIENT_ID, null,
+                ExchangeSettings.TOKEN_EXCHANGE, ExchangeSettings.TOKEN_TYPE_JWT, null, null,
+                InstanceUrlAllowlist.of(List.of("https://*.my.salesforce.com", "https://acme.my.site.com/partners")));
+        stubToken(okJson("{\"access_token\":\"tok\",\"instance_url\":\"https://acme.my.salesforce.com\","
+                + "\"sfdc_site_url\":\"https://acme.my.site.com/partners\",\"sfdc_site_id\":\"0DM5g000000abcd\"}"));
+        StepVerifier.create(new TokenExchanger(webClient, site).exchange(SUBJECT_TOKEN))
+                .assertNext(session -> assertThat(session.instanceUrl()).hasToString("https://acme.my.site.com/partners"))
+                .verifyComplete();
+        // Not allowlisted (or not a plain site URL): ignored, instance_url stays where REST goes.
+        for (String url : List.of("https://acme.my.site.com/other", "https://evil.example.com/partners",
+                "https://acme.my.site.com/partners/../x")) {
+            stubToken(okJson("{\"access_token\":\"tok\",\"instance_url\":\"https://acme.my.salesforce.com\","
+                    + "\"sfdc_site_url\":\"" + url + "\"}"));
+            StepVerifier.create(new TokenExchanger(webClient, site).exchange(SUBJECT_TOKEN))
+                    .assertNext(session -> assertThat(session.instanceUrl()).hasToString("https://acme.my.salesforce.com"))
+                    .verifyComplete();
+        }
+    }
+
+    @Test
+    void handlerRejectionAndUnapprovedUserAreNamed() {
+        stubToken(aResponse().withStatus(400).withHeader("Content-Type", "application/json")
+                .withBody("{\"error\":\"invalid_request\",\"error_description\":\"token handler validation failed\"}"));
+        StepVerifier.create(confidential().exchange(SUBJECT_TOKEN))
+                .expectErrorSatisfies(error -> assertThat(((ExchangeFailure) error).subjectRefusal())
+                        .isEqualTo(ExchangeFailure.SubjectRefusal.HANDLER_REJECTED))
+                .verify(VERIFY);
+        stubToken(aResponse().withStatus(400).withHeader("Content-Type", "application/json")
+                .withBody("{\"error\":\"invalid_grant\",\"error_description\":\"user hasn't approved this consumer\"}"));
+        StepVerifier.create(confidential().exchange(SUBJECT_TOKEN))
+                .expectErrorSatisfies(error -> assertThat(((ExchangeFailure) error).subjectRefusal())
+                        .isEqualTo(ExchangeFailure.SubjectRefusal.NOT_APPROVED))
+                .verify(VERIFY);
+        stubToken(aResponse().withStatus(400).withHeader("Content-Type", "application/json")
+                .withBody("{\"error\":\"invalid_grant\",\"error_description\":\"expired\"}"));
+        StepVerifier.create(confidential().exchange(SUBJECT_TOKEN))
+                .expectErrorSatisfies(error -> assertThat(((ExchangeFailure) error).subjectRefusal()).isNull())
+                .verify(VERIFY);
+    }
+
+    @Test
+    void loginThrottlingIsUnavailableWithRetryAfter() {
+        stubToken(aResponse().withStatus(400).withHeader("Content-Type", "application/json")
+                .withBody("{\"error\":\"rate_limit_exceeded\",\"error_description\":\"number of logins exceeded\"}"));
+        StepVerifier.create(confidential().exchange(SUBJECT_TOKEN))
+                .expectErrorSatisfies(error -> {
+                    ExchangeFailure failure = (ExchangeFailure) error;
+                    assertThat(failure.kind()).isEqualTo(Kind.UNAVAILABLE);
+                    assertThat(failure.isAvailabilityFailure()).isTrue();
+                    assertThat(failure.retryAfterSeconds()).isEqualTo(TokenErrorClassifier.THROTTLED_RETRY_AFTER_SECONDS);
+                })
+                .verify(VERIFY);
+        stubToken(aResponse().withStatus(400).withHeader("Retry-After", "12").withHeader("Content-Type", "application/json")
+                .withBody("{\"error\":\"temporarily_unavailable\"}"));
+        StepVerifier.create(confidential().exchange(SUBJECT_TOKEN))
+                .expectErrorSatisfies(error -> assertThat(((ExchangeFailure) error).retryAfterSeconds()).isEqualTo(12))
+                .verify(VERIFY);
     }
 
     @Test

@@ -119,7 +119,7 @@ class K8sManifestsTest {
                 .isSubsetOf("spring", "salesforce", "resilience4j", "logging", "management", "server");
 
         Map<String, Object> tokenExchange = map(config, "salesforce.token-exchange");
-        assertThat(tokenExchange.keySet()).contains("registrations").isSubsetOf("registrations", "cache", "exchange");
+        assertThat(tokenExchange.keySet()).contains("registrations").isSubsetOf("registrations", "cache", "exchange", "plain-http-hosts");
         assertThat(map(tokenExchange, "cache").keySet()).isSubsetOf("maximum-size", "refresh-ahead");
         assertThat(map(tokenExchange, "exchange").keySet()).isSubsetOf("timeout", "max-concurrent");
         if (map(tokenExchange, "cache").get("refresh-ahead") instanceof Number refreshAhead) {

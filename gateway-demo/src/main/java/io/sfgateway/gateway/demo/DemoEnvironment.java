@@ -30,7 +30,7 @@ public class DemoEnvironment implements EnvironmentPostProcessor, Ordered {
                 "SF_CLIENT_ID", DemoOrg.CLIENT_ID,
                 "SF_CLIENT_SECRET", DemoOrg.CLIENT_SECRET,
                 "SF_TOKEN_HANDLER", DemoOrg.HANDLER,
-                "SF_SCOPES", "api,refresh_token",
+                "SF_SCOPES", "api",
                 "SF_INSTANCE_URL_ALLOWLIST", emulator.baseUrl(),
                 "IDP_ISSUER", emulator.idp().issuer(),
                 "IDP_JWKS_URI", emulator.idp().jwksUri(),

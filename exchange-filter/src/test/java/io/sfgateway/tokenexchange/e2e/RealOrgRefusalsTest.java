@@ -1,0 +1,155 @@
+package io.sfgateway.tokenexchange.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a caller sees when a real org refuses an exchange (docs/REAL-ORGS.md), each refusal
+ * produced by the emulated org the way a real one produces it, through the running gateway.
+ */
+class RealOrgRefusalsTest extends RealOrgTestSupport {
+
+    private static final String INVALID_TOKEN = "Bearer error=\"invalid_token\"";
+
+    @Test
+    void aHandlerRefusalIsTheCallersAndIsRemembered() {
+        String subject = uniqueSubject("handler-refused");
+        String token = "unmapped." + subject; // outside the handler's rule: it refuses the token
+        SECRETS.add(token);
+        double before = exchangeCount(metrics(), "real", "handler_rejected");
+        long requests = ORG.counters().tokenRequests();
+
+        get("real", token).expectStatus().isUnauthorized().expectHeader().valueEquals("WWW-Authenticate", INVALID_TOKEN);
+        get("real", token).expectStatus().isUnauthorized();
+
+        assertThat(ORG.counters().tokenRequests()).as("remembered: not sent again at once").isEqualTo(requests + 1);
+        assertThat(exchangeCount(metrics(), "real", "handler_rejected")).isEqualTo(before + 1);
+    }
+
+    @Test
+    void aHandlersOwnRefusalTextIsTheCallersToo() {
+        ORG.policies().handlerRefusal("Employee badge revoked");
+        get("real", "unmapped." + uniqueSubject("badge")).expectStatus().isUnauthorized()
+                .expectHeader().valueEquals("WWW-Authenticate", INVALID_TOKEN);
+    }
+
+    @Test
+    void noTokenHandlerAndNoDefaultHandlerIsTheGatewaysFault() {
+        ORG.policies().defaultHandlerSet(false);
+        String subject = uniqueSubject("no-default");
+        get("nohandler", token(subject, 1)).expectStatus().isEqualTo(502);
+        assertThat(ORG.counters().lastTokenForm()).doesNotContainKey("token_handler");
+        // A registration that names its handler does not depend on the default.
+        get("real", token(subject, 2)).expectStatus().isOk();
+
+        ORG.policies().defaultHandlerSet(true);
+        get("nohandler", token(subject, 3)).expectStatus().isOk();
+    }
+
+    @Test
+    void anUnapprovedUserIs401WithItsOwnOutcomeAndOneHint() {
+        String first = uniqueSubject("unapproved");
+        String second = uniqueSubject("unapproved");
+        ORG.policies().withholdApproval(first);
+        ORG.policies().withholdApproval(second);
+        double before = exchangeCount(metrics(), "real", "not_approved");
+
+        get("real", token(first, 1)).expectStatus().isUnauthorized()
+                .expectHeader().valueEquals("WWW-Authenticate", INVALID_TOKEN);
+        get("real", token(second, 1)).expectStatus().isUnauthorized();
+
+        assertThat(exchangeCount(metrics(), "real", "not_approved")).isEqualTo(before + 2);
+        assertThat(LOGS.linesContaining("Permitted Users")).as("one hint, not one per refusal").hasSize(1);
+        get("real", token(uniqueSubject("approved"), 1)).expectStatus().isOk();
+    }
+
+    @Test
+    void anInactiveUserIs401() {
+        String subject = uniqueSubject("inactive");
+        ORG.policies().deactivate(subject);
+        get("real", token(subject, 1)).expectStatus().isUnauthorized()
+                .expectHeader().valueEquals("WWW-Authenticate", INVALID_TOKEN);
+    }
+
+    @Test
+    void aScopeTheAppLacksIsTheGatewaysFault() {
+        ORG.policies().appScopes(Set.of("web", "openid"));
+        get("real", token(uniqueSubject("scope"), 1)).expectStatus().isEqualTo(502);
+        ORG.policies().appScopes(Set.of("api", "web"));
+        get("real", token(uniqueSubject("scope"), 1)).expectStatus().isOk();
+    }
+
+    @Test
+    void anUnknownConsumerKeyIsTheGatewaysFault() {
+        get("wrongclient", token(uniqueSubject("client"), 1)).expectStatus().isEqualTo(502);
+    }
+
+    @Test
+    void theFlowNotEnabledOnTheAppIsTheGatewaysFault() {
+        ORG.policies().tokenExchangeFlowEnabled(false);
+        get("real", token(uniqueSubject("flow-off"), 1)).expectStatus().isEqualTo(502);
+    }
+
+    @Test
+    void theLoginRateLimitIsUnavailabilityWithRetryAfter() {
+        ORG.policies().loginRateLimit(1);
+        String subject = uniqueSubject("busy");
+        get("real", token(subject, 1)).expectStatus().isOk();
+        get("real", token(subject, 2)).expectStatus().isEqualTo(503).expectHeader().valueEquals("Retry-After", "30");
+    }
+
+    @Test
+    void loginThrottlingCountsForTheBreakerLikeA429() {
+        ORG.policies().loginRateLimit(1);
+        String subject = uniqueSubject("hammer");
+        get("throttle", token(subject, 1)).expectStatus().isOk();
+        get("throttle", token(subject, 2)).expectStatus().isEqualTo(503);
+        get("throttle", token(subject, 3)).expectStatus().isEqualTo(503);
+        long requests = ORG.counters().tokenRequests();
+
+        get("throttle", token(subject, 4)).expectStatus().isEqualTo(503).expectHeader().exists("Retry-After");
+        assertThat(ORG.counters().tokenRequests()).as("breaker open: Salesforce not called").isEqualTo(requests);
+        assertThat(circuitBreakers.circuitBreaker("salesforce-token-exchange-throttle").getState().name()).isEqualTo("OPEN");
+    }
+
+    @Test
+    void theJwtShorthandSendsSalesforcesSpellingWhichTheOrgAccepts() {
+        get("jwt", token(uniqueSubject("jwt"), 1)).expectStatus().isOk();
+        assertThat(ORG.counters().lastTokenForm()).containsEntry("subject_token_type", "urn:ietf:params:oauth:token-type:JWT");
+        // RFC 8693's lower-case spelling is not a value Salesforce documents: a configuration error.
+        get("jwtlower", token(uniqueSubject("jwt"), 1)).expectStatus().isEqualTo(502);
+    }
+
+    @Test
+    void theSixthRefreshTokenExchangeRevokesTheOldestSessionAndTheCallerStaysWhole() {
+        String subject = uniqueSubject("approvals");
+        get("refresh", token(subject, 1)).expectStatus().isOk();
+        String oldest = lastSession();
+        for (int n = 2; n <= 6; n++) {
+            get("refresh", token(subject, n)).expectStatus().isOk();
+            lastSession();
+        }
+        assertThat(ORG.counters().exchanges(subject)).isEqualTo(6);
+        // Salesforce revoked the first approval with its session...
+        client.get().uri(ORG.baseUrl() + LIMITS).header("Authorization", "Bearer " + oldest).exchange()
+                .expectStatus().isUnauthorized()
+                .expectBody(String.class).value(body -> assertThat(body).contains("INVALID_SESSION_ID"));
+        // ...so the gateway's cached copy is stale: the caller is still served, at the cost of another exchange.
+        get("refresh", token(subject, 1)).expectStatus().isOk();
+        assertThat(ORG.counters().exchanges(subject)).isEqualTo(7);
+    }
+
+    @Test
+    void withoutTheRefreshTokenScopeSessionsAreNotRevoked() {
+        String subject = uniqueSubject("no-approvals");
+        get("real", token(subject, 1)).expectStatus().isOk();
+        String first = lastSession();
+        for (int n = 2; n <= 7; n++) {
+            get("real", token(subject, n)).expectStatus().isOk();
+        }
+        client.get().uri(ORG.baseUrl() + LIMITS).header("Authorization", "Bearer " + first).exchange()
+                .expectStatus().isOk();
+    }
+}

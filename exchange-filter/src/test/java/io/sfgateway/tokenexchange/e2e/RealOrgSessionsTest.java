@@ -1,0 +1,63 @@
+package io.sfgateway.tokenexchange.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Where a real org's sessions go and how long they live (docs/REAL-ORGS.md): an Experience Cloud
+ * site end to end, and a session that dies before the gateway's {@code session-timeout} because
+ * the user's profile or the app has a shorter one, through the running gateway.
+ */
+class RealOrgSessionsTest extends RealOrgTestSupport {
+
+    @Test
+    void anExperienceCloudSiteWorksEndToEnd() {
+        ORG.policies().sitePrefix(SITE);
+        String subject = uniqueSubject("site-member");
+        long siteRequests = ORG.counters().tokenRequests();
+
+        get("site", token(subject, 1)).expectStatus().isOk().expectBody().jsonPath("$.DailyApiRequests").exists();
+
+        assertThat(ORG.counters().tokenRequests()).isEqualTo(siteRequests + 1);
+        assertThat(ORG.counters().exchanges(subject)).as("no re-exchange: the first call worked").isEqualTo(1);
+        String session = lastSession();
+        // The session is a site session: the org's own host refuses it, so the gateway must have used the site...
+        client.get().uri(ORG.baseUrl() + LIMITS).header("Authorization", "Bearer " + session).exchange()
+                .expectStatus().isUnauthorized();
+        // ...where it works.
+        client.get().uri(ORG.baseUrl() + SITE + LIMITS).header("Authorization", "Bearer " + session).exchange()
+                .expectStatus().isOk();
+        // And the cached session keeps working for the next call.
+        get("site", token(subject, 1)).expectStatus().isOk();
+        assertThat(ORG.counters().exchanges(subject)).isEqualTo(1);
+    }
+
+    @Test
+    void aShorterUserTimeoutThanTheGatewaysIsMadeWholeByTheReplay() throws InterruptedException {
+        String subject = uniqueSubject("short-profile");
+        ORG.policies().userSessionTimeout(subject, Duration.ofSeconds(1)); // the gateway believes 2 h
+        get("real", token(subject, 1)).expectStatus().isOk();
+        assertThat(ORG.counters().exchanges(subject)).isEqualTo(1);
+
+        Thread.sleep(1_500); // idle past the user's timeout (the JUnit thread, not an event loop)
+
+        get("real", token(subject, 1)).expectStatus().isOk().expectBody().jsonPath("$.DailyApiRequests").exists();
+        assertThat(ORG.counters().exchanges(subject)).as("stale session evicted, exchanged again, replayed").isEqualTo(2);
+        lastSession();
+    }
+
+    @Test
+    void aSessionInUseOutlivesItsIdleTimeout() throws InterruptedException {
+        String subject = uniqueSubject("busy-user");
+        ORG.policies().userSessionTimeout(subject, Duration.ofSeconds(1));
+        long end = System.nanoTime() + Duration.ofMillis(2_500).toNanos();
+        while (System.nanoTime() < end) {
+            get("real", token(subject, 1)).expectStatus().isOk();
+            Thread.sleep(200);
+        }
+        assertThat(ORG.counters().exchanges(subject)).as("an idle timeout: a session in use does not expire").isEqualTo(1);
+        lastSession();
+    }
+}
