@@ -18,7 +18,8 @@ class SessionPathsConfigurationTest {
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(TokenExchangeAutoConfiguration.class))
             .withUserConfiguration(ConfigurationValidationTest.GatewayPropertiesConfiguration.class)
-            .withPropertyValues(ACME + "login-url=https://acme.my.salesforce.com", ACME + "client-id=abc");
+            .withPropertyValues(ACME + "login-url=https://acme.my.salesforce.com", ACME + "client-id=abc",
+                    ACME + "subject.validate=false"); // these tests are about other keys; subject validation has its own
 
     @Test
     void theDefaultsAreSalesforcesApiPathsAndTheStrippedLists() {
