@@ -7,7 +7,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * {@code redis} in {@code /actuator/health}: whether the shared session store reaches Redis (a
- * {@code PING} within the store's timeout) and its breaker's state. Not part of the readiness
+ * {@code PING} within the store's timeout, with its breaker closed). Not part of the readiness
  * group: a replica without Redis still serves every request, alone. Unlike Spring Boot's own
  * Redis indicator, which it replaces, it never opens a connection on the calling thread.
  */
@@ -27,12 +27,16 @@ public final class SharedStoreHealthIndicator implements ReactiveHealthIndicator
 
     @Override
     public Mono<Health> health() {
-        CircuitBreaker.State breaker = guard.breaker().getState();
         return guard.call(() -> link.template().execute(connection -> connection.ping()).next())
-                .map(pong -> Health.up().withDetail("breaker", breaker.name()).build())
+                .map(pong -> {
+                    CircuitBreaker.State breaker = guard.breaker().getState();
+                    // While the breaker still half-opens, most calls are refused: the store is not in use yet.
+                    return (breaker == CircuitBreaker.State.CLOSED ? Health.up() : Health.down())
+                            .withDetail("breaker", breaker.name()).build();
+                })
                 .onErrorResume(trouble -> Mono.just(Health.down()
                         .withDetail("connected", link.connected())
-                        .withDetail("breaker", breaker.name())
+                        .withDetail("breaker", guard.breaker().getState().name())
                         .withDetail("reason", trouble.getMessage()).build()));
     }
 }

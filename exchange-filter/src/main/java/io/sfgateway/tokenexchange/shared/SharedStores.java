@@ -2,6 +2,7 @@ package io.sfgateway.tokenexchange.shared;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowSynchronizationStrategy;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,6 +35,9 @@ public final class SharedStores {
                         .minimumNumberOfCalls(10)
                         .waitDurationInOpenState(Duration.ofSeconds(5))
                         .permittedNumberOfCallsInHalfOpenState(3)
+                        // Every local miss passes here, from every event loop at once: the default window
+                        // serialises them behind a lock, which would park an event loop under contention.
+                        .slidingWindowSynchronizationStrategy(SlidingWindowSynchronizationStrategy.LOCK_FREE)
                         .build()));
         return new RedisSessionStore(new SessionSeal(sealingKeyId, keys), link,
                 new RedisGuard(breaker, timeout, link::connected), clock, lockTtl, Duration.ofMillis(50), registrations);
