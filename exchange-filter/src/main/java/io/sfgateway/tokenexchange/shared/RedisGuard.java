@@ -8,12 +8,17 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Every Redis call of the shared store goes through here: refused at once while not connected,
  * bounded by {@code cache.shared.timeout}, and counted by the store's own circuit breaker, so a
  * slow or dead Redis costs a request at most one timeout, then nothing while the breaker is
  * open. Any failure comes out as {@link Unavailable}, which the store answers by working alone.
+ *
+ * <p>Answers continue on Reactor's parallel threads, not on Lettuce's: one Lettuce thread serves
+ * the whole connection, and whatever the request does next (an exchange, sealing, forwarding)
+ * would otherwise queue every other Redis answer behind it.
  */
 final class RedisGuard {
 
@@ -35,9 +40,12 @@ final class RedisGuard {
     /** {@code redisCall} is only invoked once connected. */
     <T> Mono<T> call(Supplier<Mono<T>> redisCall) {
         return Mono.defer(() -> connected.getAsBoolean()
-                        ? redisCall.get().timeout(timeout).transformDeferred(CircuitBreakerOperator.of(breaker))
+                        ? redisCall.get().publishOn(Schedulers.parallel()).timeout(timeout).transformDeferred(CircuitBreakerOperator.of(breaker))
                         : Mono.error(Unavailable.NOT_CONNECTED))
-                .onErrorMap(error -> !(error instanceof Unavailable), Unavailable::new);
+                .onErrorMap(error -> !(error instanceof Unavailable), error -> {
+                    log.debug("Redis call failed: {}", error.getClass().getName());
+                    return new Unavailable(error);
+                });
     }
 
     CircuitBreaker breaker() {

@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,13 +29,14 @@ import reactor.util.retry.Retry;
  * The shared store's line to Redis. It connects off the event loop (retrying in the background
  * while Redis is away, so start-up never waits for it), then holds one subscription to the
  * store's two channels: {@code sfgw:ready} (an entry was written: wake whoever waits for it) and
- * {@code sfgw:evict} (sealed eviction notices for every replica's local cache). Until the first
+ * {@code sfgw:evict} (sealed eviction notices for every replica's local cache). Until a
  * connection stands, {@link #connected()} is false and the store works alone.
  */
 public final class RedisLink implements AutoCloseable {
 
     static final String READY = SessionSeal.PREFIX + "ready";
     static final String EVICT = SessionSeal.PREFIX + "evict";
+    private static final Duration FIRST_ATTEMPT = Duration.ofSeconds(10);
     private static final Logger log = LoggerFactory.getLogger(RedisLink.class);
     private static final SerializationPair<String> STRINGS = SerializationPair.fromSerializer(RedisSerializer.string());
     private static final SerializationPair<byte[]> BYTES = SerializationPair.byteArray();
@@ -49,9 +52,15 @@ public final class RedisLink implements AutoCloseable {
         this.factory = factory;
     }
 
-    /** Starts connecting in the background; {@code evictions} hears every sealed eviction notice. */
+    /**
+     * Connects; {@code evictions} hears every sealed eviction notice. Waits (at most
+     * {@code FIRST_ATTEMPT}) for the first attempt, so that a replica that reports ready has Redis
+     * if Redis is there; after a failed attempt it keeps trying in the background. Call it from
+     * the thread starting the application, never an event loop.
+     */
     public void start(Consumer<byte[]> evictions) {
         this.evictions = evictions;
+        CountDownLatch firstAttempt = new CountDownLatch(1);
         listening = Mono.fromCallable(() -> new HeldConnectionFactory(factory))
                 .subscribeOn(Schedulers.boundedElastic())
                 .flatMapMany(held -> {
@@ -62,6 +71,7 @@ public final class RedisLink implements AutoCloseable {
                     return container.receiveLater(List.of(new ChannelTopic(READY), new ChannelTopic(EVICT)), STRINGS, BYTES)
                             .doOnNext(subscribed -> {
                                 connected = true;
+                                firstAttempt.countDown();
                                 log.info("Shared session store connected to Redis");
                             })
                             .flatMapMany(messages -> messages)
@@ -70,11 +80,17 @@ public final class RedisLink implements AutoCloseable {
                 .doOnNext(this::dispatch)
                 .doOnError(error -> {
                     connected = false;
+                    firstAttempt.countDown();
                     log.warn("Shared session store cannot reach Redis ({}); working alone until it can",
                             error.getClass().getSimpleName());
                 })
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(500)).maxBackoff(Duration.ofSeconds(5)))
                 .subscribe();
+        try {
+            firstAttempt.await(FIRST_ATTEMPT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     boolean connected() {
