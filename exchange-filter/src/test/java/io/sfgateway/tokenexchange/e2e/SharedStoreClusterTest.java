@@ -219,10 +219,26 @@ class SharedStoreClusterTest {
         properties.put("management.endpoints.web.exposure.include", "health");
         properties.put("management.endpoint.health.probes.enabled", "true");
         properties.put("management.endpoint.health.show-components", "always");
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(TestGatewayApplication.class)
-                .properties(properties).run();
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(TestGatewayApplication.class,
+                OwnNettyResources.class).properties(properties).run();
         CapturedLogs.install(); // the context reset logging
         return context;
+    }
+
+    /**
+     * Each gateway's server on its own Reactor Netty resources: with the global ones (Spring
+     * Boot's default), closing one context disposes the event loops every other gateway, and
+     * every other test in this JVM, still uses.
+     */
+    @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+    static class OwnNettyResources {
+        @org.springframework.context.annotation.Bean
+        org.springframework.http.client.ReactorResourceFactory reactorResourceFactory() {
+            org.springframework.http.client.ReactorResourceFactory factory =
+                    new org.springframework.http.client.ReactorResourceFactory();
+            factory.setUseGlobalResources(false);
+            return factory;
+        }
     }
 
     /** Cached subjects called round-robin over the gateways in the rotation until stopped; counts what failed. */
