@@ -45,6 +45,9 @@ final class ExchangeRegistrationsFactory {
             .failureRateThreshold(50)
             .waitDurationInOpenState(Duration.ofSeconds(10))
             .permittedNumberOfCallsInHalfOpenState(2)
+            // Outcomes are recorded on event loops, many at once when a burst of exchanges completes: the
+            // default window takes a lock there, which parks an event loop under contention.
+            .slidingWindowSynchronizationStrategy(CircuitBreakerConfig.SlidingWindowSynchronizationStrategy.LOCK_FREE)
             .build();
 
     private ExchangeRegistrationsFactory() {

@@ -10,7 +10,9 @@ import io.sfgateway.tokenexchange.routing.RenewalLimit;
 import io.sfgateway.tokenexchange.routing.ReplayBudget;
 import io.sfgateway.tokenexchange.routing.SessionForwarder;
 import io.sfgateway.tokenexchange.session.RefusalMemory;
+import io.sfgateway.tokenexchange.session.LocalSessionStore;
 import io.sfgateway.tokenexchange.session.SessionCache;
+import io.sfgateway.tokenexchange.session.SessionStore;
 import io.sfgateway.tokenexchange.web.ErrorResponseWriter;
 import io.sfgateway.tokenexchange.web.ExchangeRegistrations;
 import io.sfgateway.tokenexchange.web.SalesforceTokenExchangeGatewayFilterFactory;
@@ -84,8 +86,9 @@ public class TokenExchangeAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    public SessionCache salesforceSessionCache(TokenExchangeProperties properties, ExchangeObserver observer) {
-        return new SessionCache(properties.cache().maximumSize(), Ticker.systemTicker(), observer);
+    public SessionCache salesforceSessionCache(TokenExchangeProperties properties, ExchangeObserver observer,
+            SessionStore store) {
+        return new SessionCache(properties.cache().maximumSize(), Ticker.systemTicker(), observer, store);
     }
 
     @Bean
@@ -124,6 +127,16 @@ public class TokenExchangeAutoConfiguration {
             TokenExchangeProperties properties) {
         return new SalesforceTokenExchangeGatewayFilterFactory(registrations, forwarder, errors,
                 new RenewalLimit(properties.minRenewalInterval(), properties.cache().maximumSize(), Ticker.systemTicker()));
+    }
+
+    /**
+     * Where a local cache miss goes: by default nowhere but the exchange. The shared store's
+     * auto-configuration (cache.shared.enabled) defines one first, and this backs off.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public SessionStore salesforceSessionStore() {
+        return new LocalSessionStore();
     }
 
     @Bean

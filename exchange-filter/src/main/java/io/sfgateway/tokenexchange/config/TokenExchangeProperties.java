@@ -197,11 +197,49 @@ public record TokenExchangeProperties(
      *     background re-exchange
      * @param rejectionTtl how long a subject token Salesforce refused is answered 401 without
      *     asking Salesforce again
+     * @param shared the second-level store in Redis shared by every replica
      */
     public record Cache(
             @DefaultValue("100000") long maximumSize,
             @DefaultValue("0.75") double refreshAhead,
-            @DefaultValue("5s") Duration rejectionTtl) {
+            @DefaultValue("5s") Duration rejectionTtl,
+            @DefaultValue Shared shared) {
+
+        @ConstructorBinding
+        public Cache {
+            shared = shared == null ? new Shared(false, null, Map.of(), Duration.ofMillis(50)) : shared;
+        }
+
+        /** A cache with the shared store off. */
+        public Cache(long maximumSize, double refreshAhead, Duration rejectionTtl) {
+            this(maximumSize, refreshAhead, rejectionTtl, null);
+        }
+    }
+
+    /**
+     * Sessions shared by every replica through Redis (connection: {@code spring.data.redis.*}).
+     *
+     * @param enabled whether to use the shared store; off, nothing about Redis is loaded
+     * @param keyId the id of the key in {@code keys} that seals new values
+     * @param keys key id to base64 of 32 random bytes (AES-256-GCM); every listed key still opens
+     *     values, so keys rotate without a flush
+     * @param timeout the longest one Redis call may take before the replica carries on without it
+     */
+    public record Shared(
+            @DefaultValue("false") boolean enabled,
+            String keyId,
+            Map<String, String> keys,
+            @DefaultValue("50ms") Duration timeout) {
+
+        public Shared {
+            keys = keys == null ? Map.of() : Map.copyOf(keys);
+        }
+
+        @Override
+        public String toString() {
+            return "Shared[enabled=" + enabled + ", keyId=" + keyId + ", keys=" + keys.keySet() + ", timeout=" + timeout
+                    + "]";
+        }
     }
 
     /**

@@ -31,6 +31,12 @@ final class TokenResponseParser {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
+    static {
+        // Jackson builds and caches its tree deserializer behind a lock on first use: do it here, not on the
+        // event loops of the first burst of exchanges, where they would wait for each other.
+        JSON.readTree("{}");
+    }
+
     private final ExchangeSettings settings;
     private final LongSupplier clock;
     private final RecurringValues recurring = new RecurringValues();

@@ -44,6 +44,12 @@ public final class ExchangeObserver implements SessionCache.Listener {
     private static final Logger audit = LoggerFactory.getLogger(AUDIT_LOGGER);
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    static {
+        // Serializers are built and cached behind a lock on first use: build the audit line's here, not on the
+        // event loops of the first burst of exchanges.
+        JSON.writeValueAsString(new LinkedHashMap<>(Map.of("warm", "up", "number", 1.0)));
+    }
+
     private final MeterRegistry registry;
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
     /** Each registration's cache counters, so a lookup costs one map read (it happens on every request). */

@@ -8,6 +8,7 @@ import io.sfgateway.tokenexchange.exchange.ExchangeFailure;
 import io.sfgateway.tokenexchange.exchange.SalesforceSession;
 import io.sfgateway.tokenexchange.subject.Subject;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
 
@@ -25,6 +26,10 @@ import reactor.core.publisher.Mono;
  * The exchange a miss or refresh runs is the caller's, so it always uses the caller's current
  * token. Exchanges run to completion even when the caller that started them goes away, since
  * others may be waiting on them.
+ *
+ * <p>A miss, a due refresh and an eviction go through the {@link SessionStore}: the
+ * {@link LocalSessionStore} just exchanges; a shared store may find the session another replica
+ * obtained. A hit never leaves this class.
  */
 public final class SessionCache {
 
@@ -54,16 +59,34 @@ public final class SessionCache {
     private final AsyncCache<SessionKey, CachedSession> cache;
     private final Ticker ticker;
     private final Listener listener;
+    private final SessionStore store;
 
+    /** A cache with no second level ({@link LocalSessionStore}). */
     public SessionCache(long maximumSize, Ticker ticker, Listener listener) {
+        this(maximumSize, ticker, listener, new LocalSessionStore());
+    }
+
+    public SessionCache(long maximumSize, Ticker ticker, Listener listener, SessionStore store) {
         this.ticker = ticker;
         this.listener = listener;
+        this.store = store;
         this.cache = Caffeine.newBuilder()
                 .maximumSize(maximumSize)
                 .expireAfter(new SessionExpiry())
                 .ticker(ticker)
                 .executor(Runnable::run)
                 .buildAsync();
+        store.onRemoteEviction(new SessionStore.RemoteEvictions() {
+            @Override
+            public void evict(SessionKey key, Predicate<SalesforceSession> stale) {
+                evictLocally(key, stale);
+            }
+
+            @Override
+            public void evictSubject(String subjectKey) {
+                invalidateLocally(subjectKey);
+            }
+        });
     }
 
     /**
@@ -85,7 +108,7 @@ public final class SessionCache {
         boolean[] started = {false};
         CompletableFuture<CachedSession> future = cache.get(key, (k, executor) -> {
             started[0] = true;
-            return exchangeInto(new CompletableFuture<>(), exchange, lifetime);
+            return loadInto(new CompletableFuture<>(), key, exchange, lifetime);
         });
         if (!started[0] && !future.isDone()) {
             listener.coalesced(key.registration());
@@ -110,35 +133,51 @@ public final class SessionCache {
     }
 
     /**
-     * Runs the exchange to completion into {@code future} (a plain future: once complete it
-     * holds the value and nothing of the exchange), with failures as instantly expiring values.
+     * Runs the store's load to completion into {@code future} (a plain future: once complete it
+     * holds the value and nothing of the load), with failures as instantly expiring values.
      */
-    private CompletableFuture<CachedSession> exchangeInto(CompletableFuture<CachedSession> future,
+    private CompletableFuture<CachedSession> loadInto(CompletableFuture<CachedSession> future, SessionKey key,
             Supplier<Mono<SalesforceSession>> exchange, SessionLifetime lifetime) {
-        exchange.get()
-                .map(session -> new CachedSession(session, lifetime, ticker.read()))
+        store.load(key, lifetime, exchange)
+                .map(stored -> cached(stored, lifetime))
                 .onErrorResume(ExchangeFailure.class,
                         failure -> Mono.just(CachedSession.failed(failure, lifetime, ticker.read())))
                 .subscribe(future::complete, future::completeExceptionally, () -> future.complete(null));
         return future;
     }
 
+    private CachedSession cached(StoredSession stored, SessionLifetime lifetime) {
+        return new CachedSession(stored.session(), lifetime, ticker.read() - Math.max(0, stored.ageNanos()));
+    }
+
     /**
      * Drops {@code stale} (Salesforce said it is no longer valid) unless the entry already holds
-     * another session.
+     * another session, here and in the store.
      */
     public void evict(SessionKey key, SalesforceSession stale) {
+        evictLocally(key, session -> session == stale);
+        store.evict(key, stale).subscribe();
+    }
+
+    private void evictLocally(SessionKey key, Predicate<SalesforceSession> stale) {
         cache.asMap().computeIfPresent(key, (k, future) -> {
             CachedSession cached = future.getNow(null);
-            return cached != null && cached.session() == stale ? null : future;
+            return cached != null && cached.session() != null && stale.test(cached.session()) ? null : future;
         });
     }
 
     /**
      * Drops every session of one subject key ({@code jwt:<issuer> <sub>}), whatever the
-     * registration, including keys that also name another claim ({@link Subject#isKeyOf}).
+     * registration, including keys that also name another claim ({@link Subject#isKeyOf}), here
+     * and in the store (so, with a shared store, on every replica). Returns how many this process held.
      */
     public long invalidateSubject(String subjectKey) {
+        long evicted = invalidateLocally(subjectKey);
+        store.evictSubject(subjectKey).subscribe();
+        return evicted;
+    }
+
+    private long invalidateLocally(String subjectKey) {
         long before = cache.synchronous().estimatedSize();
         cache.asMap().keySet().removeIf(key -> Subject.isKeyOf(key.subject(), subjectKey));
         return before - cache.synchronous().estimatedSize();
@@ -153,18 +192,22 @@ public final class SessionCache {
         if (!cached.claimRefresh(ticker.read())) {
             return;
         }
-        exchange.get().subscribe(
-                fresh -> cache.asMap().replace(key, present,
-                        CompletableFuture.completedFuture(new CachedSession(fresh, cached.lifetime(), ticker.read()))),
-                failure -> {
-                    if (isRefusalOfTheSubject(failure)) {
-                        // Salesforce now refuses the very token this session was obtained with (revoked, expired, user
-                        // deactivated): stop serving it. Only this entry: a session obtained meanwhile stays.
-                        cache.asMap().remove(key, present);
-                    } else {
-                        cached.refreshFailed(ticker.read());
-                    }
-                });
+        store.refresh(key, cached.lifetime(), cached.session(), exchange)
+                .switchIfEmpty(Mono.fromRunnable(() -> cached.refreshFailed(ticker.read())))
+                .subscribe(
+                        fresh -> cache.asMap().replace(key, present,
+                                CompletableFuture.completedFuture(cached(fresh, cached.lifetime()))),
+                        failure -> {
+                            if (isRefusalOfTheSubject(failure)) {
+                                // Salesforce now refuses the very token this session was obtained with (revoked,
+                                // expired, user deactivated): stop serving it, here and in the store. Only this
+                                // entry: a session obtained meanwhile stays.
+                                cache.asMap().remove(key, present);
+                                store.evict(key, cached.session()).subscribe();
+                            } else {
+                                cached.refreshFailed(ticker.read());
+                            }
+                        });
     }
 
     private static boolean isRefusalOfTheSubject(Throwable failure) {

@@ -18,6 +18,11 @@ public record SessionLifetime(Duration timeout, double refreshAhead) {
         return fivePercent.compareTo(MAX_MARGIN) < 0 ? fivePercent : MAX_MARGIN;
     }
 
+    /** How long a session is used from the moment it was obtained: the timeout less the margin. */
+    public Duration usable() {
+        return timeout.minus(margin());
+    }
+
     long usableNanos() {
         return timeout.minus(margin()).toNanos();
     }

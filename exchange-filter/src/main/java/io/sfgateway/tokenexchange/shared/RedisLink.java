@@ -1,0 +1,144 @@
+package io.sfgateway.tokenexchange.shared;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.data.redis.connection.ReactiveSubscription;
+import org.springframework.data.redis.core.ReactiveRedisTemplate;
+import org.springframework.data.redis.listener.ChannelTopic;
+import org.springframework.data.redis.listener.ReactiveRedisMessageListenerContainer;
+import org.springframework.data.redis.serializer.RedisSerializationContext;
+import org.springframework.data.redis.serializer.RedisSerializationContext.SerializationPair;
+import org.springframework.data.redis.serializer.RedisSerializer;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.retry.Retry;
+
+/**
+ * The shared store's line to Redis. It connects off the event loop (retrying in the background
+ * while Redis is away, so start-up never waits for it), then holds one subscription to the
+ * store's two channels: {@code sfgw:ready} (an entry was written: wake whoever waits for it) and
+ * {@code sfgw:evict} (sealed eviction notices for every replica's local cache). Until a
+ * connection stands, {@link #connected()} is false and the store works alone.
+ */
+public final class RedisLink implements AutoCloseable {
+
+    static final String READY = SessionSeal.PREFIX + "ready";
+    static final String EVICT = SessionSeal.PREFIX + "evict";
+    private static final Duration FIRST_ATTEMPT = Duration.ofSeconds(10);
+    private static final Logger log = LoggerFactory.getLogger(RedisLink.class);
+    private static final SerializationPair<String> STRINGS = SerializationPair.fromSerializer(RedisSerializer.string());
+    private static final SerializationPair<byte[]> BYTES = SerializationPair.byteArray();
+
+    private final ReactiveRedisConnectionFactory factory;
+    private final Map<String, Sinks.Empty<Void>> waiting = new ConcurrentHashMap<>();
+    private volatile ReactiveRedisTemplate<String, byte[]> template;
+    private volatile boolean connected;
+    private volatile Consumer<byte[]> evictions = notice -> { };
+    private Disposable listening;
+
+    public RedisLink(ReactiveRedisConnectionFactory factory) {
+        this.factory = factory;
+    }
+
+    /**
+     * Connects; {@code evictions} hears every sealed eviction notice. Waits (at most
+     * {@code FIRST_ATTEMPT}) for the first attempt, so that a replica that reports ready has Redis
+     * if Redis is there; after a failed attempt it keeps trying in the background. Call it from
+     * the thread starting the application, never an event loop.
+     */
+    public void start(Consumer<byte[]> evictions) {
+        this.evictions = evictions;
+        CountDownLatch firstAttempt = new CountDownLatch(1);
+        listening = Mono.fromCallable(() -> new HeldConnectionFactory(factory))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMapMany(held -> {
+                    template = new ReactiveRedisTemplate<>(held,
+                            RedisSerializationContext.<String, byte[]>newSerializationContext(RedisSerializer.string())
+                                    .value(BYTES).build());
+                    ReactiveRedisMessageListenerContainer container = new ReactiveRedisMessageListenerContainer(held);
+                    return container.receiveLater(List.of(new ChannelTopic(READY), new ChannelTopic(EVICT)), STRINGS, BYTES)
+                            .doOnNext(subscribed -> {
+                                connected = true;
+                                firstAttempt.countDown();
+                                log.info("Shared session store connected to Redis");
+                            })
+                            .flatMapMany(messages -> messages)
+                            .doFinally(signal -> container.destroyLater().subscribe(null, e -> { }));
+                })
+                .doOnNext(this::dispatch)
+                .doOnError(error -> {
+                    connected = false;
+                    firstAttempt.countDown();
+                    log.warn("Shared session store cannot reach Redis ({}); working alone until it can",
+                            error.getClass().getSimpleName());
+                })
+                .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(500)).maxBackoff(Duration.ofSeconds(5)))
+                .subscribe();
+        try {
+            firstAttempt.await(FIRST_ATTEMPT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    boolean connected() {
+        return connected;
+    }
+
+    /** Only once {@link #connected()}. */
+    ReactiveRedisTemplate<String, byte[]> template() {
+        return template;
+    }
+
+    /**
+     * Completes when the entry {@code redisKey} is announced as written. Registers at once, so
+     * an announcement after this call and before subscription is not lost.
+     */
+    Mono<Void> written(String redisKey) {
+        Sinks.Empty<Void> sink = waiting.computeIfAbsent(redisKey, k -> Sinks.empty());
+        return sink.asMono().doFinally(signal -> waiting.remove(redisKey, sink));
+    }
+
+    Mono<Long> announceWritten(String redisKey) {
+        return template.convertAndSend(READY, redisKey.getBytes(StandardCharsets.UTF_8));
+    }
+
+    Mono<Long> announceEviction(byte[] sealedNotice) {
+        return template.convertAndSend(EVICT, sealedNotice);
+    }
+
+    private void dispatch(ReactiveSubscription.Message<String, byte[]> message) {
+        if (READY.equals(message.getChannel())) {
+            Sinks.Empty<Void> sink = waiting.remove(new String(message.getMessage(), StandardCharsets.UTF_8));
+            if (sink != null) {
+                sink.tryEmitEmpty();
+            }
+        } else {
+            try {
+                evictions.accept(message.getMessage());
+            } catch (RuntimeException e) {
+                log.warn("Ignored an eviction notice that could not be applied ({})", e.getClass().getSimpleName());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        connected = false;
+        if (listening != null) {
+            listening.dispose();
+        }
+    }
+}

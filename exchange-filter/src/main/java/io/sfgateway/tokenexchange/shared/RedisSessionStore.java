@@ -1,0 +1,223 @@
+package io.sfgateway.tokenexchange.shared;
+
+import io.sfgateway.tokenexchange.exchange.SalesforceSession;
+import io.sfgateway.tokenexchange.session.SessionKey;
+import io.sfgateway.tokenexchange.session.SessionLifetime;
+import io.sfgateway.tokenexchange.session.SessionStore;
+import io.sfgateway.tokenexchange.session.StoredSession;
+import io.sfgateway.tokenexchange.shared.RedisGuard.Unavailable;
+import io.sfgateway.tokenexchange.shared.SessionSeal.Name;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.redis.core.script.RedisScript;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The second level shared by every replica, in Redis. A local miss reads the entry; on a Redis
+ * miss one replica takes the entry's lock ({@code SET NX PX}) and exchanges, the others wait for
+ * its announcement (pub/sub, with a bounded poll as the fallback) and read what it wrote. A lock
+ * whose holder died expires after {@code lockTtl}, and a waiter takes over. Refresh-ahead takes
+ * the same lock, so one replica refreshes for the cluster and the others adopt the newer session.
+ *
+ * <p>Redis trouble of any kind ({@link Unavailable}) turns into what a lone gateway does:
+ * exchange. Failures of the exchange itself pass through untouched.
+ */
+public final class RedisSessionStore implements SessionStore, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisSessionStore.class);
+    /** Deletes the entry only if it still holds the session with that fingerprint (bytes 2 to 17). */
+    private static final RedisScript<Long> DELETE_IF_SAME = RedisScript.of("local v = redis.call('GET', KEYS[1]) "
+            + "if v and string.sub(v, 2, 17) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", Long.class);
+    private static final RedisScript<Long> RELEASE = RedisScript.of(
+            "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", Long.class);
+    private static final int MAX_TAKEOVERS = 3;
+
+    private final SessionSeal seal;
+    private final RedisLink link;
+    private final RedisGuard guard;
+    private final Clock clock;
+    private final Duration lockTtl;
+    private final Duration poll;
+    private final EvictionNotices notices;
+
+    /**
+     * @param lockTtl how long a lock lives: longer than an exchange may take
+     * @param poll how often a waiter looks again when no announcement came
+     * @param registrations every registration's name, for evictions by subject
+     */
+    public RedisSessionStore(SessionSeal seal, RedisLink link, RedisGuard guard, Clock clock, Duration lockTtl,
+            Duration poll, List<String> registrations) {
+        this.seal = seal;
+        this.link = link;
+        this.guard = guard;
+        this.clock = clock;
+        this.lockTtl = lockTtl;
+        this.poll = poll;
+        this.notices = new EvictionNotices(seal, registrations);
+    }
+
+    /** Stops listening to Redis; the connection itself is the application's. */
+    @Override
+    public void close() {
+        link.close();
+    }
+
+    SessionSeal seal() {
+        return seal;
+    }
+
+    RedisLink link() {
+        return link;
+    }
+
+    RedisGuard guard() {
+        return guard;
+    }
+
+    @Override
+    public void onRemoteEviction(RemoteEvictions localCache) {
+        link.start(notice -> notices.apply(notice, localCache));
+    }
+
+    @Override
+    public Mono<StoredSession> load(SessionKey key, SessionLifetime lifetime, Supplier<Mono<SalesforceSession>> exchange) {
+        List<Name> names = seal.names(key);
+        long deadline = clock.millis() + 2 * lockTtl.toMillis();
+        return find(names, lifetime)
+                .switchIfEmpty(Mono.defer(() -> claimOrWait(names, lifetime, exchange, 0, deadline)))
+                .onErrorResume(Unavailable.class, trouble -> exchange.get().map(StoredSession::fresh));
+    }
+
+    @Override
+    public Mono<StoredSession> refresh(SessionKey key, SessionLifetime lifetime, SalesforceSession current,
+            Supplier<Mono<SalesforceSession>> exchange) {
+        List<Name> names = seal.names(key);
+        Name name = names.get(0);
+        byte[] token = seal.lockToken();
+        return newer(names, lifetime, current)
+                .switchIfEmpty(Mono.defer(() -> claim(name, token).flatMap(claimed -> claimed
+                        ? holdAndExchange(newer(names, lifetime, current), name, token, lifetime, exchange)
+                        : Mono.firstWithSignal(link.written(name.redisKey()), Mono.delay(lockTtl).then())
+                                .then(Mono.defer(() -> newer(names, lifetime, current))))))
+                .onErrorResume(Unavailable.class, trouble -> exchange.get().map(StoredSession::fresh));
+    }
+
+    @Override
+    public Mono<Void> evict(SessionKey key, SalesforceSession stale) {
+        return Flux.fromIterable(seal.names(key))
+                .concatMap(name -> guard.call(() -> link.template()
+                        .execute(DELETE_IF_SAME, List.of(name.redisKey()), List.of(seal.fingerprint(name, stale))).next()))
+                .then(guard.call(() -> link.announceEviction(notices.session(key, stale))))
+                .onErrorResume(trouble -> Mono.empty())
+                .then();
+    }
+
+    @Override
+    public Mono<Void> evictSubject(String subjectKey) {
+        return Flux.fromIterable(notices.registrations())
+                .concatMapIterable(registration -> seal.names(new SessionKey(registration, subjectKey)))
+                .concatMap(name -> guard.call(() -> link.template().delete(name.redisKey())))
+                .then(guard.call(() -> link.announceEviction(notices.subject(subjectKey))))
+                .onErrorResume(trouble -> Mono.empty())
+                .then();
+    }
+
+    /** A Redis miss: take the lock and exchange, or wait for the replica holding it. */
+    private Mono<StoredSession> claimOrWait(List<Name> names, SessionLifetime lifetime,
+            Supplier<Mono<SalesforceSession>> exchange, int takeovers, long deadline) {
+        Name name = names.get(0);
+        byte[] token = seal.lockToken();
+        return claim(name, token).flatMap(claimed -> claimed
+                ? holdAndExchange(find(names, lifetime), name, token, lifetime, exchange)
+                : awaitHolder(names, lifetime, exchange, takeovers, deadline));
+    }
+
+    /**
+     * This replica holds the lock: look once more (the previous holder may have just written),
+     * else exchange. The lock is released once the session is written, never before, so a waiter
+     * that finds no lock and no entry knows the holder failed.
+     */
+    private Mono<StoredSession> holdAndExchange(Mono<StoredSession> lookAgain, Name name, byte[] token,
+            SessionLifetime lifetime, Supplier<Mono<SalesforceSession>> exchange) {
+        return lookAgain.onErrorResume(Unavailable.class, trouble -> Mono.empty())
+                .doOnNext(found -> release(name, token))
+                .switchIfEmpty(Mono.defer(() -> exchangeAndWrite(name, lifetime, exchange, () -> release(name, token))));
+    }
+
+    /**
+     * Another replica holds the lock: read again whenever it announces a write, or every
+     * {@code poll}; take over if the lock goes away with nothing written; exchange alone past
+     * the deadline.
+     */
+    private Mono<StoredSession> awaitHolder(List<Name> names, SessionLifetime lifetime,
+            Supplier<Mono<SalesforceSession>> exchange, int takeovers, long deadline) {
+        Name name = names.get(0);
+        Mono<Void> announced = link.written(name.redisKey());
+        return find(names, lifetime).switchIfEmpty(Mono.defer(() -> guard.call(() -> link.template().hasKey(name.lockKey()))
+                .flatMap(locked -> {
+                    if (clock.millis() > deadline || (!locked && takeovers >= MAX_TAKEOVERS)) {
+                        return exchangeAndWrite(name, lifetime, exchange, () -> { });
+                    }
+                    if (!locked) {
+                        return claimOrWait(names, lifetime, exchange, takeovers + 1, deadline);
+                    }
+                    return Mono.firstWithSignal(announced, Mono.delay(poll).then())
+                            .then(Mono.defer(() -> awaitHolder(names, lifetime, exchange, takeovers, deadline)));
+                })));
+    }
+
+    /**
+     * Exchanges, then writes and announces the session in the background (the caller does not
+     * wait for Redis), then runs {@code done}; on a failed exchange, runs {@code done} at once.
+     */
+    private Mono<StoredSession> exchangeAndWrite(Name name, SessionLifetime lifetime,
+            Supplier<Mono<SalesforceSession>> exchange, Runnable done) {
+        return exchange.get().doOnError(failure -> done.run()).map(session -> {
+            byte[] value = seal.seal(name, session, clock.millis());
+            guard.call(() -> link.template().opsForValue().set(name.redisKey(), value, lifetime.usable()))
+                    .then(guard.call(() -> link.announceWritten(name.redisKey())))
+                    .doFinally(signal -> done.run())
+                    .subscribe(null, trouble -> log.debug("Shared session store: write skipped ({})", trouble.getMessage()));
+            return StoredSession.fresh(session);
+        });
+    }
+
+    /** The entry under the first name that holds one that opens and is still usable; empty otherwise. */
+    private Mono<StoredSession> find(List<Name> names, SessionLifetime lifetime) {
+        return Flux.fromIterable(names)
+                .concatMap(name -> guard.call(() -> link.template().opsForValue().get(name.redisKey()))
+                        .mapNotNull(value -> usable(name, value, lifetime)))
+                .next();
+    }
+
+    private Mono<StoredSession> newer(List<Name> names, SessionLifetime lifetime, SalesforceSession current) {
+        return find(names, lifetime).filter(found -> !found.session().accessToken().equals(current.accessToken())
+                && found.session().issuedAtMillis() >= current.issuedAtMillis());
+    }
+
+    private StoredSession usable(Name name, byte[] value, SessionLifetime lifetime) {
+        SessionCodec.Decoded decoded = seal.open(name, value);
+        if (decoded == null) {
+            log.debug("Shared session store: ignored a value that does not open");
+            return null;
+        }
+        long ageMillis = Math.max(0, clock.millis() - decoded.obtainedAtMillis());
+        return ageMillis < lifetime.usable().toMillis()
+                ? new StoredSession(decoded.session(), Duration.ofMillis(ageMillis).toNanos())
+                : null;
+    }
+
+    private Mono<Boolean> claim(Name name, byte[] token) {
+        return guard.call(() -> link.template().opsForValue().setIfAbsent(name.lockKey(), token, lockTtl));
+    }
+
+    private void release(Name name, byte[] token) {
+        guard.call(() -> link.template().execute(RELEASE, List.of(name.lockKey()), List.of(token)).next())
+                .subscribe(null, trouble -> { }); // if this fails, the lock expires on its own
+    }
+}

@@ -1,0 +1,84 @@
+package io.sfgateway.tokenexchange.shared;
+
+import io.sfgateway.tokenexchange.exchange.SalesforceSession;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A session as bytes before sealing: when it was obtained (epoch millis), then each field as a
+ * presence flag and length-prefixed UTF-8. A hand-written format rather than a serialization
+ * library: eight fields, no schema evolution yet, and nothing that instantiates classes named
+ * by the data.
+ */
+public final class SessionCodec {
+
+    private static final int MAX_FIELD = 1 << 20;
+
+    private SessionCodec() {
+    }
+
+    /** A decoded session and when (epoch millis) a replica obtained it. */
+    public record Decoded(SalesforceSession session, long obtainedAtMillis) {
+    }
+
+    static byte[] encode(SalesforceSession session, long obtainedAtMillis) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeLong(obtainedAtMillis);
+            write(out, session.accessToken());
+            write(out, session.instanceUrl().toString());
+            write(out, session.orgId());
+            write(out, session.userId());
+            out.writeLong(session.issuedAtMillis());
+            write(out, session.scope());
+            write(out, session.refreshToken());
+            write(out, session.idToken());
+        } catch (IOException e) {
+            throw new IllegalStateException("writing to memory", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** The session, or {@code null} when the bytes are not one. */
+    static Decoded decode(byte[] plain) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(plain))) {
+            long obtainedAt = in.readLong();
+            String accessToken = read(in);
+            URI instanceUrl = URI.create(read(in));
+            String orgId = read(in);
+            String userId = read(in);
+            long issuedAt = in.readLong();
+            SalesforceSession session = new SalesforceSession(accessToken, instanceUrl, orgId, userId, issuedAt, read(in),
+                    read(in), read(in));
+            return in.available() == 0 ? new Decoded(session, obtainedAt) : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static void write(DataOutputStream out, String value) throws IOException {
+        if (value == null) {
+            out.writeInt(-1);
+            return;
+        }
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(bytes.length);
+        out.write(bytes);
+    }
+
+    private static String read(DataInputStream in) throws IOException {
+        int length = in.readInt();
+        if (length == -1) {
+            return null;
+        }
+        if (length < 0 || length > MAX_FIELD || length > in.available()) {
+            throw new IOException("bad field length");
+        }
+        return new String(in.readNBytes(length), StandardCharsets.UTF_8);
+    }
+}

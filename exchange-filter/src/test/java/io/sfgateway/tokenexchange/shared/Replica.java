@@ -1,0 +1,54 @@
+package io.sfgateway.tokenexchange.shared;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.sfgateway.tokenexchange.session.SessionCache;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+/** One gateway replica as far as sessions go: its own Redis connection, store and local cache. */
+final class Replica implements AutoCloseable {
+
+    final LettuceConnectionFactory factory;
+    final RedisSessionStore store;
+    final SessionCache cache;
+
+    Replica(int redisPort, String sealingKeyId, Map<String, byte[]> keys, Duration lockTtl,
+            com.github.benmanes.caffeine.cache.Ticker ticker, Clock clock) {
+        factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", redisPort));
+        factory.afterPropertiesSet();
+        factory.start();
+        store = SharedStores.create(factory, sealingKeyId, keys, Duration.ofMillis(50), lockTtl, List.of("acme"),
+                CircuitBreakerRegistry.ofDefaults(), clock);
+        cache = new SessionCache(10_000, ticker, SessionCache.Listener.NONE, store);
+        awaitConnected();
+    }
+
+    void awaitConnected() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!store.link().connected()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("replica did not connect to Redis");
+            }
+            sleep(10);
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        store.close();
+        factory.destroy();
+    }
+}

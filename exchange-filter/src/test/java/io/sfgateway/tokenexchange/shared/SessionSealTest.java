@@ -1,0 +1,110 @@
+package io.sfgateway.tokenexchange.shared;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sfgateway.tokenexchange.exchange.SalesforceSession;
+import io.sfgateway.tokenexchange.session.SessionKey;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SessionSealTest {
+
+    static final byte[] K1 = key(1);
+    static final byte[] K2 = key(2);
+    private static final SessionKey ALICE = new SessionKey("acme", "jwt:https://idp alice");
+    private static final SalesforceSession SESSION = new SalesforceSession("00Dxx!secret-session",
+            URI.create("https://acme.my.salesforce.com"), "00D", "005", 1_700_000_000_000L, "api", "refresh", null);
+
+    private final SessionSeal seal = new SessionSeal("k1", Map.of("k1", K1));
+
+    @Test
+    void aSealedSessionOpensUnderItsNameWithEveryField() {
+        SessionSeal.Name name = seal.names(ALICE).get(0);
+        byte[] value = seal.seal(name, SESSION, 42L);
+        SessionCodec.Decoded opened = seal.open(name, value);
+        assertThat(opened.session()).usingRecursiveComparison().isEqualTo(SESSION);
+        assertThat(opened.obtainedAtMillis()).isEqualTo(42L);
+    }
+
+    @Test
+    void redisSeesNeitherTheSessionNorTheSubject() {
+        SessionSeal.Name name = seal.names(ALICE).get(0);
+        String value = new String(seal.seal(name, SESSION, 42L), StandardCharsets.ISO_8859_1);
+        assertThat(value).doesNotContain("secret-session", "salesforce.com", "refresh");
+        assertThat(name.redisKey()).startsWith("sfgw:s:").doesNotContain("alice", "acme", "idp");
+        assertThat(name.lockKey()).startsWith("sfgw:l:");
+        assertThat(seal.names(new SessionKey("acme", "jwt:https://idp bob")).get(0)).isNotEqualTo(name);
+    }
+
+    @Test
+    void everyAlteredByteTruncationAndGarbageIsRefused() {
+        SessionSeal.Name name = seal.names(ALICE).get(0);
+        byte[] value = seal.seal(name, SESSION, 42L);
+        for (int i = 0; i < value.length; i++) {
+            byte[] tampered = value.clone();
+            tampered[i] ^= 0x01;
+            assertThat(seal.open(name, tampered)).as("byte %d altered", i).isNull();
+        }
+        for (int length = 0; length < value.length; length++) {
+            assertThat(seal.open(name, Arrays.copyOf(value, length))).as("cut to %d bytes", length).isNull();
+        }
+        assertThat(seal.open(name, "not a session at all".getBytes(StandardCharsets.UTF_8))).isNull();
+        assertThat(seal.open(name, new byte[0])).isNull();
+    }
+
+    @Test
+    void aValueMovedToAnotherSubjectsEntryDoesNotOpenThere() {
+        SessionSeal.Name alice = seal.names(ALICE).get(0);
+        SessionSeal.Name bob = seal.names(new SessionKey("acme", "jwt:https://idp bob")).get(0);
+        assertThat(seal.open(bob, seal.seal(alice, SESSION, 42L))).isNull();
+    }
+
+    @Test
+    void aValueSealedUnderAKeyThisReplicaDoesNotHoldIsRefused() {
+        SessionSeal foreign = new SessionSeal("k9", Map.of("k9", key(9)));
+        SessionSeal.Name name = foreign.names(ALICE).get(0);
+        byte[] value = foreign.seal(name, SESSION, 42L);
+        assertThat(seal.open(new SessionSeal.Name("k1", name.redisKey()), value)).isNull();
+        SessionSeal sameIdOtherKey = new SessionSeal("k1", Map.of("k1", key(7)));
+        assertThat(seal.open(seal.names(ALICE).get(0),
+                sameIdOtherKey.seal(seal.names(ALICE).get(0), SESSION, 42L))).isNull();
+    }
+
+    @Test
+    void afterRotationTheOldKeyStillOpensAndTheNewOneSeals() {
+        Map<String, byte[]> both = new LinkedHashMap<>();
+        both.put("k1", K1);
+        both.put("k2", K2);
+        SessionSeal rotated = new SessionSeal("k2", both);
+        SessionSeal.Name oldName = seal.names(ALICE).get(0);
+        assertThat(rotated.names(ALICE)).extracting(SessionSeal.Name::keyId).containsExactly("k2", "k1");
+        assertThat(rotated.names(ALICE).get(1)).isEqualTo(oldName);
+        assertThat(rotated.open(oldName, seal.seal(oldName, SESSION, 42L)).session().accessToken())
+                .isEqualTo(SESSION.accessToken());
+
+        SessionSeal.Name newName = rotated.names(ALICE).get(0);
+        byte[] sealedByNew = rotated.seal(newName, SESSION, 42L);
+        assertThat(seal.open(newName, sealedByNew)).as("a replica without k2 cannot open it").isNull();
+        assertThat(rotated.open(newName, sealedByNew)).isNotNull();
+    }
+
+    @Test
+    void aFingerprintRecognisesOnlyItsOwnSession() {
+        SessionSeal.Name name = seal.names(ALICE).get(0);
+        byte[] value = seal.seal(name, SESSION, 42L);
+        assertThat(Arrays.copyOfRange(value, 1, 17)).isEqualTo(seal.fingerprint(name, SESSION));
+        SalesforceSession other = new SalesforceSession("another", SESSION.instanceUrl(), null, null, 0, null, null, null);
+        assertThat(seal.fingerprint(name, other)).isNotEqualTo(seal.fingerprint(name, SESSION));
+    }
+
+    static byte[] key(int seed) {
+        byte[] key = new byte[32];
+        Arrays.fill(key, (byte) seed);
+        key[0] = (byte) (seed * 31);
+        return key;
+    }
+}
