@@ -10,7 +10,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
 /**
- * {@code salesforce.token-exchange.*} (contract §2). Values are bound as given; {@link
+ * {@code salesforce.token-exchange.*} (see docs/CONFIGURATION.md). Values are bound as given; {@link
  * RegistrationValidator} checks them at start-up and names the offending key.
  *
  * @param registrations the Salesforce registrations, by the name routes give the filter

@@ -2,7 +2,7 @@ package io.sfgateway.tokenexchange.exchange;
 
 /**
  * Why an exchange produced no usable session. The kinds are a closed set that the filter maps
- * to what the caller sees (contract §4); {@link #detail()} is for the log only and never holds
+ * to what the caller sees (see the README's caller table); {@link #detail()} is for the log only and never holds
  * a token or a secret.
  *
  * <p>Stack traces are not captured: these are expected outcomes, not bugs, and they are thrown

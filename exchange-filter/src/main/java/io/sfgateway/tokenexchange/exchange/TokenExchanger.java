@@ -14,7 +14,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * The non-blocking client of one registration's Salesforce token endpoint: posts the RFC 8693
- * form (contract §3) and answers a {@link SalesforceSession} or fails with an
+ * form (see docs/ARCHITECTURE.md) and answers a {@link SalesforceSession} or fails with an
  * {@link ExchangeFailure}, never anything else.
  *
  * <p>It does not time out, retry or limit concurrency itself; {@code resilience} wraps it.
@@ -48,7 +48,7 @@ public final class TokenExchanger {
                 .onErrorMap(error -> !(error instanceof ExchangeFailure), TokenExchanger::classify);
     }
 
-    /** The form of contract §3; optional fields only when configured. */
+    /** The RFC 8693 form; optional fields only when configured. */
     MultiValueMap<String, String> form(String subjectToken) {
         MultiValueMap<String, String> form = new LinkedMultiValueMap<>(8);
         form.add("grant_type", settings.grantType());

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The metrics and the audit line of contract §6.
+ * The metrics and the audit line of the README's Operations section.
  * <ul>
  *   <li>{@code salesforce.token.exchange}: timer, tags {@code registration}, {@code outcome} =
  *       success | rejected | handler_rejected (the Apex handler refused the subject token) |

@@ -1,5 +1,5 @@
 package io.sfgateway.tokenexchange.session;
 
-/** Cache key of contract §5: the registration plus the subject's key ({@code jwt:<iss> <sub>} or {@code sha256:<hex>}). */
+/** Cache key: the registration plus the subject's key ({@code jwt:<iss> <sub>} or {@code sha256:<hex>}). */
 public record SessionKey(String registration, String subject) {
 }

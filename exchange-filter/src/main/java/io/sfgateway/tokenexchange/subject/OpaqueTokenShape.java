@@ -3,7 +3,7 @@ package io.sfgateway.tokenexchange.subject;
 import java.util.regex.Pattern;
 
 /**
- * The quick check an opaque token passes before anything is spent on it (contract §4, opaque
+ * The quick check an opaque token passes before anything is spent on it (see the README's caller table, opaque
  * mode): at least {@code minLength} characters and, when the IdP's format is known, a match of
  * {@code pattern} over the whole token. The charset (an RFC 6750 b64token) and the 10,000
  * character ceiling are already checked by {@link BearerTokens}.

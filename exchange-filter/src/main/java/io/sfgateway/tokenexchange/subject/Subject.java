@@ -10,7 +10,7 @@ import java.util.HexFormat;
  *
  * <p>{@link #key()} is {@code jwt:<issuer> <sub>} when the token was validated locally (with
  * {@code  <claim>=<value>} after it when the registration names the user by another claim), or
- * {@code sha256:<hex>} of the token otherwise (contract §5). It is also what the audit line
+ * {@code sha256:<hex>} of the token otherwise (see docs/ARCHITECTURE.md). It is also what the audit line
  * shows. {@link #toString()} never shows the token.
  */
 public final class Subject {

@@ -18,7 +18,7 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
- * The one place a refused request is answered (contract §4): status, RFC 6750
+ * The one place a refused request is answered (see the README's caller table): status, RFC 6750
  * {@code WWW-Authenticate}, {@code Retry-After}, and a small fixed JSON body. The details go to
  * the log; nothing from the token, Salesforce's {@code error_description} or the stack reaches
  * the caller.

@@ -38,7 +38,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
- * Hostile input through the running gateway: each case is answered as contract §4 says, and no
+ * Hostile input through the running gateway: each case is answered as the README's caller table says, and no
  * hostile token reaches Salesforce. Unit tests (BearerTokensTest, JwtSubjectResolverTest,
  * TokenExchangerTest) cover the same cases, and more, below the HTTP layer.
  */

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The {@code instance-url-allowlist} patterns (contract §2). */
+/** The {@code instance-url-allowlist} patterns (see docs/CONFIGURATION.md). */
 class InstanceUrlAllowlistTest {
 
     private static InstanceUrlAllowlist allowlist(String... patterns) {

@@ -48,7 +48,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
-/** {@link TokenExchanger} against WireMock as Salesforce's token endpoint (contract §3, §4). */
+/** {@link TokenExchanger} against WireMock as Salesforce's token endpoint (see docs/ARCHITECTURE.md). */
 class TokenExchangerTest {
 
     private static final String TOKEN_PATH = "/services/oauth2/token";

@@ -35,7 +35,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
-/** The shared store on a real redis-server, with several replicas in one JVM (contract §5b). */
+/** The shared store on a real redis-server, with several replicas in one JVM (see docs/SCALING.md). */
 class RedisSessionStoreTest {
 
     private static final SessionKey ALICE = new SessionKey("acme", "jwt:https://idp alice");

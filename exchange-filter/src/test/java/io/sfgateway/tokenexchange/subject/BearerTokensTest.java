@@ -9,7 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.http.HttpHeaders;
 
-/** Taking the bearer token from the request (contract §4, RFC 6750 §2.1). */
+/** Taking the bearer token from the request (see the README's caller table, RFC 6750 §2.1). */
 class BearerTokensTest {
 
     private static HttpHeaders authorization(String... values) {

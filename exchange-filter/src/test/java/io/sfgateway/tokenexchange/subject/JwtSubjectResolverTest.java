@@ -66,7 +66,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
-/** Local validation of the caller's JWT (contract §4, {@code subject.validate: true}). */
+/** Local validation of the caller's JWT (see the README's caller table, {@code subject.validate: true}). */
 class JwtSubjectResolverTest {
 
     static final String ISSUER = "https://idp.example.com";

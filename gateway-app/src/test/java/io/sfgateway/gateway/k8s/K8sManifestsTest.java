@@ -170,7 +170,7 @@ class K8sManifestsTest {
         assertThat(anyExchangeRoute).as("a route carries SalesforceTokenExchange").isTrue();
     }
 
-    /** CONTRACT.md section 2: scheme://host[:port], "*." matches one or more labels, no port = default port. */
+    /** docs/CONFIGURATION.md: scheme://host[:port], "*." matches one or more labels, no port = default port. */
     static boolean allowlistMatches(String pattern, String url) {
         Matcher p = Pattern.compile("(https?)://(\\*\\.)?([A-Za-z0-9.-]+)(?::(\\d+))?").matcher(pattern);
         if (!p.matches()) {

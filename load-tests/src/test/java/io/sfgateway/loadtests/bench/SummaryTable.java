@@ -20,7 +20,7 @@ final class SummaryTable {
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "Command: `%s` (%s mode: %s rounds; medians over rounds; %s s)%n%n",
                 setup.get("command"), setup.get("mode"), setup.get("rounds"), setup.get("wall_seconds")));
-        md.append("| figure | value | target (contract §7) | met |\n|---|---|---|---|\n");
+        md.append("| figure | value | target | met |\n|---|---|---|---|\n");
         for (String key : List.of("warm_rps_ratio_vs_limit", "warm_p99_delta_ms", "exchanges_per_subject",
                 "cold_overhead_p50_ms", "breaker_open_p99_ms", "heap_bytes_per_session")) {
             md.append(String.format(Locale.ROOT, "| `%s` | %s | %s | %s |%n", key, s.get(key), targets.get(key),

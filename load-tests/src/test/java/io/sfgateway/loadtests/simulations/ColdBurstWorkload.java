@@ -18,7 +18,7 @@ import java.util.List;
  * Cold burst: {@code bursts} times, {@code users} first requests for one new subject arrive at once (hundreds).
  * The token endpoint answers after {@code burst.token.latency.ms} (a real org takes its time), so the burst lands
  * while the first exchange is in flight: every request must succeed and each subject must be exchanged exactly
- * once (single flight, contract §5).
+ * once (single flight).
  */
 final class ColdBurstWorkload extends Workload {
 

@@ -57,7 +57,7 @@ final class LoadContext {
 
     /**
      * Fails the run when any subject needed more than one exchange (maxExchangesPerSubject from the org's
-     * {@code /__admin/counters}; contract §7), and, when {@code expected} is not negative, when the subjects of
+     * {@code /__admin/counters}; docs/BENCHMARKS.md), and, when {@code expected} is not negative, when the subjects of
      * {@code prefix} were not exchanged exactly once each.
      */
     void verifyExchangesPerSubject(String who, String prefix, long expected) {

@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Outage: the token endpoint hangs half-way ({@code POST /__admin/fault?token=HANG}) and recovers ({@code NONE}).
  *
  * <ul>
- *   <li>Cached subjects call steadily throughout: every one of their requests must succeed (contract §5: subjects
+ *   <li>Cached subjects call steadily throughout: every one of their requests must succeed (subjects
  *       with a valid cached session keep working while the token endpoint is down).</li>
  *   <li>New (cold) subjects keep arriving. A cold request sent inside the outage window (from 1 s before the hang
  *       until the breaker has had time to close after recovery: exchange timeout + breaker wait + 1 s) may get 503,
