@@ -207,6 +207,8 @@ class RedisSessionStoreTest {
         SalesforceSession first = a.cache.get(ALICE, LIFETIME, this::exchange).block(Duration.ofSeconds(5));
         awaitTrue(() -> raw.hasKey(names(a).get(0)).block(), "entry written");
         assertThat(b.cache.get(ALICE, LIFETIME, this::exchange).block(Duration.ofSeconds(5))).isEqualTo(first);
+        // The first exchange's lock is released just after its write; 76 minutes on, it is long gone.
+        awaitTrue(() -> !raw.hasKey(a.store.seal().names(ALICE).get(0).lockKey()).block(), "first lock released");
 
         time.advance(Duration.ofMinutes(76));
         assertThat(a.cache.cached(ALICE, this::exchange)).as("served at once").isEqualTo(first);
