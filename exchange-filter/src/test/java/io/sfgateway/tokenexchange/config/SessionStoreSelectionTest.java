@@ -26,7 +26,8 @@ class SessionStoreSelectionTest {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(TokenExchangeAutoConfiguration.class))
-            .withPropertyValues(ACME + "login-url=https://acme.my.salesforce.com", ACME + "client-id=abc");
+            .withPropertyValues(ACME + "login-url=https://acme.my.salesforce.com", ACME + "client-id=abc",
+                    ACME + "subject.validate=false"); // about the store, not subject validation
 
     @Test
     void byDefaultTheCacheHasNoSecondLevel() {

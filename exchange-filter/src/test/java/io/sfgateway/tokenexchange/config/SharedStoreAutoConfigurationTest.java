@@ -29,6 +29,7 @@ class SharedStoreAutoConfigurationTest {
                     DataRedisReactiveAutoConfiguration.class, DataRedisReactiveHealthContributorAutoConfiguration.class,
                     SharedSessionStoreAutoConfiguration.class, TokenExchangeAutoConfiguration.class))
             .withPropertyValues(ACME + "login-url=https://acme.my.salesforce.com", ACME + "client-id=abc",
+                    ACME + "subject.validate=false", // about the store, not subject validation
                     "spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + closedPort(),
                     "spring.data.redis.connect-timeout=200ms");
 
