@@ -121,12 +121,15 @@ public class SalesforceTokenExchangeGatewayFilterFactory
          * filters) must be free of dot segments; the latter must lie under a session path.
          */
         private SessionPaths.Verdict judgePath(ServerWebExchange exchange) {
-            if (SessionPaths.hasDotSegments(exchange.getRequest().getURI().getRawPath())) {
+            String callerPath = exchange.getRequest().getURI().getRawPath();
+            URI routed = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR);
+            String routedPath = routed != null ? routed.getRawPath() : callerPath;
+            // judge() checks the routed path for dot segments; the caller's only needs its own look when a
+            // route filter rewrote it (usually the two are the same string).
+            if (!java.util.Objects.equals(callerPath, routedPath) && SessionPaths.hasDotSegments(callerPath)) {
                 return SessionPaths.Verdict.DOT_SEGMENTS;
             }
-            URI routed = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR);
-            String rawPath = routed != null ? routed.getRawPath() : exchange.getRequest().getURI().getRawPath();
-            return registration.forwarding().sessionPaths().judge(rawPath);
+            return registration.forwarding().sessionPaths().judge(routedPath);
         }
 
         /** Errors here come from renewing a session Salesforce called invalid, before the replay. */
