@@ -1,7 +1,7 @@
 package io.sfgateway.tokenexchange.actuate;
 
 import io.sfgateway.tokenexchange.session.SessionCache;
-import io.sfgateway.tokenexchange.subject.Subject;
+import io.sfgateway.tokenexchange.Subject;
 import java.util.Map;
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;

@@ -1,7 +1,8 @@
 package io.sfgateway.tokenexchange.exchange;
 
-import io.sfgateway.tokenexchange.exchange.ExchangeFailure.Kind;
-import io.sfgateway.tokenexchange.exchange.ExchangeFailure.SubjectRefusal;
+import io.sfgateway.tokenexchange.ExchangeFailure;
+import io.sfgateway.tokenexchange.ExchangeFailure.Kind;
+import io.sfgateway.tokenexchange.ExchangeFailure.SubjectRefusal;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;

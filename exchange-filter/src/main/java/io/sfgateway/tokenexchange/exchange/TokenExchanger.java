@@ -1,6 +1,8 @@
 package io.sfgateway.tokenexchange.exchange;
 
-import io.sfgateway.tokenexchange.exchange.ExchangeFailure.Kind;
+import io.sfgateway.tokenexchange.SalesforceSession;
+import io.sfgateway.tokenexchange.ExchangeFailure;
+import io.sfgateway.tokenexchange.ExchangeFailure.Kind;
 import java.util.concurrent.TimeoutException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpStatusCode;

@@ -1,10 +1,11 @@
 package io.sfgateway.tokenexchange.observe;
 
+import io.sfgateway.tokenexchange.RefusalReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.sfgateway.tokenexchange.exchange.ExchangeFailure;
-import io.sfgateway.tokenexchange.exchange.SalesforceSession;
+import io.sfgateway.tokenexchange.ExchangeFailure;
+import io.sfgateway.tokenexchange.SalesforceSession;
 import io.sfgateway.tokenexchange.session.SessionCache;
 import java.time.Instant;
 import java.util.LinkedHashMap;

@@ -1,7 +1,7 @@
 package io.sfgateway.tokenexchange.session;
 
-import io.sfgateway.tokenexchange.exchange.ExchangeFailure;
-import io.sfgateway.tokenexchange.exchange.SalesforceSession;
+import io.sfgateway.tokenexchange.ExchangeFailure;
+import io.sfgateway.tokenexchange.SalesforceSession;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import reactor.core.publisher.Mono;

@@ -1,6 +1,6 @@
 package io.sfgateway.tokenexchange.session;
 
-import io.sfgateway.tokenexchange.exchange.SalesforceSession;
+import io.sfgateway.tokenexchange.SalesforceSession;
 import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
 

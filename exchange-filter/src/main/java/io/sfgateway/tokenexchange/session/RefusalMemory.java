@@ -3,7 +3,7 @@ package io.sfgateway.tokenexchange.session;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
-import io.sfgateway.tokenexchange.exchange.ExchangeFailure;
+import io.sfgateway.tokenexchange.ExchangeFailure;
 import java.time.Duration;
 
 /**

@@ -1,11 +1,11 @@
 package io.sfgateway.tokenexchange.session;
 
-import io.sfgateway.tokenexchange.exchange.ExchangeFailure;
-import io.sfgateway.tokenexchange.exchange.SalesforceSession;
+import io.sfgateway.tokenexchange.ExchangeFailure;
+import io.sfgateway.tokenexchange.SalesforceSession;
 import io.sfgateway.tokenexchange.observe.ExchangeObserver;
-import io.sfgateway.tokenexchange.observe.LogSafe;
+import io.sfgateway.tokenexchange.LogSafe;
 import io.sfgateway.tokenexchange.subject.NewOpaqueSubjectLimiter;
-import io.sfgateway.tokenexchange.subject.Subject;
+import io.sfgateway.tokenexchange.Subject;
 import java.net.InetSocketAddress;
 import java.util.function.Function;
 import org.slf4j.Logger;

@@ -1,6 +1,6 @@
 package io.sfgateway.tokenexchange.session;
 
-import io.sfgateway.tokenexchange.exchange.SalesforceSession;
+import io.sfgateway.tokenexchange.SalesforceSession;
 
 /**
  * A session a {@link SessionStore} handed over, with how long ago it was obtained (zero for one

@@ -1,6 +1,6 @@
 package io.sfgateway.tokenexchange.shared;
 
-import io.sfgateway.tokenexchange.exchange.SalesforceSession;
+import io.sfgateway.tokenexchange.SalesforceSession;
 import io.sfgateway.tokenexchange.session.SessionKey;
 import io.sfgateway.tokenexchange.session.SessionStore.RemoteEvictions;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package io.sfgateway.tokenexchange.shared;
 
-import io.sfgateway.tokenexchange.exchange.SalesforceSession;
+import io.sfgateway.tokenexchange.SalesforceSession;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

@@ -1,6 +1,7 @@
 package io.sfgateway.tokenexchange.subject;
 
-import io.sfgateway.tokenexchange.subject.InvalidSubjectException.Reason;
+import io.sfgateway.tokenexchange.InvalidSubjectException;
+import io.sfgateway.tokenexchange.InvalidSubjectException.Reason;
 import java.util.List;
 import org.springframework.http.HttpHeaders;
 

@@ -1,5 +1,7 @@
 package io.sfgateway.tokenexchange.subject;
 
+import io.sfgateway.tokenexchange.Subject;
+import io.sfgateway.tokenexchange.InvalidSubjectException;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -19,8 +21,8 @@ import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
-import io.sfgateway.tokenexchange.exchange.ExchangeFailure;
-import io.sfgateway.tokenexchange.subject.InvalidSubjectException.Reason;
+import io.sfgateway.tokenexchange.ExchangeFailure;
+import io.sfgateway.tokenexchange.InvalidSubjectException.Reason;
 import java.net.URI;
 import java.security.Key;
 import java.text.ParseException;

@@ -1,5 +1,7 @@
 package io.sfgateway.tokenexchange.subject;
 
+import io.sfgateway.tokenexchange.Subject;
+import io.sfgateway.tokenexchange.InvalidSubjectException;
 import reactor.core.publisher.Mono;
 
 /**

@@ -1,5 +1,6 @@
 package io.sfgateway.tokenexchange.subject;
 
+import io.sfgateway.tokenexchange.Subject;
 import reactor.core.publisher.Mono;
 
 /** Turns a caller's bearer token into a {@link Subject}, or fails with {@link InvalidSubjectException}. */

@@ -1,10 +1,10 @@
 package io.sfgateway.tokenexchange.web;
 
-import io.sfgateway.tokenexchange.exchange.ExchangeFailure;
+import io.sfgateway.tokenexchange.ExchangeFailure;
 import io.sfgateway.tokenexchange.observe.ExchangeObserver;
-import io.sfgateway.tokenexchange.observe.RefusalReason;
+import io.sfgateway.tokenexchange.RefusalReason;
 import io.sfgateway.tokenexchange.routing.SessionPaths;
-import io.sfgateway.tokenexchange.subject.InvalidSubjectException;
+import io.sfgateway.tokenexchange.InvalidSubjectException;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import org.slf4j.Logger;

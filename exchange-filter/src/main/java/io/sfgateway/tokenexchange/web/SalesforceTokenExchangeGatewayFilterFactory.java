@@ -1,13 +1,13 @@
 package io.sfgateway.tokenexchange.web;
 
-import io.sfgateway.tokenexchange.exchange.SalesforceSession;
+import io.sfgateway.tokenexchange.SalesforceSession;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.sfgateway.tokenexchange.routing.RenewalLimit;
 import io.sfgateway.tokenexchange.routing.SessionForwarder;
 import io.sfgateway.tokenexchange.routing.SessionPaths;
 import io.sfgateway.tokenexchange.subject.BearerTokens;
-import io.sfgateway.tokenexchange.subject.InvalidSubjectException;
-import io.sfgateway.tokenexchange.subject.Subject;
+import io.sfgateway.tokenexchange.InvalidSubjectException;
+import io.sfgateway.tokenexchange.Subject;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;

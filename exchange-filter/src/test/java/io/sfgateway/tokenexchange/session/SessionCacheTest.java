@@ -2,8 +2,8 @@ package io.sfgateway.tokenexchange.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sfgateway.tokenexchange.exchange.ExchangeFailure;
-import io.sfgateway.tokenexchange.exchange.SalesforceSession;
+import io.sfgateway.tokenexchange.ExchangeFailure;
+import io.sfgateway.tokenexchange.SalesforceSession;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;

@@ -2,7 +2,7 @@ package io.sfgateway.tokenexchange.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sfgateway.tokenexchange.exchange.SalesforceSession;
+import io.sfgateway.tokenexchange.SalesforceSession;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;

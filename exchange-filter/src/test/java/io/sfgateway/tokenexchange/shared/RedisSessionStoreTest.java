@@ -2,8 +2,8 @@ package io.sfgateway.tokenexchange.shared;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sfgateway.tokenexchange.exchange.ExchangeFailure;
-import io.sfgateway.tokenexchange.exchange.SalesforceSession;
+import io.sfgateway.tokenexchange.ExchangeFailure;
+import io.sfgateway.tokenexchange.SalesforceSession;
 import io.sfgateway.tokenexchange.session.SessionKey;
 import io.sfgateway.tokenexchange.session.SessionLifetime;
 import java.net.URI;

@@ -2,7 +2,7 @@ package io.sfgateway.tokenexchange.shared;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sfgateway.tokenexchange.exchange.SalesforceSession;
+import io.sfgateway.tokenexchange.SalesforceSession;
 import io.sfgateway.tokenexchange.session.SessionKey;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

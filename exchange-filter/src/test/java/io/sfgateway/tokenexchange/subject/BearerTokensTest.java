@@ -1,9 +1,10 @@
 package io.sfgateway.tokenexchange.subject;
 
+import io.sfgateway.tokenexchange.InvalidSubjectException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.sfgateway.tokenexchange.subject.InvalidSubjectException.Reason;
+import io.sfgateway.tokenexchange.InvalidSubjectException.Reason;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

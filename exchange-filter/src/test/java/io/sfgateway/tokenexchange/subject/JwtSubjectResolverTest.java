@@ -1,5 +1,7 @@
 package io.sfgateway.tokenexchange.subject;
 
+import io.sfgateway.tokenexchange.Subject;
+import io.sfgateway.tokenexchange.InvalidSubjectException;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
@@ -38,8 +40,8 @@ import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import io.sfgateway.tokenexchange.config.TokenExchangeAutoConfiguration;
 import io.sfgateway.tokenexchange.config.TokenExchangeProperties;
-import io.sfgateway.tokenexchange.exchange.ExchangeFailure;
-import io.sfgateway.tokenexchange.subject.InvalidSubjectException.Reason;
+import io.sfgateway.tokenexchange.ExchangeFailure;
+import io.sfgateway.tokenexchange.InvalidSubjectException.Reason;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -2,7 +2,7 @@ package io.sfgateway.tokenexchange.subject;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sfgateway.tokenexchange.exchange.ExchangeFailure;
+import io.sfgateway.tokenexchange.ExchangeFailure;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package io.sfgateway.loadtests.bench;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import io.sfgateway.tokenexchange.exchange.SalesforceSession;
+import io.sfgateway.tokenexchange.SalesforceSession;
 import io.sfgateway.tokenexchange.session.SessionCache;
 import io.sfgateway.tokenexchange.session.SessionKey;
 import io.sfgateway.tokenexchange.session.SessionLifetime;

@@ -1,4 +1,4 @@
-package io.sfgateway.tokenexchange.exchange;
+package io.sfgateway.tokenexchange;
 
 /**
  * Why an exchange produced no usable session. The kinds are a closed set that the filter maps
@@ -97,7 +97,7 @@ public final class ExchangeFailure extends RuntimeException {
     }
 
     /** Strips control characters (log injection) and bounds the length of text from outside. */
-    static String sanitize(String text) {
+    public static String sanitize(String text) {
         if (text == null) {
             return "";
         }

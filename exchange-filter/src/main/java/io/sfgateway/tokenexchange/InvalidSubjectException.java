@@ -1,6 +1,5 @@
-package io.sfgateway.tokenexchange.subject;
+package io.sfgateway.tokenexchange;
 
-import io.sfgateway.tokenexchange.observe.LogSafe;
 
 /**
  * The caller's token was missing or is not acceptable; Salesforce is not called. The message

@@ -1,4 +1,4 @@
-package io.sfgateway.tokenexchange.observe;
+package io.sfgateway.tokenexchange;
 
 /**
  * Makes text that came from a request (or from any other party) safe to put in a log line:

@@ -1,4 +1,4 @@
-package io.sfgateway.tokenexchange.observe;
+package io.sfgateway.tokenexchange;
 
 /**
  * Why the filter refused a request: the closed set of values of the {@code reason} tag of

@@ -1,4 +1,4 @@
-package io.sfgateway.tokenexchange.subject;
+package io.sfgateway.tokenexchange;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -40,7 +40,7 @@ public final class Subject {
     }
 
     /** A subject validated locally before, known by its key. */
-    static Subject validatedAs(String key, String token) {
+    public static Subject validatedAs(String key, String token) {
         return new Subject(key, token, null);
     }
 

@@ -1,4 +1,4 @@
-package io.sfgateway.tokenexchange.exchange;
+package io.sfgateway.tokenexchange;
 
 import java.net.URI;
 import java.util.Objects;
