@@ -73,7 +73,7 @@ final class ExchangeRegistrationsFactory {
             TokenExchanger exchanger = new TokenExchanger(webClient, settings);
             ExchangeGuard guard = guard(name, properties, breakers, timer);
             SessionService sessions = new SessionService(name, settings.tokenHandler(), lifetime(registration, properties),
-                    cache, refusals, token -> guard.protect(exchanger.exchange(token)), observer,
+                    cache, refusals, new GuardedTokenExchange(exchanger, guard), observer,
                     newOpaqueSubjects(name, registration.subject()));
             registrations.put(name, new ExchangeRegistration(name, subjects(name, registration, webClient, timer), sessions,
                     forwarding(registration)));

@@ -6,7 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.sfgateway.tokenexchange.ExchangeFailure;
 import io.sfgateway.tokenexchange.SalesforceSession;
-import io.sfgateway.tokenexchange.session.SessionCache;
+import io.sfgateway.tokenexchange.session.SessionEvents;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,7 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Tags and the audit line carry registration names, subject keys (issuer and subject, or the
  * token's SHA-256), ids and outcomes: never a token, secret or session id.
  */
-public final class ExchangeObserver implements SessionCache.Listener {
+public final class ExchangeObserver implements SessionEvents {
 
     public static final String AUDIT_LOGGER = "salesforce.token-exchange.audit";
     public static final String EXCHANGE_TIMER = "salesforce.token.exchange";
@@ -78,12 +78,8 @@ public final class ExchangeObserver implements SessionCache.Listener {
         };
     }
 
-    /**
-     * Records one exchange.
-     *
-     * @param session the session obtained, or {@code null} on failure
-     * @param failure why it failed, or {@code null} on success
-     */
+    /** Records one exchange: its timer and its audit line. */
+    @Override
     public void exchanged(String registration, String handler, String subjectKey, long nanos,
             SalesforceSession session, ExchangeFailure failure) {
         String outcome = outcome(failure);

@@ -8,7 +8,9 @@ import io.github.resilience4j.reactor.bulkhead.operator.BulkheadOperator;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
 import io.sfgateway.tokenexchange.ExchangeFailure;
 import io.sfgateway.tokenexchange.ExchangeFailure.Kind;
+import io.sfgateway.tokenexchange.SalesforceSession;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -16,16 +18,24 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * One registration's protection around its token exchanges, composed onto a {@code Mono}:
- * a bulkhead of {@code max-concurrent} exchanges (over it: refused at once), then a circuit
- * breaker, then the exchange timeout.
+ * One registration's protection around its token exchanges, a Reactor operator applied the way
+ * Resilience4j's own are: {@code exchanger.exchange(token).transformDeferred(guard)}. Inside, in
+ * order from the caller: Resilience4j's {@link BulkheadOperator} ({@code max-concurrent}
+ * exchanges; over it, refused at once), its {@link CircuitBreakerOperator}, then the exchange
+ * timeout. Each refusal becomes the {@link ExchangeFailure} the error writer answers:
+ * {@code UNAVAILABLE} (bulkhead full), {@code CIRCUIT_OPEN} (with the breaker's open wait as
+ * {@code Retry-After}), {@code TIMEOUT}.
  *
  * <p>Only availability failures (timeouts, 5xx, unreachable) reach the breaker as errors. A
  * refused subject token or a refused session is a healthy answer from Salesforce, so it passes
  * through the breaker as a success and is raised again after it, whatever the user configured
  * under {@code resilience4j.circuitbreaker.instances.<name>}.
+ *
+ * <p>The timeout is Reactor's {@code Mono.timeout} on a given {@link Scheduler} rather than
+ * Resilience4j's {@code TimeLimiterOperator}: that one always fires on Reactor's parallel
+ * scheduler, and the gateway wants the 503 that follows written from a Netty event loop.
  */
-public final class ExchangeGuard {
+public final class ExchangeGuard implements UnaryOperator<Mono<SalesforceSession>> {
 
     private static final Logger log = LoggerFactory.getLogger(ExchangeGuard.class);
 
@@ -34,6 +44,8 @@ public final class ExchangeGuard {
     private final Duration timeout;
     private final long retryAfterSeconds;
     private final Scheduler timer;
+    private final CircuitBreakerOperator<Outcome> breakerOperator;
+    private final BulkheadOperator<Outcome> bulkheadOperator;
 
     public ExchangeGuard(CircuitBreaker circuitBreaker, Bulkhead bulkhead, Duration timeout) {
         this(circuitBreaker, bulkhead, timeout, Schedulers.parallel());
@@ -48,6 +60,8 @@ public final class ExchangeGuard {
         this.bulkhead = bulkhead;
         this.timeout = timeout;
         this.timer = timer;
+        this.breakerOperator = CircuitBreakerOperator.of(circuitBreaker);
+        this.bulkheadOperator = BulkheadOperator.of(bulkhead);
         long openMillis = circuitBreaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1);
         this.retryAfterSeconds = Math.max(1, (openMillis + 999) / 1000);
         // One line per transition instead of one per request refused while open.
@@ -60,35 +74,42 @@ public final class ExchangeGuard {
         return circuitBreaker;
     }
 
-    public <T> Mono<T> protect(Mono<T> exchange) {
+    /** The guarded exchange; use it through {@code transformDeferred}, so each subscription is guarded anew. */
+    @Override
+    public Mono<SalesforceSession> apply(Mono<SalesforceSession> exchange) {
         return exchange
-                .map(Outcome::<T>success)
+                .map(Outcome::success)
                 .timeout(timeout, Mono.error(() -> new ExchangeFailure(Kind.TIMEOUT,
                         "no answer from the token endpoint within " + timeout.toMillis() + " ms", 1)), timer)
                 .onErrorResume(ExchangeFailure.class,
                         failure -> failure.isAvailabilityFailure() ? Mono.error(failure) : Mono.just(Outcome.failure(failure)))
-                .transformDeferred(CircuitBreakerOperator.of(circuitBreaker))
+                .transformDeferred(breakerOperator)
                 .onErrorMap(CallNotPermittedException.class, open -> new ExchangeFailure(Kind.CIRCUIT_OPEN,
                         "circuit breaker " + circuitBreaker.getName() + " is " + circuitBreaker.getState(), retryAfterSeconds))
-                .transformDeferred(BulkheadOperator.of(bulkhead))
+                .transformDeferred(bulkheadOperator)
                 .onErrorMap(BulkheadFullException.class, full -> new ExchangeFailure(Kind.UNAVAILABLE,
                         "more than " + bulkhead.getBulkheadConfig().getMaxConcurrentCalls() + " exchanges in flight", 1))
                 .flatMap(Outcome::unwrap);
     }
 
-    /** A value or a non-availability failure, carried past the breaker as a success. */
-    private record Outcome<T>(T value, ExchangeFailure failure) {
+    /** Same as {@code exchange.transformDeferred(this)}. */
+    public Mono<SalesforceSession> protect(Mono<SalesforceSession> exchange) {
+        return exchange.transformDeferred(this);
+    }
 
-        static <T> Outcome<T> success(T value) {
-            return new Outcome<>(value, null);
+    /** A session or a non-availability failure, carried past the breaker as a success. */
+    private record Outcome(SalesforceSession session, ExchangeFailure failure) {
+
+        static Outcome success(SalesforceSession session) {
+            return new Outcome(session, null);
         }
 
-        static <T> Outcome<T> failure(ExchangeFailure failure) {
-            return new Outcome<>(null, failure);
+        static Outcome failure(ExchangeFailure failure) {
+            return new Outcome(null, failure);
         }
 
-        Mono<T> unwrap() {
-            return failure == null ? Mono.just(value) : Mono.error(failure);
+        Mono<SalesforceSession> unwrap() {
+            return failure == null ? Mono.just(session) : Mono.error(failure);
         }
     }
 }

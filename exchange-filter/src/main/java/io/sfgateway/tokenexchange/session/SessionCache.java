@@ -16,7 +16,7 @@ import reactor.core.publisher.Mono;
  * Salesforce sessions by {@link SessionKey}, on a Caffeine {@link AsyncCache}:
  * <ul>
  *   <li><b>single flight</b>: the first miss starts the exchange; everyone arriving before it
- *       completes joins the same future ({@link Listener#coalesced});</li>
+ *       completes joins the same future ({@link SessionEvents#coalesced});</li>
  *   <li><b>expiry</b> per entry at the registration's session timeout less a margin;</li>
  *   <li><b>refresh-ahead</b>: a hit past {@code refreshAhead × timeout} is served at once and
  *       starts one background exchange that replaces the entry; when Salesforce refuses the
@@ -33,40 +33,29 @@ import reactor.core.publisher.Mono;
  */
 public final class SessionCache {
 
-    /** Hears what the cache does, for metrics. */
-    public interface Listener {
-        void hit(String registration);
-
-        void miss(String registration);
-
-        void coalesced(String registration);
+    /**
+     * Hears what the cache does, for metrics.
+     *
+     * @deprecated implement {@link SessionEvents}, which the cache and {@link SessionService} report to
+     */
+    @Deprecated
+    public interface Listener extends SessionEvents {
 
         Listener NONE = new Listener() {
-            @Override
-            public void hit(String registration) {
-            }
-
-            @Override
-            public void miss(String registration) {
-            }
-
-            @Override
-            public void coalesced(String registration) {
-            }
         };
     }
 
     private final AsyncCache<SessionKey, CachedSession> cache;
     private final Ticker ticker;
-    private final Listener listener;
+    private final SessionEvents listener;
     private final SessionStore store;
 
     /** A cache with no second level ({@link LocalSessionStore}). */
-    public SessionCache(long maximumSize, Ticker ticker, Listener listener) {
+    public SessionCache(long maximumSize, Ticker ticker, SessionEvents listener) {
         this(maximumSize, ticker, listener, new LocalSessionStore());
     }
 
-    public SessionCache(long maximumSize, Ticker ticker, Listener listener, SessionStore store) {
+    public SessionCache(long maximumSize, Ticker ticker, SessionEvents listener, SessionStore store) {
         this.ticker = ticker;
         this.listener = listener;
         this.store = store;

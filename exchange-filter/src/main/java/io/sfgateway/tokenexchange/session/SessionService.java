@@ -2,12 +2,10 @@ package io.sfgateway.tokenexchange.session;
 
 import io.sfgateway.tokenexchange.ExchangeFailure;
 import io.sfgateway.tokenexchange.SalesforceSession;
-import io.sfgateway.tokenexchange.observe.ExchangeObserver;
 import io.sfgateway.tokenexchange.LogSafe;
 import io.sfgateway.tokenexchange.subject.NewOpaqueSubjectLimiter;
 import io.sfgateway.tokenexchange.Subject;
 import java.net.InetSocketAddress;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -25,16 +23,16 @@ public final class SessionService {
     private final SessionLifetime lifetime;
     private final SessionCache cache;
     private final RefusalMemory refusals;
-    private final Function<String, Mono<SalesforceSession>> exchange;
-    private final ExchangeObserver observer;
+    private final SessionSource source;
+    private final SessionEvents observer;
     private final NewOpaqueSubjectLimiter newSubjects;
 
     /**
-     * @param exchange the registration's exchange, already guarded (breaker, bulkhead, timeout)
+     * @param source the registration's exchange, already guarded (breaker, bulkhead, timeout)
      */
     public SessionService(String registration, String handler, SessionLifetime lifetime, SessionCache cache,
-            RefusalMemory refusals, Function<String, Mono<SalesforceSession>> exchange, ExchangeObserver observer) {
-        this(registration, handler, lifetime, cache, refusals, exchange, observer, null);
+            RefusalMemory refusals, SessionSource source, SessionEvents observer) {
+        this(registration, handler, lifetime, cache, refusals, source, observer, null);
     }
 
     /**
@@ -42,7 +40,7 @@ public final class SessionService {
      *     when subjects are validated locally
      */
     public SessionService(String registration, String handler, SessionLifetime lifetime, SessionCache cache,
-            RefusalMemory refusals, Function<String, Mono<SalesforceSession>> exchange, ExchangeObserver observer,
+            RefusalMemory refusals, SessionSource source, SessionEvents observer,
             NewOpaqueSubjectLimiter newSubjects) {
         this.newSubjects = newSubjects;
         this.registration = registration;
@@ -50,7 +48,7 @@ public final class SessionService {
         this.lifetime = lifetime;
         this.cache = cache;
         this.refusals = refusals;
-        this.exchange = exchange;
+        this.source = source;
         this.observer = observer;
     }
 
@@ -109,7 +107,7 @@ public final class SessionService {
     private Mono<SalesforceSession> observedExchange(Subject subject) {
         return Mono.defer(() -> {
             long start = System.nanoTime();
-            return exchange.apply(subject.token())
+            return source.exchange(subject)
                     .doOnNext(session -> observer.exchanged(registration, handler, subject.key(),
                             System.nanoTime() - start, session, null))
                     .doOnError(ExchangeFailure.class, failure -> {
