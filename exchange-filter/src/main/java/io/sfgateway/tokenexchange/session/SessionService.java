@@ -3,6 +3,8 @@ package io.sfgateway.tokenexchange.session;
 import io.sfgateway.tokenexchange.ExchangeFailure;
 import io.sfgateway.tokenexchange.SalesforceSession;
 import io.sfgateway.tokenexchange.LogSafe;
+import io.sfgateway.tokenexchange.routing.RenewalLimit;
+import io.sfgateway.tokenexchange.routing.SessionForwarder;
 import io.sfgateway.tokenexchange.subject.NewOpaqueSubjectLimiter;
 import io.sfgateway.tokenexchange.Subject;
 import java.net.InetSocketAddress;
@@ -83,6 +85,14 @@ public final class SessionService {
     /** Salesforce called {@code stale} invalid: forget it so the next request exchanges again. */
     public void evict(Subject subject, SalesforceSession stale) {
         cache.evict(key(subject), stale);
+    }
+
+    /**
+     * What the forwarder does when Salesforce calls the subject's session invalid: evict it (at
+     * most once per subject per {@code limit} interval), then hand out the renewed session.
+     */
+    public SessionForwarder.SessionRenewal renewal(Subject subject, RenewalLimit limit) {
+        return new SubjectRenewal(this, subject, limit);
     }
 
     private SessionKey key(Subject subject) {

@@ -135,26 +135,9 @@ public class SalesforceTokenExchangeGatewayFilterFactory
         /** Errors here come from renewing a session Salesforce called invalid, before the replay. */
         private Mono<Void> forward(ServerWebExchange exchange, GatewayFilterChain chain, Subject subject,
                 SalesforceSession session) {
-            return forwarder.forward(exchange, chain, session, renewal(subject), registration.forwarding())
+            return forwarder.forward(exchange, chain, session, registration.sessions().renewal(subject, renewals),
+                            registration.forwarding())
                     .onErrorResume(ErrorResponseWriter::handles, error -> errors.write(exchange, registration.name(), error));
-        }
-
-        private SessionForwarder.SessionRenewal renewal(Subject subject) {
-            return new SessionForwarder.SessionRenewal() {
-                @Override
-                public boolean evict(SalesforceSession stale) {
-                    if (!renewals.tryClaim(registration.name() + '\u0000' + subject.key())) {
-                        return false;
-                    }
-                    registration.sessions().evict(subject, stale);
-                    return true;
-                }
-
-                @Override
-                public Mono<SalesforceSession> renewed() {
-                    return registration.sessions().sessionFor(subject);
-                }
-            };
         }
 
         @Override
