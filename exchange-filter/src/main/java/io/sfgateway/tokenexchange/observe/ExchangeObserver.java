@@ -8,13 +8,12 @@ import io.sfgateway.tokenexchange.ExchangeFailure;
 import io.sfgateway.tokenexchange.SalesforceSession;
 import io.sfgateway.tokenexchange.session.SessionEvents;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.json.JsonMapper;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * The metrics and the audit line of the README's Operations section.
@@ -27,7 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
  *       {@code registration}, {@code reason};</li>
  *   <li>{@code cache.gets}: tags {@code cache=salesforce.sessions}, {@code registration},
  *       {@code result=hit|miss};</li>
- *   <li>one JSON line per exchange on logger {@value #AUDIT_LOGGER}.</li>
+ *   <li>one audit line per exchange on logger {@value #AUDIT_LOGGER}, its fields as SLF4J key-values.</li>
  * </ul>
  * Tags and the audit line carry registration names, subject keys (issuer and subject, or the
  * token's SHA-256), ids and outcomes: never a token, secret or session id.
@@ -43,13 +42,8 @@ public final class ExchangeObserver implements SessionEvents {
     public static final String CACHE_NAME = "salesforce.sessions";
 
     private static final Logger audit = LoggerFactory.getLogger(AUDIT_LOGGER);
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-
-    static {
-        // Serializers are built and cached behind a lock on first use: build the audit line's here, not on the
-        // event loops of the first burst of exchanges.
-        JSON.writeValueAsString(new LinkedHashMap<>(Map.of("warm", "up", "number", 1.0)));
-    }
+    /** The audit line's message; its fields are key-values. */
+    public static final String AUDIT_MESSAGE = "token exchange";
 
     private final MeterRegistry registry;
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
@@ -90,21 +84,34 @@ public final class ExchangeObserver implements SessionEvents {
                         .register(registry))
                 .record(nanos, TimeUnit.NANOSECONDS);
         if (audit.isInfoEnabled()) {
-            Map<String, Object> line = new LinkedHashMap<>();
-            line.put("time", Instant.now().toString());
-            line.put("registration", registration);
-            line.put("subject", subjectKey);
-            line.put("outcome", outcome);
-            line.put("latency_ms", Math.round(nanos / 10_000.0) / 100.0);
-            line.put("org_id", session == null ? null : session.orgId());
-            line.put("user_id", session == null ? null : session.userId());
-            line.put("handler", handler);
-            if (failure != null) {
-                line.put("failure", failure.kind().name().toLowerCase(java.util.Locale.ROOT));
-                line.put("detail", failure.detail());
-            }
-            audit.info(JSON.writeValueAsString(line));
+            audit(registration, handler, subjectKey, nanos, session, failure, outcome);
         }
+    }
+
+    /**
+     * The audit line: SLF4J key-values on a fixed message, so an encoder prints them as fields
+     * (Logback's {@code %kvp}, or a JSON encoder) and nothing has to parse a message. Absent
+     * values (the ids of a failed exchange, a registration without handler) are left out.
+     */
+    private static void audit(String registration, String handler, String subjectKey, long nanos,
+            SalesforceSession session, ExchangeFailure failure, String outcome) {
+        LoggingEventBuilder line = audit.atInfo()
+                .addKeyValue("time", Instant.now().toString())
+                .addKeyValue("registration", registration)
+                .addKeyValue("subject", subjectKey)
+                .addKeyValue("outcome", outcome)
+                .addKeyValue("latency_ms", Math.round(nanos / 10_000.0) / 100.0);
+        if (session != null) {
+            line = line.addKeyValue("org_id", session.orgId()).addKeyValue("user_id", session.userId());
+        }
+        if (handler != null) {
+            line = line.addKeyValue("handler", handler);
+        }
+        if (failure != null) {
+            line = line.addKeyValue("failure", failure.kind().name().toLowerCase(java.util.Locale.ROOT))
+                    .addKeyValue("detail", failure.detail());
+        }
+        line.log(AUDIT_MESSAGE);
     }
 
     /** Counts one request answered with an error; the reason is from a fixed set, never request data. */

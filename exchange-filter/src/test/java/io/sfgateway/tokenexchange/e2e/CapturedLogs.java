@@ -41,6 +41,11 @@ final class CapturedLogs extends AppenderBase<ILoggingEvent> {
     @Override
     protected void append(ILoggingEvent event) {
         StringBuilder line = new StringBuilder(event.getLoggerName()).append(' ').append(event.getFormattedMessage());
+        if (event.getKeyValuePairs() != null) {
+            // Structured fields (the audit line's) as Logback's %kvp prints them: scanned for secrets like the rest.
+            event.getKeyValuePairs().forEach(pair -> line.append(' ').append(pair.key).append("=\"")
+                    .append(pair.value).append('"'));
+        }
         IThrowableProxy thrown = event.getThrowableProxy();
         if (thrown != null) {
             line.append('\n').append(ThrowableProxyUtil.asString(thrown));

@@ -131,13 +131,13 @@ class ExchangeFlowTest extends GatewayTestSupport {
         get(QUERY, mint(subject)).expectStatus().isOk();
         List<String> lines = LOGS.linesContaining(subject);
         assertThat(lines).anySatisfy(line -> assertThat(line)
-                .startsWith("salesforce.token-exchange.audit {")
-                .contains("\"registration\":\"acme\"")
-                .contains("\"subject\":\"jwt:" + ORG.idp().issuer() + " " + subject + "\"")
-                .contains("\"outcome\":\"success\"")
-                .contains("\"latency_ms\":")
-                .contains("\"org_id\":\"" + ORG.orgId() + "\"")
-                .contains("\"user_id\":\"005")
-                .contains("\"handler\":\"" + HANDLER + "\""));
+                .startsWith("salesforce.token-exchange.audit token exchange ")
+                .contains(" registration=\"acme\"")
+                .contains(" subject=\"jwt:" + ORG.idp().issuer() + " " + subject + "\"")
+                .contains(" outcome=\"success\"")
+                .contains(" latency_ms=\"")
+                .contains(" org_id=\"" + ORG.orgId() + "\"")
+                .contains(" user_id=\"005")
+                .contains(" handler=\"" + HANDLER + "\""));
     }
 }
