@@ -1,8 +1,5 @@
 package io.sfgateway.tokenexchange;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
@@ -17,9 +14,9 @@ public final class Subject {
 
     private final String key;
     private final String token;
-    private String tokenDigest;
+    private TokenDigest tokenDigest;
 
-    private Subject(String key, String token, String tokenDigest) {
+    private Subject(String key, String token, TokenDigest tokenDigest) {
         this.key = key;
         this.token = token;
         this.tokenDigest = tokenDigest;
@@ -42,6 +39,11 @@ public final class Subject {
     /** A subject validated locally before, known by its key. */
     public static Subject validatedAs(String key, String token) {
         return new Subject(key, token, null);
+    }
+
+    /** A subject validated locally, known by its key, with its token's digest already computed. */
+    public static Subject validatedAs(String key, String token, TokenDigest tokenDigest) {
+        return new Subject(key, token, tokenDigest);
     }
 
     /**
@@ -82,8 +84,12 @@ public final class Subject {
 
     /** A subject known only by its token: keyed by the token's SHA-256. */
     public static Subject opaque(String token) {
-        String digest = sha256(token);
-        return new Subject(digest, token, digest);
+        return opaque(token, TokenDigest.of(token));
+    }
+
+    /** A subject known only by its token, whose digest was computed already: keyed by it. */
+    public static Subject opaque(String token, TokenDigest tokenDigest) {
+        return new Subject(tokenDigest.key(), token, tokenDigest);
     }
 
     public String key() {
@@ -95,23 +101,17 @@ public final class Subject {
         return token;
     }
 
-    /** {@code sha256:<hex>} of the token, computed on first use (the warm path never needs it). */
-    public String tokenDigest() {
-        String digest = tokenDigest;
+    /**
+     * The token's SHA-256: the one the filter computed when it took the token, or computed now
+     * for a subject made without it.
+     */
+    public TokenDigest tokenDigest() {
+        TokenDigest digest = tokenDigest;
         if (digest == null) {
-            digest = sha256(token);
+            digest = TokenDigest.of(token);
             tokenDigest = digest;
         }
         return digest;
-    }
-
-    static String sha256(String token) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-            return "sha256:" + HexFormat.of().formatHex(hash);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always available", e);
-        }
     }
 
     @Override

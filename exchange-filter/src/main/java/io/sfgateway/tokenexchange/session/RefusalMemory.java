@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.sfgateway.tokenexchange.ExchangeFailure;
+import io.sfgateway.tokenexchange.TokenDigest;
 import java.time.Duration;
 
 /**
@@ -16,7 +17,8 @@ public final class RefusalMemory {
 
     private final Cache<Key, ExchangeFailure> refused;
 
-    private record Key(String registration, String tokenDigest) {
+    /** The first 128 bits of the token's digest, as the verified-token memo keeps them. */
+    private record Key(String registration, long high, long low) {
     }
 
     public RefusalMemory(Duration ttl, long maximumSize, Ticker ticker) {
@@ -28,12 +30,12 @@ public final class RefusalMemory {
                 .build();
     }
 
-    public void remember(String registration, String tokenDigest, ExchangeFailure refusal) {
-        refused.put(new Key(registration, tokenDigest), refusal);
+    public void remember(String registration, TokenDigest tokenDigest, ExchangeFailure refusal) {
+        refused.put(new Key(registration, tokenDigest.high(), tokenDigest.low()), refusal);
     }
 
     /** The refusal remembered for this token on this registration, or {@code null}. */
-    public ExchangeFailure recall(String registration, String tokenDigest) {
-        return refused.getIfPresent(new Key(registration, tokenDigest));
+    public ExchangeFailure recall(String registration, TokenDigest tokenDigest) {
+        return refused.getIfPresent(new Key(registration, tokenDigest.high(), tokenDigest.low()));
     }
 }

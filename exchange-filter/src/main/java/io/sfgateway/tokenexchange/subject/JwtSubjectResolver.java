@@ -1,6 +1,7 @@
 package io.sfgateway.tokenexchange.subject;
 
 import io.sfgateway.tokenexchange.Subject;
+import io.sfgateway.tokenexchange.TokenDigest;
 import io.sfgateway.tokenexchange.InvalidSubjectException;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -112,7 +113,11 @@ public final class JwtSubjectResolver implements SubjectResolver {
 
     @Override
     public Mono<Subject> resolve(String token) {
-        VerifiedTokens.Digest digest = VerifiedTokens.digest(token);
+        return resolve(token, TokenDigest.of(token));
+    }
+
+    @Override
+    public Mono<Subject> resolve(String token, TokenDigest digest) {
         Subject known = known(token, digest);
         return known != null ? Mono.just(known) : verify(token, digest);
     }
@@ -120,15 +125,16 @@ public final class JwtSubjectResolver implements SubjectResolver {
     /** The subject of a token verified before, still unexpired and verified against the current keys. */
     @Override
     public Subject known(String token) {
-        return known(token, VerifiedTokens.digest(token));
+        return known(token, TokenDigest.of(token));
     }
 
-    private Subject known(String token, VerifiedTokens.Digest digest) {
-        String key = verified.subjectKey(digest, clock.millis(), keys.version());
-        return key == null ? null : Subject.validatedAs(key, token);
+    @Override
+    public Subject known(String token, TokenDigest digest) {
+        String key = verified.subjectKey(VerifiedTokens.digest(digest), clock.millis(), keys.version());
+        return key == null ? null : Subject.validatedAs(key, token, digest);
     }
 
-    private Mono<Subject> verify(String token, VerifiedTokens.Digest digest) {
+    private Mono<Subject> verify(String token, TokenDigest digest) {
         SignedJWT jwt;
         try {
             jwt = parse(token);
@@ -162,7 +168,7 @@ public final class JwtSubjectResolver implements SubjectResolver {
         return signed;
     }
 
-    private Subject verify(SignedJWT jwt, JWKSet jwkSet, String token, VerifiedTokens.Digest digest,
+    private Subject verify(SignedJWT jwt, JWKSet jwkSet, String token, TokenDigest digest,
             long keySetVersion) {
         JWSHeader header = jwt.getHeader();
         JWKMatcher matcher = new JWKMatcher.Builder()
@@ -191,16 +197,12 @@ public final class JwtSubjectResolver implements SubjectResolver {
             throw invalid(e.getMessage());
         }
         String sub = stringClaim(claims, "sub");
-        Subject validated;
-        if ("sub".equals(subjectClaim)) {
-            validated = Subject.validated(issuer, sub, token);
-        } else {
-            validated = Subject.validated(issuer, sub, subjectClaim, stringClaim(claims, subjectClaim), token);
-        }
+        String key = "sub".equals(subjectClaim) ? Subject.validatedKey(issuer, sub)
+                : Subject.validated(issuer, sub, subjectClaim, stringClaim(claims, subjectClaim), token).key();
         long notAfter = claims.getExpirationTime().getTime() + clockSkewMillis;
         // Trusted while this key set is current: once another is fetched, the entry misses and the token is verified again.
-        verified.remember(digest, new VerifiedTokens.Verified(validated.key(), notAfter, keySetVersion));
-        return validated;
+        verified.remember(VerifiedTokens.digest(digest), new VerifiedTokens.Verified(key, notAfter, keySetVersion));
+        return Subject.validatedAs(key, token, digest);
     }
 
     private static String stringClaim(JWTClaimsSet claims, String name) {

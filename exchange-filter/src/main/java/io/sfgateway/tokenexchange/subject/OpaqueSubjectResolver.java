@@ -1,6 +1,7 @@
 package io.sfgateway.tokenexchange.subject;
 
 import io.sfgateway.tokenexchange.Subject;
+import io.sfgateway.tokenexchange.TokenDigest;
 import io.sfgateway.tokenexchange.InvalidSubjectException;
 import reactor.core.publisher.Mono;
 
@@ -18,16 +19,26 @@ final class OpaqueSubjectResolver implements SubjectResolver {
 
     @Override
     public Mono<Subject> resolve(String token) {
+        return resolve(token, null);
+    }
+
+    @Override
+    public Mono<Subject> resolve(String token, TokenDigest digest) {
         if (!shape.fits(token)) {
             return Mono.error(new InvalidSubjectException(InvalidSubjectException.Reason.INVALID,
                     "opaque token of " + token.length() + " characters does not have the configured shape"));
         }
-        return Mono.just(Subject.opaque(token));
+        return Mono.just(digest != null ? Subject.opaque(token, digest) : Subject.opaque(token));
     }
 
     /** {@code null} for a token of the wrong shape, so {@link #resolve} refuses it. */
     @Override
     public Subject known(String token) {
         return shape.fits(token) ? Subject.opaque(token) : null;
+    }
+
+    @Override
+    public Subject known(String token, TokenDigest digest) {
+        return shape.fits(token) ? Subject.opaque(token, digest) : null;
     }
 }

@@ -1,6 +1,7 @@
 package io.sfgateway.tokenexchange.subject;
 
 import io.sfgateway.tokenexchange.Subject;
+import io.sfgateway.tokenexchange.TokenDigest;
 import reactor.core.publisher.Mono;
 
 /** Turns a caller's bearer token into a {@link Subject}, or fails with {@link InvalidSubjectException}. */
@@ -16,6 +17,19 @@ public interface SubjectResolver {
      */
     default Subject known(String bearerToken) {
         return null;
+    }
+
+    /**
+     * {@link #resolve(String)} with the token's digest, which the filter computed once: a
+     * resolver that needs it overrides this rather than hashing the token again.
+     */
+    default Mono<Subject> resolve(String bearerToken, TokenDigest digest) {
+        return resolve(bearerToken);
+    }
+
+    /** {@link #known(String)} with the token's digest, which the filter computed once. */
+    default Subject known(String bearerToken, TokenDigest digest) {
+        return known(bearerToken);
     }
 
     /** Local validation off: Salesforce's token exchange handler alone judges the token. */

@@ -3,10 +3,7 @@ package io.sfgateway.tokenexchange.subject;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.sfgateway.tokenexchange.TokenDigest;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,8 +14,6 @@ import java.util.concurrent.TimeUnit;
  * kept.
  */
 final class VerifiedTokens {
-
-    private static final MessageDigest SHA_256 = sha256();
 
     /** What a verified token established. */
     record Verified(String subjectKey, long notAfterMillis, long keySetVersion) {
@@ -47,14 +42,9 @@ final class VerifiedTokens {
         verified.put(digest, entry);
     }
 
-    static Digest digest(String token) {
-        try {
-            MessageDigest sha = (MessageDigest) SHA_256.clone();
-            ByteBuffer hash = ByteBuffer.wrap(sha.digest(token.getBytes(StandardCharsets.UTF_8)));
-            return new Digest(hash.getLong(), hash.getLong());
-        } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException("SHA-256 digests are cloneable", e);
-        }
+    /** The memo's key: the first 128 bits of the digest the filter computed once for the request. */
+    static Digest digest(TokenDigest token) {
+        return new Digest(token.high(), token.low());
     }
 
     /**
@@ -64,14 +54,6 @@ final class VerifiedTokens {
      * IdP signs.
      */
     record Digest(long high, long low) {
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always available", e);
-        }
     }
 
     private static final class UntilNotAfter implements Expiry<Digest, Verified> {

@@ -8,6 +8,7 @@ import io.sfgateway.tokenexchange.routing.SessionPaths;
 import io.sfgateway.tokenexchange.subject.BearerTokens;
 import io.sfgateway.tokenexchange.InvalidSubjectException;
 import io.sfgateway.tokenexchange.Subject;
+import io.sfgateway.tokenexchange.TokenDigest;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -102,14 +103,15 @@ public class SalesforceTokenExchangeGatewayFilterFactory
             } catch (InvalidSubjectException missingOrMalformed) {
                 return errors.write(exchange, registration.name(), missingOrMalformed);
             }
-            Subject known = registration.subjects().known(token);
+            TokenDigest digest = TokenDigest.of(token); // the one hash of the token: memo, refusal memory, opaque key
+            Subject known = registration.subjects().known(token, digest);
             if (known != null) {
                 SalesforceSession cached = registration.sessions().cachedSessionFor(known);
                 if (cached != null) {
                     return forward(exchange, chain, known, cached); // the warm path: nothing to wait for
                 }
             }
-            Mono<Subject> subject = known != null ? Mono.just(known) : registration.subjects().resolve(token);
+            Mono<Subject> subject = known != null ? Mono.just(known) : registration.subjects().resolve(token, digest);
             return subject
                     .flatMap(resolved -> registration.sessions().sessionFor(resolved, exchange.getRequest().getRemoteAddress())
                             .flatMap(session -> forward(exchange, chain, resolved, session)))
