@@ -7,7 +7,7 @@ import io.micrometer.core.instrument.Timer;
 import io.sfgateway.tokenexchange.ExchangeFailure;
 import io.sfgateway.tokenexchange.SalesforceSession;
 import io.sfgateway.tokenexchange.session.SessionCache;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,13 +52,20 @@ public final class ExchangeObserver implements SessionCache.Listener {
     }
 
     private final MeterRegistry registry;
+    private final Clock clock;
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
     /** Each registration's cache counters, so a lookup costs one map read (it happens on every request). */
     private final Map<String, CacheCounters> cacheCounters = new ConcurrentHashMap<>();
     private final Map<String, Counter> refusals = new ConcurrentHashMap<>();
 
     public ExchangeObserver(MeterRegistry registry) {
+        this(registry, Clock.systemUTC());
+    }
+
+    /** @param clock the audit line's {@code time} */
+    public ExchangeObserver(MeterRegistry registry, Clock clock) {
         this.registry = registry;
+        this.clock = clock;
     }
 
     /** The metric outcome for a failure kind. */
@@ -95,7 +102,7 @@ public final class ExchangeObserver implements SessionCache.Listener {
                 .record(nanos, TimeUnit.NANOSECONDS);
         if (audit.isInfoEnabled()) {
             Map<String, Object> line = new LinkedHashMap<>();
-            line.put("time", Instant.now().toString());
+            line.put("time", clock.instant().toString());
             line.put("registration", registration);
             line.put("subject", subjectKey);
             line.put("outcome", outcome);

@@ -60,7 +60,7 @@ public final class JwtSubjectResolver implements SubjectResolver {
     private final String subjectClaim;
     private final DefaultJWTClaimsVerifier<?> claimsVerifier;
     private final DefaultJWSVerifierFactory verifiers = new DefaultJWSVerifierFactory();
-    private final VerifiedTokens verified = new VerifiedTokens(100_000);
+    private final VerifiedTokens verified;
     private final long clockSkewMillis;
     private final Clock clock;
 
@@ -97,6 +97,7 @@ public final class JwtSubjectResolver implements SubjectResolver {
         this.keys = new JwksSource(webClient, jwksUri, jwksMinRefresh, jwksMaxBackoff, Duration.ofMinutes(10),
                 Duration.ofSeconds(5), clock, timer);
         this.clock = clock;
+        this.verified = new VerifiedTokens(100_000, clock);
         this.issuer = issuer;
         this.subjectClaim = subjectClaim;
         this.claimsVerifier = new DefaultJWTClaimsVerifier<>(new HashSet<>(audiences),

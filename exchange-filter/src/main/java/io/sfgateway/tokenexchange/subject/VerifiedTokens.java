@@ -7,7 +7,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.concurrent.TimeUnit;
+import java.time.Clock;
+import java.time.Duration;
 
 /**
  * Tokens that passed full validation, by their SHA-256, so a caller presenting the same token
@@ -26,10 +27,12 @@ final class VerifiedTokens {
 
     private final Cache<Digest, Verified> verified;
 
-    VerifiedTokens(long maximumSize) {
+    /** @param clock what an entry's remaining life (until {@code notAfterMillis}) is measured against */
+    VerifiedTokens(long maximumSize, Clock clock) {
         this.verified = Caffeine.newBuilder()
                 .maximumSize(maximumSize)
-                .expireAfter(new UntilNotAfter())
+                .expireAfter(Expiry.<Digest, Verified>writing((digest, entry) ->
+                        Duration.ofMillis(Math.max(0, entry.notAfterMillis - clock.millis()))))
                 .executor(Runnable::run)
                 .build();
     }
@@ -71,25 +74,6 @@ final class VerifiedTokens {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is always available", e);
-        }
-    }
-
-    private static final class UntilNotAfter implements Expiry<Digest, Verified> {
-
-        @Override
-        public long expireAfterCreate(Digest key, Verified value, long currentTime) {
-            long millis = value.notAfterMillis - System.currentTimeMillis();
-            return TimeUnit.MILLISECONDS.toNanos(Math.max(0, millis));
-        }
-
-        @Override
-        public long expireAfterUpdate(Digest key, Verified value, long currentTime, long currentDuration) {
-            return expireAfterCreate(key, value, currentTime);
-        }
-
-        @Override
-        public long expireAfterRead(Digest key, Verified value, long currentTime, long currentDuration) {
-            return currentDuration;
         }
     }
 }
