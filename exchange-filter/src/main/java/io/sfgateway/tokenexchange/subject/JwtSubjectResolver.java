@@ -28,6 +28,7 @@ import java.security.Key;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -101,7 +102,12 @@ public final class JwtSubjectResolver implements SubjectResolver {
         this.issuer = issuer;
         this.subjectClaim = subjectClaim;
         this.claimsVerifier = new DefaultJWTClaimsVerifier<>(new HashSet<>(audiences),
-                new JWTClaimsSet.Builder().issuer(issuer).build(), new HashSet<>(List.of("exp", "sub", subjectClaim)), null);
+                new JWTClaimsSet.Builder().issuer(issuer).build(), new HashSet<>(List.of("exp", "sub", subjectClaim)), null) {
+            @Override
+            protected Date currentTime() { // exp and nbf are judged by the injected clock, not the system's
+                return Date.from(clock.instant());
+            }
+        };
         this.claimsVerifier.setMaxClockSkew((int) Math.min(Integer.MAX_VALUE, clockSkew.toSeconds()));
         this.clockSkewMillis = clockSkew.toMillis();
     }
