@@ -36,7 +36,7 @@ public final class DefaultSubjectResolvers implements SubjectResolvers {
     @Override
     @SuppressWarnings("deprecation")
     public SubjectResolver forRegistration(String name, TokenExchangeProperties.Registration registration) {
-        TokenExchangeProperties.Subject subject = registration.subject();
+        SubjectProperties subject = registration.subject();
         String key = "salesforce.token-exchange.registrations." + name + ".subject.";
         if (!subject.validate()) {
             log.warn("Registration '{}' does not validate callers' tokens ({}validate: false): every new token costs a "
@@ -44,7 +44,7 @@ public final class DefaultSubjectResolvers implements SubjectResolvers {
                     + "and sessions are used at most {} before the token is judged again. Validate JWTs where the IdP issues them.",
                     name, key, key, subject.opaqueTokenLifetime());
             return SubjectResolver.opaque(new OpaqueTokenShape(subject.opaqueAdmission().minLength(),
-                    RegistrationValidator.opaqueTokenPattern(key, subject.opaqueAdmission())));
+                    SubjectChecks.opaqueTokenPattern(key, subject.opaqueAdmission())));
         }
         if (subject.jwksRefetchInterval() != null) {
             log.warn("{}jwks-refetch-interval is deprecated; set {}jwks.min-refresh instead{}", key, key,
@@ -56,7 +56,7 @@ public final class DefaultSubjectResolvers implements SubjectResolvers {
         }
         JwtSubjectResolver resolver = new JwtSubjectResolver(webClient, subject.jwksUri(), subject.issuer(),
                 subject.audiences(), subject.subjectClaim(), subject.clockSkew(),
-                RegistrationValidator.jwksMinRefresh(subject), subject.jwks().maxBackoff(), timer, clock);
+                SubjectChecks.jwksMinRefresh(subject), subject.jwks().maxBackoff(), timer, clock);
         resolver.prefetchKeys();
         return resolver;
     }

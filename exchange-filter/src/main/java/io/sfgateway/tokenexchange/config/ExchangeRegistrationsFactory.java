@@ -110,11 +110,11 @@ final class ExchangeRegistrationsFactory {
         return new SessionLifetime(timeout, properties.cache().refreshAhead());
     }
 
-    private static NewOpaqueSubjectLimiter newOpaqueSubjects(String name, TokenExchangeProperties.Subject subject) {
+    private static NewOpaqueSubjectLimiter newOpaqueSubjects(String name, SubjectProperties subject) {
         if (subject.validate()) {
             return null;
         }
-        TokenExchangeProperties.OpaqueAdmission admission = subject.opaqueAdmission();
+        SubjectProperties.OpaqueAdmission admission = subject.opaqueAdmission();
         return new NewOpaqueSubjectLimiter(name, admission.perClientLimit(), admission.globalLimit(),
                 admission.limitPeriod(), admission.maxTrackedClients());
     }

@@ -20,7 +20,6 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.BadJWTException;
-import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import io.sfgateway.tokenexchange.ExchangeFailure;
 import io.sfgateway.tokenexchange.InvalidSubjectException.Reason;
 import java.net.URI;
@@ -28,7 +27,6 @@ import java.security.Key;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -59,7 +57,7 @@ public final class JwtSubjectResolver implements SubjectResolver {
     private final JwksSource keys;
     private final String issuer;
     private final String subjectClaim;
-    private final DefaultJWTClaimsVerifier<?> claimsVerifier;
+    private final ClaimsVerifier claimsVerifier;
     private final DefaultJWSVerifierFactory verifiers = new DefaultJWSVerifierFactory();
     private final VerifiedTokens verified;
     private final long clockSkewMillis;
@@ -101,14 +99,7 @@ public final class JwtSubjectResolver implements SubjectResolver {
         this.verified = new VerifiedTokens(100_000, clock);
         this.issuer = issuer;
         this.subjectClaim = subjectClaim;
-        this.claimsVerifier = new DefaultJWTClaimsVerifier<>(new HashSet<>(audiences),
-                new JWTClaimsSet.Builder().issuer(issuer).build(), new HashSet<>(List.of("exp", "sub", subjectClaim)), null) {
-            @Override
-            protected Date currentTime() { // exp and nbf are judged by the injected clock, not the system's
-                return Date.from(clock.instant());
-            }
-        };
-        this.claimsVerifier.setMaxClockSkew((int) Math.min(Integer.MAX_VALUE, clockSkew.toSeconds()));
+        this.claimsVerifier = new ClaimsVerifier(issuer, audiences, subjectClaim, clockSkew, clock);
         this.clockSkewMillis = clockSkew.toMillis();
     }
 
