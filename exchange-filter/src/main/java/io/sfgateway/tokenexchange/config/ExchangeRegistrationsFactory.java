@@ -1,5 +1,6 @@
 package io.sfgateway.tokenexchange.config;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -15,13 +16,9 @@ import io.sfgateway.tokenexchange.session.RefusalMemory;
 import io.sfgateway.tokenexchange.session.SessionCache;
 import io.sfgateway.tokenexchange.session.SessionLifetime;
 import io.sfgateway.tokenexchange.session.SessionService;
-import io.sfgateway.tokenexchange.subject.JwtSubjectResolver;
 import io.sfgateway.tokenexchange.subject.NewOpaqueSubjectLimiter;
-import io.sfgateway.tokenexchange.subject.OpaqueTokenShape;
-import io.sfgateway.tokenexchange.subject.SubjectResolver;
 import io.sfgateway.tokenexchange.web.ExchangeRegistration;
 import io.sfgateway.tokenexchange.web.ExchangeRegistrations;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -53,19 +50,25 @@ final class ExchangeRegistrationsFactory {
     private ExchangeRegistrationsFactory() {
     }
 
+    /**
+     * Timeouts fire on Reactor Netty's event loops rather than Reactor's parallel threads, so a
+     * timed-out request is answered from an event-loop thread like every other. Looked up per
+     * application: the global loops are disposed and recreated when an application stops.
+     */
+    static Scheduler timer() {
+        return Schedulers.fromExecutorService(HttpResources.get().onClient(true), "salesforce-token-exchange-timer");
+    }
+
     static String breakerName(String registration) {
         return "salesforce-token-exchange-" + registration;
     }
 
     static ExchangeRegistrations create(TokenExchangeProperties properties, WebClient webClient,
-            CircuitBreakerRegistry breakers, SessionCache cache, RefusalMemory refusals, ExchangeObserver observer) {
+            CircuitBreakerRegistry breakers, SessionCache cache, RefusalMemory refusals, ExchangeObserver observer,
+            SubjectResolvers subjectResolvers, Ticker ticker) {
         RegistrationValidator.validateGlobal(properties);
         RegistrationValidator.validateForwardingGlobal(properties);
-        // Timeouts fire on Reactor Netty's event loops rather than Reactor's parallel threads, so a
-        // timed-out request is answered from an event-loop thread like every other. Looked up per
-        // application: the global loops are disposed and recreated when an application stops.
-        Scheduler timer = Schedulers.fromExecutorService(HttpResources.get().onClient(true),
-                "salesforce-token-exchange-timer");
+        Scheduler timer = timer();
         Map<String, ExchangeRegistration> registrations = new LinkedHashMap<>();
         properties.registrations().forEach((name, registration) -> {
             ExchangeSettings settings = RegistrationValidator.settings(name, registration, properties.plainHttpHosts());
@@ -74,8 +77,8 @@ final class ExchangeRegistrationsFactory {
             ExchangeGuard guard = guard(name, properties, breakers, timer);
             SessionService sessions = new SessionService(name, settings.tokenHandler(), lifetime(registration, properties),
                     cache, refusals, new GuardedTokenExchange(exchanger, guard), observer,
-                    newOpaqueSubjects(name, registration.subject()));
-            registrations.put(name, new ExchangeRegistration(name, subjects(name, registration, webClient, timer), sessions,
+                    newOpaqueSubjects(name, registration.subject()), ticker);
+            registrations.put(name, new ExchangeRegistration(name, subjectResolvers.forRegistration(name, registration), sessions,
                     forwarding(registration)));
             log.info("Salesforce token exchange registration '{}': {}", name, settings);
         });
@@ -107,11 +110,11 @@ final class ExchangeRegistrationsFactory {
         return new SessionLifetime(timeout, properties.cache().refreshAhead());
     }
 
-    private static NewOpaqueSubjectLimiter newOpaqueSubjects(String name, TokenExchangeProperties.Subject subject) {
+    private static NewOpaqueSubjectLimiter newOpaqueSubjects(String name, SubjectProperties subject) {
         if (subject.validate()) {
             return null;
         }
-        TokenExchangeProperties.OpaqueAdmission admission = subject.opaqueAdmission();
+        SubjectProperties.OpaqueAdmission admission = subject.opaqueAdmission();
         return new NewOpaqueSubjectLimiter(name, admission.perClientLimit(), admission.globalLimit(),
                 admission.limitPeriod(), admission.maxTrackedClients());
     }
@@ -119,32 +122,5 @@ final class ExchangeRegistrationsFactory {
     private static ForwardingPolicy forwarding(Registration registration) {
         return new ForwardingPolicy(registration.sessionPaths(), registration.strippedRequestHeaders(),
                 registration.strippedQueryParameters(), registration.strippedResponseHeaders());
-    }
-
-    @SuppressWarnings("deprecation")
-    private static SubjectResolver subjects(String name, Registration registration, WebClient webClient, Scheduler timer) {
-        TokenExchangeProperties.Subject subject = registration.subject();
-        String key = "salesforce.token-exchange.registrations." + name + ".subject.";
-        if (!subject.validate()) {
-            log.warn("Registration '{}' does not validate callers' tokens ({}validate: false): every new token costs a "
-                    + "token exchange, and Salesforce's handler alone judges it. New tokens are rate-limited ({}opaque-admission) "
-                    + "and sessions are used at most {} before the token is judged again. Validate JWTs where the IdP issues them.",
-                    name, key, key, subject.opaqueTokenLifetime());
-            return SubjectResolver.opaque(new OpaqueTokenShape(subject.opaqueAdmission().minLength(),
-                    RegistrationValidator.opaqueTokenPattern(key, subject.opaqueAdmission())));
-        }
-        if (subject.jwksRefetchInterval() != null) {
-            log.warn("{}jwks-refetch-interval is deprecated; set {}jwks.min-refresh instead{}", key, key,
-                    subject.jwks().minRefresh() != null ? " (it is set, and wins)" : "");
-        }
-        if (!"sub".equals(subject.subjectClaim())) {
-            log.info("Registration '{}' names users by claim '{}': sessions are keyed by issuer, sub and that claim",
-                    name, subject.subjectClaim());
-        }
-        JwtSubjectResolver resolver = new JwtSubjectResolver(webClient, subject.jwksUri(), subject.issuer(),
-                subject.audiences(), subject.subjectClaim(), subject.clockSkew(),
-                RegistrationValidator.jwksMinRefresh(subject), subject.jwks().maxBackoff(), timer, Clock.systemUTC());
-        resolver.prefetchKeys();
-        return resolver;
     }
 }

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -44,7 +45,8 @@ public class SharedSessionStoreAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(SessionStore.class)
     public RedisSessionStore salesforceSessionStore(TokenExchangeProperties properties,
-            ReactiveRedisConnectionFactory redis, CircuitBreakerRegistry breakers, ObjectProvider<Clock> clock) {
+            ReactiveRedisConnectionFactory redis, CircuitBreakerRegistry breakers,
+            @Qualifier("salesforceTokenExchangeClock") ObjectProvider<Clock> clock) {
         TokenExchangeProperties.Shared shared = properties.cache().shared();
         if (shared.timeout() == null || shared.timeout().isNegative() || shared.timeout().isZero()) {
             throw new InvalidConfigurationException(KEY + "timeout", "must be positive");

@@ -14,10 +14,13 @@ import io.sfgateway.tokenexchange.session.LocalSessionStore;
 import io.sfgateway.tokenexchange.session.SessionCache;
 import io.sfgateway.tokenexchange.session.SessionStore;
 import io.sfgateway.tokenexchange.web.ErrorResponseWriter;
+import io.sfgateway.tokenexchange.web.ExchangeErrorRenderer;
 import io.sfgateway.tokenexchange.web.ExchangeRegistrations;
 import io.sfgateway.tokenexchange.web.SalesforceTokenExchangeGatewayFilterFactory;
+import java.time.Clock;
 import java.time.Duration;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -80,30 +83,32 @@ public class TokenExchangeAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    public ExchangeObserver tokenExchangeObserver(ObjectProvider<MeterRegistry> meterRegistry) {
-        return new ExchangeObserver(meterRegistry.getIfAvailable(() -> Metrics.globalRegistry));
+    public ExchangeObserver tokenExchangeObserver(ObjectProvider<MeterRegistry> meterRegistry, @Qualifier("salesforceTokenExchangeClock") Clock clock) {
+        return new ExchangeObserver(meterRegistry.getIfAvailable(() -> Metrics.globalRegistry), clock);
     }
 
     @Bean
     @ConditionalOnMissingBean
     public SessionCache salesforceSessionCache(TokenExchangeProperties properties, ExchangeObserver observer,
-            SessionStore store) {
-        return new SessionCache(properties.cache().maximumSize(), Ticker.systemTicker(), observer, store);
+            SessionStore store, @Qualifier("salesforceTokenExchangeTicker") Ticker ticker) {
+        return new SessionCache(properties.cache().maximumSize(), ticker, observer, store);
     }
 
     @Bean
     @ConditionalOnMissingBean
-    public RefusalMemory salesforceRefusalMemory(TokenExchangeProperties properties) {
-        return new RefusalMemory(properties.cache().rejectionTtl(), properties.cache().maximumSize(), Ticker.systemTicker());
+    public RefusalMemory salesforceRefusalMemory(TokenExchangeProperties properties,
+            @Qualifier("salesforceTokenExchangeTicker") Ticker ticker) {
+        return new RefusalMemory(properties.cache().rejectionTtl(), properties.cache().maximumSize(), ticker);
     }
 
     @Bean
     @ConditionalOnMissingBean
     public ExchangeRegistrations salesforceExchangeRegistrations(TokenExchangeProperties properties,
             TokenExchangeWebClient webClient, CircuitBreakerRegistry circuitBreakers, SessionCache cache,
-            RefusalMemory refusals, ExchangeObserver observer) {
+            RefusalMemory refusals, ExchangeObserver observer, SubjectResolvers subjectResolvers,
+            @Qualifier("salesforceTokenExchangeTicker") Ticker ticker) {
         return ExchangeRegistrationsFactory.create(properties, webClient.webClient(), circuitBreakers, cache, refusals,
-                observer);
+                observer, subjectResolvers, ticker);
     }
 
     @Bean
@@ -114,19 +119,20 @@ public class TokenExchangeAutoConfiguration {
                 new ReplayBudget(properties.replayBudget().toBytes()));
     }
 
+    /** How refusals are answered; an application's own {@link ExchangeErrorRenderer} bean replaces it. */
     @Bean
-    @ConditionalOnMissingBean
-    public ErrorResponseWriter salesforceErrorResponseWriter(ExchangeObserver observer) {
+    @ConditionalOnMissingBean(ExchangeErrorRenderer.class)
+    public ExchangeErrorRenderer salesforceErrorResponseWriter(ExchangeObserver observer) {
         return new ErrorResponseWriter(observer);
     }
 
     @Bean
     @ConditionalOnMissingBean
     public SalesforceTokenExchangeGatewayFilterFactory salesforceTokenExchangeGatewayFilterFactory(
-            ExchangeRegistrations registrations, SessionForwarder forwarder, ErrorResponseWriter errors,
-            TokenExchangeProperties properties) {
+            ExchangeRegistrations registrations, SessionForwarder forwarder, ExchangeErrorRenderer errors,
+            TokenExchangeProperties properties, @Qualifier("salesforceTokenExchangeTicker") Ticker ticker) {
         return new SalesforceTokenExchangeGatewayFilterFactory(registrations, forwarder, errors,
-                new RenewalLimit(properties.minRenewalInterval(), properties.cache().maximumSize(), Ticker.systemTicker()));
+                new RenewalLimit(properties.minRenewalInterval(), properties.cache().maximumSize(), ticker));
     }
 
     /**
@@ -152,5 +158,33 @@ public class TokenExchangeAutoConfiguration {
     @Bean
     static BeanFactoryPostProcessor salesforceRegistrationPlaceholderCheck(ConfigurableEnvironment environment) {
         return beanFactory -> UnresolvedPlaceholderCheck.check(environment);
+    }
+
+    /**
+     * Where every part of the library reads the time (token expiry, cache deadlines, limits); one
+     * bean so tests and hosts can move it. An application's own bean of this name replaces it.
+     */
+    @Bean(defaultCandidate = false) // injected by name only: a host's own Clock beans stay unambiguous
+    @ConditionalOnMissingBean(name = "salesforceTokenExchangeClock")
+    public Clock salesforceTokenExchangeClock() {
+        return Clock.systemUTC();
+    }
+
+    /**
+     * Builds each registration's {@code SubjectResolver}; an application's own {@link SubjectResolvers}
+     * bean replaces it (as a {@code KeyResolver} bean does in Spring Cloud Gateway).
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public SubjectResolvers salesforceSubjectResolvers(TokenExchangeWebClient webClient,
+            @Qualifier("salesforceTokenExchangeClock") Clock clock) {
+        return new DefaultSubjectResolvers(webClient.webClient(), ExchangeRegistrationsFactory.timer(), clock);
+    }
+
+    /** The caches' {@link Ticker}, read from the library's clock (see {@link ClockTicker}). */
+    @Bean(defaultCandidate = false)
+    @ConditionalOnMissingBean(name = "salesforceTokenExchangeTicker")
+    public Ticker salesforceTokenExchangeTicker(@Qualifier("salesforceTokenExchangeClock") Clock clock) {
+        return ClockTicker.of(clock);
     }
 }

@@ -1,17 +1,25 @@
 package io.sfgateway.tokenexchange.config;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Positive;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.ConstructorBinding;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
 
 /**
- * {@code salesforce.token-exchange.*} (see docs/CONFIGURATION.md). Values are bound as given; {@link
- * RegistrationValidator} checks them at start-up and names the offending key.
+ * {@code salesforce.token-exchange.*} (see docs/CONFIGURATION.md). Ranges are checked when the values
+ * are bound (Bean Validation, {@code @Validated}); {@link RegistrationValidator} checks what depends
+ * on more than one value at start-up. Either way the failure names the offending key.
  *
  * @param registrations the Salesforce registrations, by the name routes give the filter
  * @param cache the session cache
@@ -27,13 +35,14 @@ import org.springframework.util.unit.DataSize;
  *     private network (the Kubernetes dev overlay's emulator); empty by default
  */
 @ConfigurationProperties("salesforce.token-exchange")
+@Validated
 public record TokenExchangeProperties(
-        Map<String, Registration> registrations,
-        @DefaultValue Cache cache,
-        @DefaultValue Exchange exchange,
+        Map<String, @Valid Registration> registrations,
+        @DefaultValue @Valid Cache cache,
+        @DefaultValue @Valid Exchange exchange,
         @DefaultValue("256KB") DataSize replayLimit,
         @DefaultValue("64MB") DataSize replayBudget,
-        @DefaultValue("30s") Duration minRenewalInterval,
+        @DefaultValue("30s") @DurationMin(nanos = 0) Duration minRenewalInterval,
         List<String> plainHttpHosts) {
 
     @ConstructorBinding
@@ -83,9 +92,9 @@ public record TokenExchangeProperties(
             @DefaultValue("access_token") String subjectTokenType,
             String tokenHandler,
             List<String> scopes,
-            @DefaultValue("2h") Duration sessionTimeout,
+            @DefaultValue("2h") @DurationMin(seconds = 1) Duration sessionTimeout,
             List<String> instanceUrlAllowlist,
-            @DefaultValue Subject subject,
+            @DefaultValue @Valid @NestedConfigurationProperty SubjectProperties subject,
             @DefaultValue({"/services/data/", "/services/apexrest/", "/services/async/", "/services/Soap/"})
             List<String> sessionPaths,
             @DefaultValue({"Cookie", "X-SFDC-Session"}) List<String> strippedRequestHeaders,
@@ -117,81 +126,6 @@ public record TokenExchangeProperties(
     }
 
     /**
-     * Local validation of the caller's token as a JWT.
-     *
-     * @param validate whether to validate locally (the default); false for opaque tokens, which
-     *     Salesforce's handler alone validates: then every new token costs an exchange, so
-     *     {@code opaque-admission} bounds them, and start-up logs a warning
-     * @param issuer the exact {@code iss} required; required when validating
-     * @param jwksUri where the IdP publishes its signing keys; required when validating
-     * @param audiences accepted {@code aud} values; at least one is required when validating
-     * @param subjectClaim the claim naming the user; the session key always holds {@code sub}
-     *     and the issuer too, so another claim can only narrow a key, never widen it
-     * @param clockSkew tolerance for {@code exp} and {@code nbf}
-     * @param jwksRefetchInterval deprecated: the former name of {@code jwks.min-refresh}, used
-     *     when that is not set
-     * @param opaqueTokenLifetime with {@code validate: false}, the longest a session obtained
-     *     for an opaque token is used before the token is exchanged (so judged by Salesforce)
-     *     again: a revoked or expired token stops working within this time
-     * @param opaqueAdmission with {@code validate: false}, how new opaque tokens are admitted
-     * @param jwks how the IdP's signing keys are fetched again
-     */
-    public record Subject(
-            @DefaultValue("true") boolean validate,
-            String issuer,
-            URI jwksUri,
-            List<String> audiences,
-            @DefaultValue("sub") String subjectClaim,
-            @DefaultValue("30s") Duration clockSkew,
-            @Deprecated Duration jwksRefetchInterval,
-            @DefaultValue("5m") Duration opaqueTokenLifetime,
-            @DefaultValue OpaqueAdmission opaqueAdmission,
-            @DefaultValue Jwks jwks) {
-
-        public Subject {
-            audiences = audiences == null ? List.of() : List.copyOf(audiences);
-        }
-    }
-
-    /**
-     * Admission of new opaque tokens ({@code subject.validate: false}): each one costs an
-     * exchange, so before any is sent to Salesforce it must have a plausible shape, and new
-     * ones are rate-limited per client address and per registration. Requests for a token
-     * whose session is cached are never limited. Refused requests are answered 429 with
-     * {@code Retry-After}.
-     *
-     * @param minLength the shortest token accepted (the longest is 10,000 characters)
-     * @param pattern a regular expression the whole token must match, when the IdP's token
-     *     format is known; unset accepts any RFC 6750 b64token
-     * @param perClientLimit new opaque tokens one client address may present per
-     *     {@code limit-period}
-     * @param globalLimit new opaque tokens all clients together may present per
-     *     {@code limit-period}
-     * @param limitPeriod the period both limits refill over
-     * @param maxTrackedClients the most client addresses whose limit is tracked at once (least
-     *     recently seen are forgotten first)
-     */
-    public record OpaqueAdmission(
-            @DefaultValue("16") int minLength,
-            String pattern,
-            @DefaultValue("20") int perClientLimit,
-            @DefaultValue("200") int globalLimit,
-            @DefaultValue("1s") Duration limitPeriod,
-            @DefaultValue("10000") int maxTrackedClients) {
-    }
-
-    /**
-     * @param minRefresh the least time between two fetches of the key set caused by a token
-     *     naming an unknown {@code kid}, or by the set's age; default 30s
-     * @param maxBackoff while the IdP fails, fetches back off exponentially from
-     *     {@code min-refresh} up to this
-     */
-    public record Jwks(
-            Duration minRefresh,
-            @DefaultValue("5m") Duration maxBackoff) {
-    }
-
-    /**
      * @param maximumSize the most sessions kept, over all registrations
      * @param refreshAhead the fraction of session-timeout after which a hit also starts a
      *     background re-exchange
@@ -200,10 +134,10 @@ public record TokenExchangeProperties(
      * @param shared the second-level store in Redis shared by every replica
      */
     public record Cache(
-            @DefaultValue("100000") long maximumSize,
-            @DefaultValue("0.75") double refreshAhead,
-            @DefaultValue("5s") Duration rejectionTtl,
-            @DefaultValue Shared shared) {
+            @DefaultValue("100000") @Positive long maximumSize,
+            @DefaultValue("0.75") @DecimalMin(value = "0", inclusive = false) @DecimalMax("1") double refreshAhead,
+            @DefaultValue("5s") @DurationMin(nanos = 0) Duration rejectionTtl,
+            @DefaultValue @Valid Shared shared) {
 
         @ConstructorBinding
         public Cache {
@@ -229,7 +163,7 @@ public record TokenExchangeProperties(
             @DefaultValue("false") boolean enabled,
             String keyId,
             Map<String, String> keys,
-            @DefaultValue("50ms") Duration timeout) {
+            @DefaultValue("50ms") @DurationMin(nanos = 1) Duration timeout) {
 
         public Shared {
             keys = keys == null ? Map.of() : Map.copyOf(keys);
@@ -250,10 +184,10 @@ public record TokenExchangeProperties(
      * @param maxConnections the token endpoint connection pool's size
      */
     public record Exchange(
-            @DefaultValue("3s") Duration timeout,
-            @DefaultValue("64") int maxConcurrent,
-            @DefaultValue("2s") Duration connectTimeout,
+            @DefaultValue("3s") @DurationMin(nanos = 1) Duration timeout,
+            @DefaultValue("64") @Positive int maxConcurrent,
+            @DefaultValue("2s") @DurationMin(nanos = 1) Duration connectTimeout,
             @DefaultValue("64KB") DataSize maxResponseSize,
-            @DefaultValue("128") int maxConnections) {
+            @DefaultValue("128") @Positive int maxConnections) {
     }
 }

@@ -7,7 +7,7 @@ import io.micrometer.core.instrument.Timer;
 import io.sfgateway.tokenexchange.ExchangeFailure;
 import io.sfgateway.tokenexchange.SalesforceSession;
 import io.sfgateway.tokenexchange.session.SessionEvents;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -46,13 +46,20 @@ public final class ExchangeObserver implements SessionEvents {
     public static final String AUDIT_MESSAGE = "token exchange";
 
     private final MeterRegistry registry;
+    private final Clock clock;
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
     /** Each registration's cache counters, so a lookup costs one map read (it happens on every request). */
     private final Map<String, CacheCounters> cacheCounters = new ConcurrentHashMap<>();
     private final Map<String, Counter> refusals = new ConcurrentHashMap<>();
 
     public ExchangeObserver(MeterRegistry registry) {
+        this(registry, Clock.systemUTC());
+    }
+
+    /** @param clock the audit line's {@code time} */
+    public ExchangeObserver(MeterRegistry registry, Clock clock) {
         this.registry = registry;
+        this.clock = clock;
     }
 
     /** The metric outcome for a failure kind. */
@@ -93,10 +100,10 @@ public final class ExchangeObserver implements SessionEvents {
      * (Logback's {@code %kvp}, or a JSON encoder) and nothing has to parse a message. Absent
      * values (the ids of a failed exchange, a registration without handler) are left out.
      */
-    private static void audit(String registration, String handler, String subjectKey, long nanos,
+    private void audit(String registration, String handler, String subjectKey, long nanos,
             SalesforceSession session, ExchangeFailure failure, String outcome) {
         LoggingEventBuilder line = audit.atInfo()
-                .addKeyValue("time", Instant.now().toString())
+                .addKeyValue("time", clock.instant().toString())
                 .addKeyValue("registration", registration)
                 .addKeyValue("subject", subjectKey)
                 .addKeyValue("outcome", outcome)

@@ -1,5 +1,6 @@
 package io.sfgateway.tokenexchange.session;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.sfgateway.tokenexchange.ExchangeFailure;
 import io.sfgateway.tokenexchange.SalesforceSession;
 import io.sfgateway.tokenexchange.LogSafe;
@@ -28,6 +29,7 @@ public final class SessionService {
     private final SessionSource source;
     private final SessionEvents observer;
     private final NewOpaqueSubjectLimiter newSubjects;
+    private final Ticker ticker;
 
     /**
      * @param source the registration's exchange, already guarded (breaker, bulkhead, timeout)
@@ -44,6 +46,14 @@ public final class SessionService {
     public SessionService(String registration, String handler, SessionLifetime lifetime, SessionCache cache,
             RefusalMemory refusals, SessionSource source, SessionEvents observer,
             NewOpaqueSubjectLimiter newSubjects) {
+        this(registration, handler, lifetime, cache, refusals, source, observer, newSubjects, Ticker.systemTicker());
+    }
+
+    /** @param ticker times each exchange for the observer */
+    public SessionService(String registration, String handler, SessionLifetime lifetime, SessionCache cache,
+            RefusalMemory refusals, SessionSource source, SessionEvents observer,
+            NewOpaqueSubjectLimiter newSubjects, Ticker ticker) {
+        this.ticker = ticker;
         this.newSubjects = newSubjects;
         this.registration = registration;
         this.handler = handler;
@@ -116,12 +126,12 @@ public final class SessionService {
 
     private Mono<SalesforceSession> observedExchange(Subject subject) {
         return Mono.defer(() -> {
-            long start = System.nanoTime();
+            long start = ticker.read();
             return source.exchange(subject)
                     .doOnNext(session -> observer.exchanged(registration, handler, subject.key(),
-                            System.nanoTime() - start, session, null))
+                            ticker.read() - start, session, null))
                     .doOnError(ExchangeFailure.class, failure -> {
-                        observer.exchanged(registration, handler, subject.key(), System.nanoTime() - start, null, failure);
+                        observer.exchanged(registration, handler, subject.key(), ticker.read() - start, null, failure);
                         logFailure(failure);
                         if (failure.kind() == ExchangeFailure.Kind.SUBJECT_REJECTED) {
                             refusals.remember(registration, subject.tokenDigest(), failure);

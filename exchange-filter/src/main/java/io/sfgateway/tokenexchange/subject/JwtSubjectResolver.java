@@ -21,7 +21,6 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.BadJWTException;
-import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import io.sfgateway.tokenexchange.ExchangeFailure;
 import io.sfgateway.tokenexchange.InvalidSubjectException.Reason;
 import java.net.URI;
@@ -59,9 +58,9 @@ public final class JwtSubjectResolver implements SubjectResolver {
     private final JwksSource keys;
     private final String issuer;
     private final String subjectClaim;
-    private final DefaultJWTClaimsVerifier<?> claimsVerifier;
+    private final ClaimsVerifier claimsVerifier;
     private final DefaultJWSVerifierFactory verifiers = new DefaultJWSVerifierFactory();
-    private final VerifiedTokens verified = new VerifiedTokens(100_000);
+    private final VerifiedTokens verified;
     private final long clockSkewMillis;
     private final Clock clock;
 
@@ -98,11 +97,10 @@ public final class JwtSubjectResolver implements SubjectResolver {
         this.keys = new JwksSource(webClient, jwksUri, jwksMinRefresh, jwksMaxBackoff, Duration.ofMinutes(10),
                 Duration.ofSeconds(5), clock, timer);
         this.clock = clock;
+        this.verified = new VerifiedTokens(100_000, clock);
         this.issuer = issuer;
         this.subjectClaim = subjectClaim;
-        this.claimsVerifier = new DefaultJWTClaimsVerifier<>(new HashSet<>(audiences),
-                new JWTClaimsSet.Builder().issuer(issuer).build(), new HashSet<>(List.of("exp", "sub", subjectClaim)), null);
-        this.claimsVerifier.setMaxClockSkew((int) Math.min(Integer.MAX_VALUE, clockSkew.toSeconds()));
+        this.claimsVerifier = new ClaimsVerifier(issuer, audiences, subjectClaim, clockSkew, clock);
         this.clockSkewMillis = clockSkew.toMillis();
     }
 

@@ -4,7 +4,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.sfgateway.tokenexchange.TokenDigest;
-import java.util.concurrent.TimeUnit;
+import java.time.Clock;
+import java.time.Duration;
 
 /**
  * Tokens that passed full validation, by their SHA-256, so a caller presenting the same token
@@ -21,10 +22,12 @@ final class VerifiedTokens {
 
     private final Cache<Digest, Verified> verified;
 
-    VerifiedTokens(long maximumSize) {
+    /** @param clock what an entry's remaining life (until {@code notAfterMillis}) is measured against */
+    VerifiedTokens(long maximumSize, Clock clock) {
         this.verified = Caffeine.newBuilder()
                 .maximumSize(maximumSize)
-                .expireAfter(new UntilNotAfter())
+                .expireAfter(Expiry.<Digest, Verified>writing((digest, entry) ->
+                        Duration.ofMillis(Math.max(0, entry.notAfterMillis - clock.millis()))))
                 .executor(Runnable::run)
                 .build();
     }
@@ -54,24 +57,5 @@ final class VerifiedTokens {
      * IdP signs.
      */
     record Digest(long high, long low) {
-    }
-
-    private static final class UntilNotAfter implements Expiry<Digest, Verified> {
-
-        @Override
-        public long expireAfterCreate(Digest key, Verified value, long currentTime) {
-            long millis = value.notAfterMillis - System.currentTimeMillis();
-            return TimeUnit.MILLISECONDS.toNanos(Math.max(0, millis));
-        }
-
-        @Override
-        public long expireAfterUpdate(Digest key, Verified value, long currentTime, long currentDuration) {
-            return expireAfterCreate(key, value, currentTime);
-        }
-
-        @Override
-        public long expireAfterRead(Digest key, Verified value, long currentTime, long currentDuration) {
-            return currentDuration;
-        }
     }
 }

@@ -18,12 +18,13 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
- * The one place a refused request is answered (see the README's caller table): status, RFC 6750
- * {@code WWW-Authenticate}, {@code Retry-After}, and a small fixed JSON body. The details go to
+ * The library's {@link ExchangeErrorRenderer}, the one place a refused request is answered (see
+ * the README's caller table): status, RFC 6750 {@code WWW-Authenticate}, {@code Retry-After}, and
+ * a small fixed JSON body. The details go to
  * the log; nothing from the token, Salesforce's {@code error_description} or the stack reaches
  * the caller.
  */
-public final class ErrorResponseWriter {
+public final class ErrorResponseWriter implements ExchangeErrorRenderer {
 
     private static final Logger log = LoggerFactory.getLogger(ErrorResponseWriter.class);
     private static final long DEFAULT_RETRY_AFTER_SECONDS = 5;
@@ -74,6 +75,7 @@ public final class ErrorResponseWriter {
         this.observer = observer;
     }
 
+    @Override
     public Mono<Void> write(ServerWebExchange exchange, String registration, Throwable error) {
         ServerHttpResponse response = exchange.getResponse();
         if (response.isCommitted()) {
@@ -118,6 +120,7 @@ public final class ErrorResponseWriter {
      * encoding, 404 for a path outside the registration's session paths. Nothing of the path is
      * logged or echoed.
      */
+    @Override
     public Mono<Void> refusePath(ServerWebExchange exchange, String registration, SessionPaths.Verdict verdict) {
         boolean dots = verdict == SessionPaths.Verdict.DOT_SEGMENTS;
         log.debug("Refused a request on registration {}: path {}", registration, verdict);

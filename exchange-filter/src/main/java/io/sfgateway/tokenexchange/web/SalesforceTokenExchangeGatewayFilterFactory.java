@@ -30,7 +30,7 @@ import reactor.core.publisher.Mono;
  * registration turns it into a {@code Subject} (validating it when configured); the session
  * cache answers the subject's Salesforce session, exchanging when it must; the
  * {@link SessionForwarder} points the request at the session's instance with the Salesforce
- * token. A refusal anywhere is answered by the {@link ErrorResponseWriter}. Before any of it, the
+ * token. A refusal anywhere is answered by the {@link ExchangeErrorRenderer}. Before any of it, the
  * path is judged ({@link SessionPaths}): a dot segment in any encoding is refused with 400, a
  * path outside the registration's session paths with 404, and neither costs an exchange. A path
  * outside is refused rather than forwarded without a session: the gateway would otherwise need a
@@ -48,11 +48,11 @@ public class SalesforceTokenExchangeGatewayFilterFactory
 
     private final ExchangeRegistrations registrations;
     private final SessionForwarder forwarder;
-    private final ErrorResponseWriter errors;
+    private final ExchangeErrorRenderer errors;
     private final RenewalLimit renewals;
 
     public SalesforceTokenExchangeGatewayFilterFactory(ExchangeRegistrations registrations, SessionForwarder forwarder,
-            ErrorResponseWriter errors) {
+            ExchangeErrorRenderer errors) {
         this(registrations, forwarder, errors, new RenewalLimit(Duration.ofSeconds(30), 100_000, Ticker.systemTicker()));
     }
 
@@ -60,7 +60,7 @@ public class SalesforceTokenExchangeGatewayFilterFactory
      * @param renewals how often a subject's session may be replaced on Salesforce's word
      */
     public SalesforceTokenExchangeGatewayFilterFactory(ExchangeRegistrations registrations, SessionForwarder forwarder,
-            ErrorResponseWriter errors, RenewalLimit renewals) {
+            ExchangeErrorRenderer errors, RenewalLimit renewals) {
         super(Config.class);
         this.registrations = registrations;
         this.forwarder = forwarder;

@@ -58,9 +58,9 @@ class SubjectConfigurationTest {
 
     @Test
     void theDeprecatedRefetchIntervalStillCountsUnlessMinRefreshIsSet() {
-        TokenExchangeProperties.Subject legacy = subject(java.time.Duration.ofSeconds(7), null);
+        SubjectProperties legacy = subject(java.time.Duration.ofSeconds(7), null);
         assertThat(RegistrationValidator.jwksMinRefresh(legacy)).hasSeconds(7);
-        TokenExchangeProperties.Subject both = subject(java.time.Duration.ofSeconds(7), java.time.Duration.ofSeconds(45));
+        SubjectProperties both = subject(java.time.Duration.ofSeconds(7), java.time.Duration.ofSeconds(45));
         assertThat(RegistrationValidator.jwksMinRefresh(both)).hasSeconds(45);
         assertThat(RegistrationValidator.jwksMinRefresh(subject(null, null))).hasSeconds(30);
     }
@@ -90,12 +90,12 @@ class SubjectConfigurationTest {
     }
 
     @SuppressWarnings("deprecation")
-    private static TokenExchangeProperties.Subject subject(java.time.Duration refetchInterval, java.time.Duration minRefresh) {
-        return new TokenExchangeProperties.Subject(true, "https://idp", java.net.URI.create("https://idp/jwks"),
+    private static SubjectProperties subject(java.time.Duration refetchInterval, java.time.Duration minRefresh) {
+        return new SubjectProperties(true, "https://idp", java.net.URI.create("https://idp/jwks"),
                 java.util.List.of("gw"), "sub", java.time.Duration.ofSeconds(30), refetchInterval,
                 java.time.Duration.ofMinutes(5),
-                new TokenExchangeProperties.OpaqueAdmission(16, null, 20, 200, java.time.Duration.ofSeconds(1), 10_000),
-                new TokenExchangeProperties.Jwks(minRefresh, java.time.Duration.ofMinutes(5)));
+                new SubjectProperties.OpaqueAdmission(16, null, 20, 200, java.time.Duration.ofSeconds(1), 10_000),
+                new SubjectProperties.Jwks(minRefresh, java.time.Duration.ofMinutes(5)));
     }
 
     private static void assertFailure(Throwable failure, String key) {

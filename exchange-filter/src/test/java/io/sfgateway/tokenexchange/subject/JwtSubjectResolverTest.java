@@ -51,6 +51,7 @@ import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -66,6 +67,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
 /** Local validation of the caller's JWT (see the README's caller table, {@code subject.validate: true}). */
@@ -402,7 +404,9 @@ class JwtSubjectResolverTest {
 
         @Test
         void unknownKidIsInvalidAndRefetchesAtMostOncePerInterval() throws Exception {
-            JwtSubjectResolver resolver = resolver(Duration.ofMillis(500));
+            JwksRefreshTest.FakeClock clock = new JwksRefreshTest.FakeClock(Instant.now());
+            JwtSubjectResolver resolver = new JwtSubjectResolver(webClient, jwksUri(), ISSUER, List.of(AUDIENCE), "sub",
+                    Duration.ofSeconds(30), Duration.ofMillis(500), Duration.ofMinutes(5), Schedulers.parallel(), clock);
             String unknown = sign(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("unknown-kid").build(), claims().build(),
                     new RSASSASigner(attackerRsa));
             for (int i = 0; i < 5; i++) {
@@ -410,7 +414,11 @@ class JwtSubjectResolverTest {
             }
             assertThat(jwksRequests()).isEqualTo(1);
 
-            Thread.sleep(600);
+            clock.advance(Duration.ofMillis(400));
+            assertInvalid(resolver.resolve(unknown));
+            assertThat(jwksRequests()).as("within the interval").isEqualTo(1);
+
+            clock.advance(Duration.ofMillis(200));
             for (int i = 0; i < 5; i++) {
                 assertInvalid(resolver.resolve(unknown));
             }
@@ -740,15 +748,18 @@ class JwtSubjectResolverTest {
 
         @Test
         void aRememberedTokenIsRefusedOnceItExpires() throws Exception {
+            JwksRefreshTest.FakeClock clock = new JwksRefreshTest.FakeClock(Instant.now());
             JwtSubjectResolver resolver = new JwtSubjectResolver(webClient, jwksUri(), ISSUER, List.of(AUDIENCE), "sub",
-                    Duration.ZERO, LONG);
+                    Duration.ZERO, LONG, Duration.ofMinutes(5), Schedulers.parallel(), clock);
             String longLived = rs256(claims().build());
             assertSubject(resolver.resolve(longLived), "jwt:" + ISSUER + " alice", longLived); // keys fetched, client warm
-            long exp = (System.currentTimeMillis() / 1000 + 3) * 1000; // a whole second (exp's precision), 2-3 s ahead
+            long exp = (clock.millis() / 1000 + 3) * 1000; // a whole second (exp's precision), 2-3 s ahead
             String token = rs256(claims().expirationTime(new Date(exp)).build());
             assertSubject(resolver.resolve(token), "jwt:" + ISSUER + " alice", token);
-            assertSubject(resolver.resolve(token), "jwt:" + ISSUER + " alice", token);
-            Thread.sleep(Math.max(0, exp - System.currentTimeMillis()) + 300);
+            assertSubject(resolver.resolve(token), "jwt:" + ISSUER + " alice", token); // remembered
+            clock.advance(Duration.ofMillis(exp - clock.millis() - 300));
+            assertSubject(resolver.resolve(token), "jwt:" + ISSUER + " alice", token); // not yet
+            clock.advance(Duration.ofMillis(600));
             assertInvalid(resolver.resolve(token));
         }
 

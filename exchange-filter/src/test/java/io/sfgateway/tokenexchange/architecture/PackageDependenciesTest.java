@@ -1,0 +1,66 @@
+package io.sfgateway.tokenexchange.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Which package of the library may know which, checked on the compiled main classes: the root
+ * vocabulary knows no sub-package, the token endpoint client ({@code exchange}) knows only the
+ * root, and no two packages know each other.
+ */
+class PackageDependenciesTest {
+
+    private static final String ROOT = "io.sfgateway.tokenexchange";
+
+    private static final JavaClasses MAIN = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
+            .importPackages(ROOT);
+
+    @Test
+    void theMainClassesAreImported() {
+        // Guards the rules below against passing on an empty import.
+        assertThat(MAIN.containPackage(ROOT + ".exchange")).isTrue();
+        assertThat(MAIN.contain(ROOT + ".Subject")).isTrue();
+    }
+
+    @Test
+    void noCycleBetweenPackages() {
+        slices().matching(ROOT + ".(*)..").should().beFreeOfCycles().check(MAIN);
+    }
+
+    @Test
+    void theRootVocabularyDependsOnNoSubPackage() {
+        noClasses().that().resideInAPackage(ROOT)
+                .should().dependOnClassesThat(inASubPackageOtherThan(null))
+                .check(MAIN);
+    }
+
+    @Test
+    void theExchangeDependsOnNoOtherSubPackage() {
+        noClasses().that().resideInAPackage(ROOT + ".exchange..")
+                .should().dependOnClassesThat(inASubPackageOtherThan("exchange"))
+                .check(MAIN);
+    }
+
+    /** Classes in a sub-package of the root other than {@code allowed} (and its own sub-packages). */
+    private static DescribedPredicate<JavaClass> inASubPackageOtherThan(String allowed) {
+        String description = allowed == null ? "a sub-package of " + ROOT : "a sub-package of " + ROOT + " but " + allowed;
+        return DescribedPredicate.describe(description, type -> {
+            String name = type.getPackageName();
+            if (!name.startsWith(ROOT + ".")) {
+                return false;
+            }
+            String sub = name.substring(ROOT.length() + 1);
+            return allowed == null || !(sub.equals(allowed) || sub.startsWith(allowed + "."));
+        });
+    }
+}
