@@ -124,8 +124,11 @@ class SharedSessionStoreTest {
                 long perEntry = (usedMemory(commands) - usedBefore) / subjects;
                 long memoryUsage = keys.stream().mapToLong(key -> commands.memoryUsage(key)).sum() / subjects;
                 long valueBytes = keys.stream().mapToLong(commands::strlen).sum() / subjects;
+                long clients = commands.clientList().lines().filter(line -> !line.isBlank()).count() - 1; // not this test's
                 System.out.printf("Redis memory per session: %d bytes (used_memory growth / %d sessions);"
-                        + " MEMORY USAGE %d bytes per key; sealed value %d bytes%n", perEntry, subjects, memoryUsage, valueBytes);
+                        + " MEMORY USAGE %d bytes per key; sealed value %d bytes; %d Redis connections per gateway%n",
+                        perEntry, subjects, memoryUsage, valueBytes, clients / 2);
+                assertThat(clients).as("Redis connections of the two gateways: commands and pub/sub, each").isEqualTo(4);
                 assertThat(memoryUsage).as("MEMORY USAGE per entry").isBetween((long) valueBytes, 1024L);
                 assertThat(perEntry).as("used_memory growth per entry").isBetween((long) valueBytes, 2048L);
 
