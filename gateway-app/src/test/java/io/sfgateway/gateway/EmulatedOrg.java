@@ -21,10 +21,16 @@ final class EmulatedOrg implements AutoCloseable {
     private final SalesforceEmulator emulator;
 
     EmulatedOrg() {
+        this(false);
+    }
+
+    /** @param anyUser whether the org knows every subject (auto-provisioning), not only alice and bob */
+    EmulatedOrg(boolean anyUser) {
         emulator = SalesforceEmulator.start(EmulatorConfig.builder()
                 .app(ConnectedApp.confidential(CLIENT_ID, CLIENT_SECRET))
                 .audience(AUDIENCE)
                 .sessionTimeout(Duration.ofHours(2))
+                .autoProvisionUsers(anyUser)
                 .build());
     }
 

@@ -62,6 +62,16 @@ class ProductionJarIT {
     }
 
     @Test
+    void holdsTheReactiveRedisClientTheSharedSessionStoreNeeds() {
+        assertThat(libraries).anyMatch(name -> name.startsWith("spring-data-redis-"))
+                .anyMatch(name -> name.startsWith("lettuce-core-"))
+                .anyMatch(name -> name.startsWith("spring-boot-data-redis-"));
+        assertThat(entries).contains("BOOT-INF/classes/io/sfgateway/gateway/RedisOnlyForSharedStore.class");
+        assertThat(libraries).as("no second Redis client, no connection pool").noneMatch(name -> name.startsWith("jedis-"))
+                .noneMatch(name -> name.startsWith("commons-pool2-"));
+    }
+
+    @Test
     void holdsNoEmulatorNoMockIdpAndNoKotlinLibrary() {
         assertThat(libraries).isNotEmpty();
         for (String library : libraries) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sfgateway.gateway.GatewayApplication;
 import io.sfgateway.tokenexchange.config.TokenExchangeProperties;
+import io.sfgateway.tokenexchange.shared.RedisSessionStore;
 import io.sfgateway.tokenexchange.web.ExchangeRegistrations;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,7 +27,9 @@ class ConfigMapBindingTest {
         Path yaml = K8sOverlays.writeApplicationYaml(overlay);
         try (ConfigurableApplicationContext app = SpringApplication.run(GatewayApplication.class,
                 "--spring.config.additional-location=optional:file:" + yaml.getParent() + "/",
-                "--server.port=0", "--management.server.port=0", "--SF_CLIENT_ID=client-id-from-secret", "--SF_CLIENT_SECRET=secret-from-secret")) {
+                "--server.port=0", "--management.server.port=0", "--SF_CLIENT_ID=client-id-from-secret", "--SF_CLIENT_SECRET=secret-from-secret",
+                // The overlays' shared store seals with SESSION_KEY_K1 (a Secret's value in the pod).
+                "--SESSION_KEY_K1=" + java.util.Base64.getEncoder().encodeToString(new byte[32]))) {
             assertThat(app.getBean(ExchangeRegistrations.class).names()).containsExactly("salesforce");
             TokenExchangeProperties.Registration registration =
                     app.getBean(TokenExchangeProperties.class).registrations().get("salesforce");
@@ -38,6 +41,12 @@ class ConfigMapBindingTest {
                     .map(filter -> filter.getName() + "=" + String.join(",", filter.getArgs().values()))
                     .toList();
             assertThat(filters).contains("SalesforceTokenExchange=salesforce");
+            // The shared session store: off in the base, on in both overlays (prod over TLS).
+            assertThat(app.getBeanNamesForType(RedisSessionStore.class)).as("the shared session store")
+                    .hasSize(overlay.equals("base") ? 0 : 1);
+            if (overlay.equals("prod")) {
+                assertThat(app.getEnvironment().getProperty("spring.data.redis.ssl.enabled")).isEqualTo("true");
+            }
         }
     }
 }

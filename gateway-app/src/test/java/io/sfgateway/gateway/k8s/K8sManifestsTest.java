@@ -120,7 +120,14 @@ class K8sManifestsTest {
 
         Map<String, Object> tokenExchange = map(config, "salesforce.token-exchange");
         assertThat(tokenExchange.keySet()).contains("registrations").isSubsetOf("registrations", "cache", "exchange", "plain-http-hosts");
-        assertThat(map(tokenExchange, "cache").keySet()).isSubsetOf("maximum-size", "refresh-ahead");
+        assertThat(map(tokenExchange, "cache").keySet()).isSubsetOf("maximum-size", "refresh-ahead", "shared");
+        Map<String, Object> shared = map(tokenExchange, "cache.shared");
+        assertThat(shared.keySet()).isSubsetOf("enabled", "key-id", "keys", "timeout");
+        if (Boolean.TRUE.equals(shared.get("enabled"))) {
+            assertThat(map(shared, "keys")).as("the sealing key is among the keys").containsKey(String.valueOf(shared.get("key-id")));
+            assertThat(map(shared, "keys").values()).as("sealing keys are placeholders filled from a Secret")
+                    .allSatisfy(value -> assertThat(String.valueOf(value)).matches("\\$\\{[A-Z0-9_]+\\}"));
+        }
         assertThat(map(tokenExchange, "exchange").keySet()).isSubsetOf("timeout", "max-concurrent");
         if (map(tokenExchange, "cache").get("refresh-ahead") instanceof Number refreshAhead) {
             assertThat(refreshAhead.doubleValue()).isStrictlyBetween(0.0, 1.0);
@@ -504,8 +511,17 @@ class K8sManifestsTest {
                     if (to.isEmpty()) {
                         egressAllowed.add(proto + "/" + number);
                     } else {
-                        // Anything besides DNS and HTTPS may only go to pods of this namespace (dev's emulator).
+                        // Anything besides DNS and HTTPS may only go to pods of this namespace (dev's emulator and
+                        // Redis), or to one address block on the Redis port (prod's external Redis).
                         for (Map<String, Object> peer : to) {
+                            if (peer.containsKey("ipBlock")) {
+                                assertThat(peer.keySet()).as("egress to addresses: %s", rule).containsOnly("ipBlock");
+                                assertThat((String) at(peer, "ipBlock.cidr")).as("egress to addresses: %s", rule)
+                                        .matches("[0-9a-fA-F.:]+/\\d+").isNotIn("0.0.0.0/0", "::/0");
+                                assertThat(number).as("egress to addresses is to Redis only: %s", rule)
+                                        .isEqualTo(redisPort(overlay));
+                                continue;
+                            }
                             assertThat(peer.keySet()).as("egress beyond DNS/HTTPS goes to in-namespace pods: %s", rule)
                                     .containsOnly("podSelector");
                             assertThat(map(peer, "podSelector.matchLabels")).isNotEmpty();
@@ -517,6 +533,11 @@ class K8sManifestsTest {
         assertThat(ingressAllowed).containsExactlyInAnyOrder(
                 "ingress-nginx->TCP/" + HTTP_PORT, "monitoring->TCP/" + MANAGEMENT_PORT);
         assertThat(egressAllowed).containsExactlyInAnyOrder("UDP/53", "TCP/53", "TCP/443");
+    }
+
+    /** The port the gateway's application.yaml connects to Redis on (Spring Boot's default 6379 when unset). */
+    private static int redisPort(String overlay) {
+        return at(applicationConfig(overlay), "spring.data.redis.port") instanceof Integer port ? port : 6379;
     }
 
     // ------------------------------------------------------------------ secrets
