@@ -2,6 +2,8 @@ package io.sfgateway.tokenexchange.subject;
 
 import io.sfgateway.tokenexchange.Subject;
 import io.sfgateway.tokenexchange.InvalidSubjectException;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -59,7 +61,9 @@ public final class JwtSubjectResolver implements SubjectResolver {
     private final String issuer;
     private final String subjectClaim;
     private final DefaultJWTClaimsVerifier<?> claimsVerifier;
-    private final DefaultJWSVerifierFactory verifiers = new DefaultJWSVerifierFactory();
+    private final DefaultJWSVerifierFactory verifierFactory = new DefaultJWSVerifierFactory();
+    /** A verifier per IdP key, built once, not per token (JWK to public key is costly); weak keys go with their key set. */
+    private final Cache<JWK, JWSVerifier> verifiers = Caffeine.newBuilder().weakKeys().maximumSize(256).build();
     private final VerifiedTokens verified = new VerifiedTokens(100_000);
     private final long clockSkewMillis;
     private final Clock clock;
@@ -224,8 +228,13 @@ public final class JwtSubjectResolver implements SubjectResolver {
             if (!(candidate instanceof AsymmetricJWK asymmetric)) {
                 return false;
             }
-            Key key = asymmetric.toPublicKey();
-            JWSVerifier verifier = verifiers.createJWSVerifier(jwt.getHeader(), key);
+            JWSVerifier verifier = verifiers.getIfPresent(candidate);
+            if (verifier == null) {
+                Key key = asymmetric.toPublicKey();
+                // The matcher chose a key of the algorithm's family: the verifier serves every algorithm the key can.
+                verifier = verifierFactory.createJWSVerifier(jwt.getHeader(), key);
+                verifiers.put(candidate, verifier);
+            }
             return jwt.verify(verifier);
         } catch (JOSEException | IllegalStateException e) {
             return false;
