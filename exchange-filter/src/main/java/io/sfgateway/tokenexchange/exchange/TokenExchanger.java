@@ -5,12 +5,6 @@ import io.sfgateway.tokenexchange.ExchangeFailure;
 import io.sfgateway.tokenexchange.ExchangeFailure.Kind;
 import java.util.concurrent.TimeoutException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
-import org.springframework.http.HttpStatusCode;
-import org.springframework.http.MediaType;
-import org.springframework.util.LinkedMultiValueMap;
-import org.springframework.util.MultiValueMap;
-import org.springframework.web.reactive.function.BodyInserters;
-import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 
@@ -20,18 +14,24 @@ import reactor.core.publisher.Mono;
  * {@link ExchangeFailure}, never anything else.
  *
  * <p>It does not time out, retry or limit concurrency itself; {@code resilience} wraps it.
- * The shared {@link WebClient} brings the connection pool, connect and response timeouts,
- * the response-size cap, and does not follow redirects.
+ * The shared client brings the connection pool, connect and response timeouts, the
+ * response-size cap, and does not follow redirects. Given the pooled {@link TokenEndpointClient}
+ * the request goes straight through its Reactor Netty client ({@link NettyTokenTransport}); any
+ * other {@link WebClient} is used through its codecs.
  */
 public final class TokenExchanger {
 
-    private final WebClient webClient;
+    private final TokenEndpointTransport transport;
     private final ExchangeSettings settings;
+    private final TokenForm form;
     private final TokenResponseParser parser;
 
     public TokenExchanger(WebClient webClient, ExchangeSettings settings) {
-        this.webClient = webClient;
+        this.transport = webClient instanceof TokenEndpointClient pooled
+                ? new NettyTokenTransport(pooled.httpClient(), pooled.maxResponseBytes())
+                : new WebClientTokenTransport(webClient);
         this.settings = settings;
+        this.form = new TokenForm(settings);
         this.parser = new TokenResponseParser(settings, System::currentTimeMillis);
     }
 
@@ -41,63 +41,33 @@ public final class TokenExchanger {
 
     /** Exchanges {@code subjectToken}, sent exactly as the caller presented it. */
     public Mono<SalesforceSession> exchange(String subjectToken) {
-        return webClient.post()
-                .uri(settings.tokenEndpoint())
-                .contentType(MediaType.APPLICATION_FORM_URLENCODED)
-                .accept(MediaType.APPLICATION_JSON)
-                .body(BodyInserters.fromFormData(form(subjectToken)))
-                .exchangeToMono(response -> read(response, subjectToken))
+        return Mono.defer(() -> transport.post(settings.tokenEndpoint(), form.with(subjectToken)))
+                .map(answer -> read(answer, subjectToken))
                 .onErrorMap(error -> !(error instanceof ExchangeFailure), TokenExchanger::classify);
     }
 
-    /** The RFC 8693 form; optional fields only when configured. */
-    MultiValueMap<String, String> form(String subjectToken) {
-        MultiValueMap<String, String> form = new LinkedMultiValueMap<>(8);
-        form.add("grant_type", settings.grantType());
-        form.add("subject_token", subjectToken);
-        form.add("subject_token_type", settings.subjectTokenType());
-        form.add("client_id", settings.clientId());
-        if (settings.clientSecret() != null) {
-            form.add("client_secret", settings.clientSecret());
+    private SalesforceSession read(TokenEndpointTransport.Answer answer, String subjectToken) {
+        int status = answer.status();
+        if (status >= 200 && status < 300) {
+            return parser.session(answer.body());
         }
-        if (settings.scope() != null) {
-            form.add("scope", settings.scope());
+        if (status == 429) {
+            throw new ExchangeFailure(Kind.UNAVAILABLE, "token endpoint is rate limiting (HTTP 429)",
+                    retryAfterSeconds(answer.retryAfter()));
         }
-        if (settings.tokenHandler() != null) {
-            form.add("token_handler", settings.tokenHandler());
+        if (status >= 400 && status < 500) {
+            throw parser.refusal(status, answer.body(), subjectToken, retryAfterSeconds(answer.retryAfter()));
         }
-        return form;
+        Kind kind = status >= 500 && status < 600 ? Kind.UNAVAILABLE : Kind.SESSION_UNACCEPTABLE;
+        throw new ExchangeFailure(kind, "token endpoint answered HTTP " + status);
     }
 
-    private Mono<SalesforceSession> read(ClientResponse response, String subjectToken) {
-        HttpStatusCode status = response.statusCode();
-        if (status.is2xxSuccessful()) {
-            return body(response).map(parser::session);
-        }
-        if (status.value() == 429) {
-            return response.releaseBody().then(Mono.error(new ExchangeFailure(Kind.UNAVAILABLE,
-                    "token endpoint is rate limiting (HTTP 429)", retryAfterSeconds(response))));
-        }
-        if (status.is4xxClientError()) {
-            long retryAfter = retryAfterSeconds(response);
-            return body(response).flatMap(body -> Mono.error(parser.refusal(status.value(), body, subjectToken, retryAfter)));
-        }
-        Kind kind = status.is5xxServerError() ? Kind.UNAVAILABLE : Kind.SESSION_UNACCEPTABLE;
-        return response.releaseBody()
-                .then(Mono.error(new ExchangeFailure(kind, "token endpoint answered HTTP " + status.value())));
-    }
-
-    private static long retryAfterSeconds(ClientResponse response) {
-        String value = response.headers().asHttpHeaders().getFirst("Retry-After");
+    private static long retryAfterSeconds(String value) {
         try {
             return value == null ? 0 : Math.max(0, Math.min(3600, Long.parseLong(value.strip())));
         } catch (NumberFormatException httpDate) {
             return 0;
         }
-    }
-
-    private static Mono<byte[]> body(ClientResponse response) {
-        return response.bodyToMono(byte[].class).defaultIfEmpty(new byte[0]);
     }
 
     private static ExchangeFailure classify(Throwable error) {

@@ -7,7 +7,6 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
 import com.nimbusds.jose.jwk.AsymmetricJWK;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKMatcher;
@@ -24,7 +23,6 @@ import com.nimbusds.jwt.proc.BadJWTException;
 import io.sfgateway.tokenexchange.ExchangeFailure;
 import io.sfgateway.tokenexchange.InvalidSubjectException.Reason;
 import java.net.URI;
-import java.security.Key;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -59,7 +57,7 @@ public final class JwtSubjectResolver implements SubjectResolver {
     private final String issuer;
     private final String subjectClaim;
     private final ClaimsVerifier claimsVerifier;
-    private final DefaultJWSVerifierFactory verifiers = new DefaultJWSVerifierFactory();
+    private final KeyVerifiers verifiers = new KeyVerifiers();
     private final VerifiedTokens verified;
     private final long clockSkewMillis;
     private final Clock clock;
@@ -221,11 +219,10 @@ public final class JwtSubjectResolver implements SubjectResolver {
             if (candidate instanceof RSAKey rsa && rsa.size() < MIN_RSA_BITS) {
                 return false;
             }
-            if (!(candidate instanceof AsymmetricJWK asymmetric)) {
+            if (!(candidate instanceof AsymmetricJWK)) {
                 return false;
             }
-            Key key = asymmetric.toPublicKey();
-            JWSVerifier verifier = verifiers.createJWSVerifier(jwt.getHeader(), key);
+            JWSVerifier verifier = verifiers.forKey(jwt.getHeader(), (JWK & AsymmetricJWK) candidate);
             return jwt.verify(verifier);
         } catch (JOSEException | IllegalStateException e) {
             return false;
