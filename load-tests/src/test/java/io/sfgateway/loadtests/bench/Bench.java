@@ -52,7 +52,7 @@ public final class Bench {
         this.mode = mode;
         this.out = out;
         this.opts = opts;
-        this.stack = new BenchStack(opts, out);
+        this.stack = new BenchStack(opts, out, mode.jvm());
         this.wrk = new Wrk(opts.getOrDefault("wrk", "wrk"), out);
         this.shared = opts.containsKey("no-shared") ? null : new SharedStage(stack, mode, opts);
     }

@@ -1,6 +1,8 @@
 package io.sfgateway.loadtests.bench;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Sizes and durations of one benchmark mode: {@code quick} (a smoke run in under 3 minutes, not a measurement) or
@@ -15,7 +17,7 @@ record BenchMode(String name, int rounds, Duration warmup, Duration throughput, 
 
     static BenchMode quick() {
         return new BenchMode("quick", 3, Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(1), 32,
-                1000, 50, 200, Duration.ofSeconds(3), 600, Duration.ofSeconds(2), 300);
+                300, 50, 200, Duration.ofSeconds(3), 600, Duration.ofSeconds(2), 300);
     }
 
     static BenchMode full() {
@@ -36,6 +38,19 @@ record BenchMode(String name, int rounds, Duration warmup, Duration throughput, 
     /** The start of each fixed-rate run that is not measured (connections opened, the pool filled). */
     Duration fixedRateWarmIn() {
         return isFull() ? Duration.ofSeconds(1) : Duration.ofMillis(500);
+    }
+
+    /**
+     * JVM flags of the org and every gateway: {@link BenchStack#GATEWAY_JVM}; the smoke run adds C1 only
+     * ({@code -XX:TieredStopAtLevel=1}), as the Gatling smoke does: it checks behaviour, and seven JVMs booting at
+     * once on two cores would otherwise take most of its three minutes.
+     */
+    List<String> jvm() {
+        List<String> flags = new ArrayList<>(BenchStack.GATEWAY_JVM);
+        if (!isFull()) {
+            flags.add("-XX:TieredStopAtLevel=1");
+        }
+        return flags;
     }
 
     boolean isFull() {

@@ -33,7 +33,7 @@ final class BenchSetup {
         setup.put("load_generator", "wrk -t1 (closed loop), one bearer token per request from a file (wrk-tokens.lua)");
         setup.put("fixed_rate_load_generator", "open model at " + FixedRateStage.RATE_SHARE + " x the round's limit"
                 + " rps, Java HttpClient paced by one thread, latency from the due time (HdrHistogram, microseconds)");
-        setup.put("jvm", BenchStack.GATEWAY_JVM);
+        setup.put("jvm", mode.jvm());
         setup.put("machine", machine());
         return setup;
     }

@@ -25,6 +25,7 @@ final class BenchStack {
     static final List<String> GATEWAY_JVM = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC");
 
     private final Map<String, String> opts;
+    private final List<String> jvm;
     private final Path logs;
     private final List<ManagedProcess> processes = new ArrayList<>();
 
@@ -45,8 +46,9 @@ final class BenchStack {
     ManagedProcess limit;
     ManagedProcess peer;
 
-    BenchStack(Map<String, String> opts, Path out) {
+    BenchStack(Map<String, String> opts, Path out, List<String> jvm) {
         this.opts = opts;
+        this.jvm = jvm;
         this.logs = out.resolve("logs");
     }
 
@@ -58,7 +60,7 @@ final class BenchStack {
         peerUrl = "http://127.0.0.1:" + ports[4];
         oursManagementUrl = GatewayArgs.managementUrl(ports[5]);
         limitManagementUrl = GatewayArgs.managementUrl(ports[6]);
-        emulator = track(ManagedProcess.java("emulator", GATEWAY_JVM, jar("emulator-jar"),
+        emulator = track(ManagedProcess.java("emulator", jvm, jar("emulator-jar"),
                 List.of("--port=" + ports[0], "--idp-port=" + ports[1], "--auto-provision-users=true",
                         "--client-id=" + EmulatorAdmin.CLIENT_ID, "--client-secret=" + EmulatorAdmin.CLIENT_SECRET,
                         "--session-timeout=7200"),
@@ -73,12 +75,12 @@ final class BenchStack {
     }
 
     void startGateways() {
-        ours = track(ManagedProcess.java("ours", GATEWAY_JVM, jar("gateway-jar"), GatewayArgs.ours(ports[2],
+        ours = track(ManagedProcess.java("ours", jvm, jar("gateway-jar"), GatewayArgs.ours(ports[2],
                 ports[5], orgUrl, issuer, jwks, Duration.ofSeconds(3), Duration.ofSeconds(10)),
                 logs.resolve("ours.log")));
-        limit = track(ManagedProcess.java("limit", GATEWAY_JVM, jar("gateway-jar"),
+        limit = track(ManagedProcess.java("limit", jvm, jar("gateway-jar"),
                 GatewayArgs.limit(ports[3], ports[6], orgUrl, issuer, jwks, staticSession), logs.resolve("limit.log")));
-        peer = track(ManagedProcess.java("peer", GATEWAY_JVM, jar("peer-jar"),
+        peer = track(ManagedProcess.java("peer", jvm, jar("peer-jar"),
                 List.of("--server.port=" + ports[4], "--server.address=127.0.0.1", "--spring.main.banner-mode=off",
                         "--SF_LOGIN_URL=" + orgUrl, "--SF_CLIENT_ID=" + EmulatorAdmin.CLIENT_ID,
                         "--SF_CLIENT_SECRET=" + EmulatorAdmin.CLIENT_SECRET, "--SF_SCOPES=api",
@@ -102,6 +104,11 @@ final class BenchStack {
             case "peer" -> peer;
             default -> null;
         };
+    }
+
+    /** The JVM flags of the org and the gateways. */
+    List<String> jvm() {
+        return jvm;
     }
 
     Path logs() {

@@ -75,7 +75,7 @@ final class SharedStage implements AutoCloseable {
     private ManagedProcess launch(String name, int port, int managementPort, List<String> shared) {
         List<String> command = new ArrayList<>();
         command.add(ManagedProcess.javaExecutable());
-        command.addAll(BenchStack.GATEWAY_JVM);
+        command.addAll(stack.jvm());
         command.add("-cp");
         command.add(classpath());
         command.add(MAIN);
@@ -137,7 +137,7 @@ final class SharedStage implements AutoCloseable {
         ManagedProcess.sleep(Duration.ofMillis(500)); // A writes to Redis after answering
         long exchangesBefore = stack.org.counters().exchangesWithPrefix("shared-l2-");
         // wrk stops when the tokens run out ("once"), and runs for its whole duration regardless: size it to them.
-        Duration d = Duration.ofMillis(1000 + subjects.size() * 4L);
+        Duration d = Duration.ofMillis(1000 + subjects.size() * 10L);
         Wrk.Result b = wrk.run("shared-l2-b", urlB, LIMITS, tokens.sharedL2(), "once", "get", 1, d);
         long exchanges = stack.org.counters().exchangesWithPrefix("shared-l2-") - exchangesBefore;
         Map<String, Object> figures = new LinkedHashMap<>();
