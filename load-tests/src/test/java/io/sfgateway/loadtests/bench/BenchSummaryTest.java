@@ -16,7 +16,7 @@ class BenchSummaryTest {
     }
 
     private static FixedRateLoad.Result fixed(double rate, double p99) {
-        return new FixedRateLoad.Result("f", rate, 1000, 0, 0.5, p99, p99 + 1, p99 + 2);
+        return new FixedRateLoad.Result("f", rate, 1000, 0, 0.5, p99, p99 + 1, p99 + 2, 40);
     }
 
     /** A round where ours costs {@code cpuOurs} µs per request against limit's 100, and adds {@code delta} at p99. */

@@ -1,5 +1,6 @@
 package io.sfgateway.loadtests.bench;
 
+import io.sfgateway.loadtests.support.HostStats;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,9 +28,12 @@ import org.HdrHistogram.Recorder;
  */
 final class FixedRateLoad {
 
-    /** One fixed-rate run. Latencies in milliseconds; {@code errors} counts non-200, failures and skipped sends. */
+    /**
+     * One fixed-rate run. Latencies in milliseconds; {@code errors} counts non-200, failures and skipped sends;
+     * {@code clientCpuUs}: this JVM's CPU time per request sent, what the load generator itself costs the machine.
+     */
     record Result(String label, double rate, long requests, long errors, double p50, double p99, double p999,
-            double max) {
+            double max, double clientCpuUs) {
     }
 
     /** Requests in flight at most; one more would be refused and counted as an error. */
@@ -60,6 +64,8 @@ final class FixedRateLoad {
         long start = System.nanoTime() + 10_000_000;
         long measureFrom = start + warmIn.toNanos();
         long end = measureFrom + duration.toNanos();
+        long sent = 0;
+        double cpuBefore = HostStats.cpuSeconds(ProcessHandle.current().pid());
         try {
             for (long i = 0; ; i++) {
                 long due = start + (long) (i * periodNanos);
@@ -77,6 +83,7 @@ final class FixedRateLoad {
                     }
                     continue;
                 }
+                sent++;
                 HttpRequest request = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(10))
                         .header("Authorization", "Bearer " + tokens.get((int) (i % tokens.size()))).GET().build();
                 client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
@@ -103,9 +110,11 @@ final class FixedRateLoad {
         } finally {
             executor.shutdownNow();
         }
+        double clientCpuUs = (HostStats.cpuSeconds(ProcessHandle.current().pid()) - cpuBefore) * 1e6
+                / Math.max(1, sent);
         Histogram h = recorder.getIntervalHistogram();
         return new Result(label, rate, measured.sum(), errors.sum(), ms(h, 50), ms(h, 99), ms(h, 99.9),
-                h.getTotalCount() == 0 ? Double.NaN : h.getMaxValue() / 1000.0);
+                h.getTotalCount() == 0 ? Double.NaN : h.getMaxValue() / 1000.0, clientCpuUs);
     }
 
     private static double ms(Histogram h, double percentile) {

@@ -50,8 +50,8 @@ final class FixedRateStage {
         FixedRateLoad.Result l = results.get("limit");
         FixedRateLoad.Result o = results.get("ours");
         log("round %d fixed rate %.0f/s: limit p50 %.3f p99 %.3f p99.9 %.3f ms, ours p50 %.3f p99 %.3f p99.9 %.3f ms"
-                + " (p99 delta %+.3f ms)", r, rate, l.p50(), l.p99(), l.p999(), o.p50(), o.p99(), o.p999(),
-                o.p99() - l.p99());
+                + " (p99 delta %+.3f ms); the load generator's CPU %.0f us per request", r, rate, l.p50(), l.p99(),
+                l.p999(), o.p50(), o.p99(), o.p999(), o.p99() - l.p99(), (l.clientCpuUs() + o.clientCpuUs()) / 2);
         return results;
     }
 }

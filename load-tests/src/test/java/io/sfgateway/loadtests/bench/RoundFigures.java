@@ -80,6 +80,7 @@ final class RoundFigures {
             add(fixed, "p50_ms_" + k, v.p50());
             add(fixed, "p99_ms_" + k, v.p99());
             add(fixed, "p999_ms_" + k, v.p999());
+            add(fixed, "client_cpu_us_per_request", v.clientCpuUs());
             errors += v.errors();
         });
         if (!r.fixedRate().isEmpty()) {

@@ -46,6 +46,7 @@ final class Runs {
         run.put("p999_ms", result.p999());
         run.put("max_ms", result.max());
         run.put("errors", result.errors());
+        run.put("client_cpu_us_per_request", Stats.round(result.clientCpuUs(), 1));
         runs.add(run);
         if (result.errors() > 0) {
             log("WARNING %s: %d errors at a fixed rate", result.label(), result.errors());

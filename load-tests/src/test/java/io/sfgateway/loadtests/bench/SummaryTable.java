@@ -55,6 +55,8 @@ final class SummaryTable {
             md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", t, s.get("fixed_rate_p50_ms_" + t),
                     s.get("fixed_rate_p99_ms_" + t), s.get("fixed_rate_p999_ms_" + t)));
         }
+        md.append(String.format(Locale.ROOT, "%nThe fixed-rate load generator (this driver's JVM) used %s µs of CPU per"
+                + " request.%n", s.get("fixed_rate_client_cpu_us_per_request")));
         md.append(String.format(Locale.ROOT, "%nLatency runs (1 connection, %s s each; token endpoint latency %s ms):"
                 + "%n%n", setup.get("latency_seconds"), s.get("token_latency_ms")));
         md.append("| target | p50 ms | p99 ms |\n|---|---|---|\n");
