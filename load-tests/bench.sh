@@ -4,10 +4,11 @@
 # TokenRelay), against one emulated org in its own process, in alternating rounds; then the token endpoint hanging
 # and the heap per cached session. Writes load-tests/target/bench/summary.json and summary.md.
 #
-#   load-tests/bench.sh --quick      # < 3 min: 3 short rounds, no JIT settling (a check, not the reference)
+#   load-tests/bench.sh --quick      # < 3 min: 3 short rounds, no JIT settling: a smoke run, NOT a measurement
 #   load-tests/bench.sh --full       # ~17 min: 7 rounds after the JIT has settled
 #   options: --jfr (profile ours and limit with JFR afterwards; with --async-profiler=<libasyncProfiler.so>, with
-#   async-profiler instead; --profile-only: warm up, profile, stop), --rounds=N, --build (rebuild the jars first)
+#   async-profiler instead; --profile-only: warm up, profile, stop), --rounds=N, --build (rebuild the jars first),
+#   --no-shared (leave out the shared-store target: redis-server and two more gateways)
 #
 # On a shared machine, run it under the same lock as Maven builds, e.g.
 #   flock /tmp/mvn.lock load-tests/bench.sh --quick
@@ -25,8 +26,8 @@ for arg in "$@"; do
   case "$arg" in
     --quick|--full) mode="$arg" ;;
     --build) build=true ;;
-    --jfr|--jfr-seconds=*|--async-profiler=*|--profile-only|--rounds=*) pass+=("$arg") ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    --jfr|--jfr-seconds=*|--async-profiler=*|--profile-only|--rounds=*|--no-shared) pass+=("$arg") ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown option $arg (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -42,15 +43,19 @@ if ! command -v wrk >/dev/null 2>&1; then
 fi
 
 gateway_jar="gateway-app/target/gateway-app.jar"
+gateway_classes_jar="gateway-app/target/gateway-app-classes.jar"
 emulator_jar="$(ls salesforce-emulator/target/salesforce-emulator-*-exec.jar 2>/dev/null | head -1 || true)"
 peer_jar="load-tests/target/peer-gateway.jar"
 classpath_file="load-tests/target/test-classpath.txt"
-if $build || [ ! -f "$gateway_jar" ] || [ -z "$emulator_jar" ] || [ ! -f "$peer_jar" ] || [ ! -f "$classpath_file" ] \
+if $build || [ ! -f "$gateway_jar" ] || [ ! -f "$gateway_classes_jar" ] || [ -z "$emulator_jar" ] || [ ! -f "$peer_jar" ] || [ ! -f "$classpath_file" ] \
     || [ ! -d load-tests/target/test-classes/io/sfgateway/loadtests/bench ]; then
   echo "bench.sh: building the jars (./mvnw install -DskipTests -pl load-tests -am)"
   ./mvnw -B -q -o -DskipTests install -pl load-tests -am || ./mvnw -B -q -DskipTests install -pl load-tests -am
   emulator_jar="$(ls salesforce-emulator/target/salesforce-emulator-*-exec.jar | head -1)"
 fi
+
+smoke_note="bench.sh --quick: a SMOKE RUN that checks every stage works, NOT A MEASUREMENT (use --full on a quiet machine)"
+[ "$mode" = --quick ] && echo "$smoke_note"
 
 cp="load-tests/target/test-classes:load-tests/target/classes:$(cat "$classpath_file")"
 out="load-tests/target/bench"
@@ -59,6 +64,7 @@ mkdir -p "$out"
 java -Xmx512m -XX:+UseSerialGC -cp "$cp" io.sfgateway.loadtests.bench.Bench "$mode" \
   --out="$out" \
   --gateway-jar="$gateway_jar" \
+  --gateway-classes-jar="$gateway_classes_jar" \
   --emulator-jar="$emulator_jar" \
   --peer-jar="$peer_jar" \
   --classpath="$cp" \
@@ -71,4 +77,5 @@ trap 'kill -TERM "$driver" 2>/dev/null || true; wait "$driver" 2>/dev/null || tr
 wait "$driver"
 status=$?
 trap - EXIT INT TERM
+[ "$mode" = --quick ] && echo "$smoke_note"
 exit $status

@@ -28,6 +28,9 @@ import reactor.core.publisher.Mono;
  * and scope ({@code api}) are one object each for all sessions, as the exchanger shares them per registration; no
  * refresh or id token.
  *
+ * <p>Beside it, JOL's size of the object graph the filled cache holds for its entries ({@link SessionCacheGraph}),
+ * less an empty cache's, per session ({@code jol_bytes_per_session}).
+ *
  * <p>Run with {@code -XX:+UseSerialGC} so that "used after a full GC" is exact. Prints {@code HEAPJSON {...}}.
  */
 public final class HeapPerSession {
@@ -79,6 +82,10 @@ public final class HeapPerSession {
         }
         long afterCache = usedAfterGc();
         long size = cache.estimatedSize();
+        // JOL: the graph the cache holds for its entries, less an empty cache's.
+        long jolEmpty = SessionCacheGraph.bytes(new SessionCache(100_000, Ticker.systemTicker(),
+                SessionCache.Listener.NONE));
+        double jolPerSession = (SessionCacheGraph.bytes(cache) - jolEmpty) / (double) n;
 
         double keyBytes = (afterKeys - base - arrayBytes(n)) / (double) n;
         double sessionBytes = (afterSessions - afterKeys - arrayBytes(n)) / (double) n;
@@ -86,8 +93,8 @@ public final class HeapPerSession {
         double total = keyBytes + sessionBytes + cacheBytes;
         System.out.printf("HEAPJSON {\"sessions\":%d,\"cache_size\":%d,\"heap_bytes_per_session\":%.1f,"
                 + "\"key_bytes\":%.1f,\"session_bytes\":%.1f,\"cache_structure_bytes\":%.1f,"
-                + "\"heap_mb_for_100k\":%.1f}%n", n, size, total, keyBytes, sessionBytes, cacheBytes,
-                total * 100_000 / 1024 / 1024);
+                + "\"heap_mb_for_100k\":%.1f,\"jol_bytes_per_session\":%.1f}%n", n, size, total, keyBytes,
+                sessionBytes, cacheBytes, total * 100_000 / 1024 / 1024, jolPerSession);
         if (Boolean.getBoolean("heap.histogram")) {
             histogram();
         }

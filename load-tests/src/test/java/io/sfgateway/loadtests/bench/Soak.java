@@ -5,6 +5,7 @@ import static io.sfgateway.loadtests.support.HostStats.freePorts;
 import io.sfgateway.loadtests.support.EmulatorAdmin;
 import io.sfgateway.loadtests.support.GatewayArgs;
 import io.sfgateway.loadtests.support.Http;
+import io.sfgateway.loadtests.support.Jcmd;
 import io.sfgateway.loadtests.support.ManagedProcess;
 import java.io.IOException;
 import java.net.URI;
@@ -116,7 +117,7 @@ public final class Soak {
         String gatewayUrl = "http://127.0.0.1:" + ports[2];
         String managementUrl = GatewayArgs.managementUrl(ports[3]);
         Path logs = out.resolve("logs");
-        ManagedProcess emulator = track(ManagedProcess.java("emulator", Bench.GATEWAY_JVM, jar("emulator-jar"),
+        ManagedProcess emulator = track(ManagedProcess.java("emulator", BenchStack.GATEWAY_JVM, jar("emulator-jar"),
                 List.of("--port=" + ports[0], "--idp-port=" + ports[1], "--auto-provision-users=true",
                         "--client-id=" + EmulatorAdmin.CLIENT_ID, "--client-secret=" + EmulatorAdmin.CLIENT_SECRET,
                         "--session-timeout=" + s.sessionTimeout().toSeconds()),
@@ -124,7 +125,7 @@ public final class Soak {
         emulator.awaitLog("salesforce-emulator ready", Duration.ofSeconds(90));
         EmulatorAdmin org = new EmulatorAdmin(orgUrl);
         Map<String, String> idp = org.idp();
-        ManagedProcess gateway = track(ManagedProcess.java("gateway", Bench.GATEWAY_JVM, jar("gateway-jar"),
+        ManagedProcess gateway = track(ManagedProcess.java("gateway", BenchStack.GATEWAY_JVM, jar("gateway-jar"),
                 gatewayArgs(ports[2], ports[3], orgUrl, idp.get("issuer"), idp.get("jwksUri")), logs.resolve("gateway.log")));
 
         String runId = Long.toString(System.currentTimeMillis() / 1000, 36);
@@ -145,7 +146,7 @@ public final class Soak {
         SoakLoad load = new SoakLoad(gatewayUrl, s, subjects, faults);
         SoakProbe probe = new SoakProbe(gateway.pid(), emulator.pid(), managementUrl, ports[2], ports[0], ports[1]);
         SoakReport report = new SoakReport(out);
-        SoakProbe.ClassHistogram[] histograms = new SoakProbe.ClassHistogram[2];
+        Jcmd.ClassHistogram[] histograms = new Jcmd.ClassHistogram[2];
 
         probe.baseline();
         Thread pacer = daemon("soak-pacer", () -> load.run(start, end));
@@ -201,7 +202,7 @@ public final class Soak {
         List<CompletableFuture<Integer>> answers = new ArrayList<>();
         for (SoakSubjects.Subject subject : subjects) {
             inFlight.acquireUninterruptibly();
-            HttpRequest request = HttpRequest.newBuilder(URI.create(gatewayUrl + Bench.LIMITS))
+            HttpRequest request = HttpRequest.newBuilder(URI.create(gatewayUrl + BenchStack.LIMITS))
                     .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + subject.token()).GET().build();
             answers.add(Http.client().sendAsync(request, HttpResponse.BodyHandlers.discarding())
                     .whenComplete((r, e) -> inFlight.release())
@@ -231,7 +232,7 @@ public final class Soak {
                     SoakSubjects.Subject subject = subjects.get(random.nextInt(subjects.size()));
                     int status;
                     try {
-                        status = Http.get(gatewayUrl + Bench.LIMITS, Map.of("Authorization", "Bearer "
+                        status = Http.get(gatewayUrl + BenchStack.LIMITS, Map.of("Authorization", "Bearer "
                                 + subject.token()), Duration.ofSeconds(10)).status();
                     } catch (RuntimeException e) {
                         status = -1;
@@ -279,7 +280,7 @@ public final class Soak {
 
     private void sampleUntil(long end, long start, SoakSettings s, SoakLoad load, SoakSubjects subjects,
             SoakFaults faults, SoakProbe probe, EmulatorAdmin org, ManagedProcess gateway, SoakReport report,
-            SoakProbe.ClassHistogram[] histograms) throws Exception {
+            Jcmd.ClassHistogram[] histograms) throws Exception {
         long every = s.sampleEvery().toNanos();
         SoakLoad.Counts before = load.counts();
         long[] orgBefore = {0, 0};
@@ -366,7 +367,7 @@ public final class Soak {
     // ---------------------------------------------------------------- summary and verdict
 
     private Map<String, Object> summarise(SoakReport report, SoakLoad load, SoakSubjects subjects, SoakFaults faults,
-            EmulatorAdmin org, SoakProbe.ClassHistogram[] histograms, long start, long end) {
+            EmulatorAdmin org, Jcmd.ClassHistogram[] histograms, long start, long end) {
         SoakSettings s = settings;
         SoakLoad.Counts counts = load.counts();
         double runSeconds = (end - start) / 1e9;
@@ -523,7 +524,7 @@ public final class Soak {
                 + " %d s (about %d active);"
                 + " session timeout %d s (org and gateway); token endpoint %s in turn for %d s every %d s, then"
                 + " NONE; %d sessions revoked at the org per cycle; exchange timeout %d s, breaker wait %d s.",
-                runSeconds, Bench.LIMITS, s.rate(), s.ramp().toSeconds(), s.maxInFlight(), s.newPerSecond(),
+                runSeconds, BenchStack.LIMITS, s.rate(), s.ramp().toSeconds(), s.maxInFlight(), s.newPerSecond(),
                 s.subjectLife().toSeconds(),
                 s.population(), s.sessionTimeout().toSeconds(), String.join("/", s.faults()),
                 s.faultLength().toSeconds(), s.cycle().toSeconds(), s.revokePerCycle(),
@@ -541,7 +542,7 @@ public final class Soak {
         setup.put("fault_seconds", s.faultLength().toSeconds());
         setup.put("faults", s.faults());
         setup.put("grace_seconds", s.grace().toSeconds());
-        setup.put("jvm", Bench.GATEWAY_JVM);
+        setup.put("jvm", BenchStack.GATEWAY_JVM);
         setup.put("gateway_jar", jarInfo("gateway-jar"));
         setup.put("emulator_jar", jarInfo("emulator-jar"));
         setup.put("nproc", Runtime.getRuntime().availableProcessors());

@@ -1,6 +1,8 @@
 package io.sfgateway.loadtests.bench;
 
+import io.sfgateway.loadtests.support.ActuatorMetrics;
 import io.sfgateway.loadtests.support.EmulatorAdmin;
+import io.sfgateway.loadtests.support.GatewayArgs;
 import io.sfgateway.loadtests.support.Http;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,13 +29,10 @@ final class SoakFaults {
     record Window(String fault, long start, long end) {
     }
 
-    private static final Pattern STATE = Pattern.compile(
-            "resilience4j_circuitbreaker_state\\{[^}]*state=\"([a-z_]+)\"[^}]*} 1\\.0");
-
     private final EmulatorAdmin org;
     private final SoakSettings settings;
     private final SoakSubjects subjects;
-    private final String managementUrl;
+    private final ActuatorMetrics metrics;
     private final long start;
     private final List<Window> windows = new CopyOnWriteArrayList<>();
     private final Map<String, Long> transitions = new ConcurrentSkipListMap<>();
@@ -49,7 +48,7 @@ final class SoakFaults {
         this.org = org;
         this.settings = settings;
         this.subjects = subjects;
-        this.managementUrl = managementUrl;
+        this.metrics = new ActuatorMetrics(managementUrl);
         this.start = start;
     }
 
@@ -114,9 +113,7 @@ final class SoakFaults {
     private void pollBreaker() {
         String state;
         try {
-            Matcher m = STATE.matcher(Http.get(managementUrl + "/actuator/prometheus", Map.of(), Duration.ofSeconds(5))
-                    .body());
-            state = m.find() ? m.group(1) : "unknown";
+            state = metrics.breakerState(GatewayArgs.BREAKER);
         } catch (RuntimeException e) {
             state = "unreachable";
         }

@@ -60,7 +60,7 @@ final class SoakLoad {
     private final Histogram total = new Histogram(3);
 
     SoakLoad(String gatewayUrl, SoakSettings settings, SoakSubjects subjects, SoakFaults faults) {
-        this.target = URI.create(gatewayUrl + Bench.LIMITS);
+        this.target = URI.create(gatewayUrl + BenchStack.LIMITS);
         this.settings = settings;
         this.subjects = subjects;
         this.faults = faults;

@@ -3,28 +3,24 @@ package io.sfgateway.loadtests.bench;
 import static io.sfgateway.loadtests.support.HostStats.cpuSeconds;
 import static io.sfgateway.loadtests.support.HostStats.machineBusySeconds;
 
-import io.sfgateway.loadtests.support.Http;
+import io.sfgateway.loadtests.support.ActuatorMetrics;
+import io.sfgateway.loadtests.support.Jcmd;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * What the soak samples of the gateway process, from outside it:
  *
  * <ul>
- *   <li>its actuator's Prometheus scrape, taken first: heap used (as the application runs, garbage included),
+ *   <li>its actuator's meters (JSON, {@link ActuatorMetrics}), read first: heap used (as the application runs, garbage included),
  *       non-heap, direct buffers, live threads, open files, exchanges by outcome, cache hits and misses;</li>
  *   <li>{@code jcmd <pid> GC.class_histogram}: a full GC, then every live class's instances and bytes. Its total
  *       is the <b>live heap</b> (what is reachable right now: the figure a leak makes grow), and the instance
@@ -40,27 +36,15 @@ import java.util.regex.Pattern;
  */
 final class SoakProbe {
 
-    /** One class histogram: class name to {instances, bytes}; "Total" holds the sums. */
-    record ClassHistogram(Map<String, long[]> classes) {
-
-        long bytes() {
-            return classes.getOrDefault("Total", new long[2])[1];
-        }
-
-        long instances(String className) {
-            return classes.getOrDefault(className, new long[2])[0];
-        }
-    }
+    private static final String EXCHANGE_TIMER = "salesforce.token.exchange";
 
     static final String CACHED_SESSION = "io.sfgateway.tokenexchange.session.CachedSession";
     static final String VERIFIED_TOKEN = "io.sfgateway.tokenexchange.subject.VerifiedTokens$Verified";
 
-    private static final Pattern HIST_ROW = Pattern.compile("(?m)^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
-    private static final Pattern HIST_TOTAL = Pattern.compile("(?m)^Total\\s+(\\d+)\\s+(\\d+)");
 
     private final long pid;
     private final long orgPid;
-    private final String managementUrl;
+    private final ActuatorMetrics metrics;
     private final int gatewayPort;
     private final int orgPort;
     private final int idpPort;
@@ -71,34 +55,33 @@ final class SoakProbe {
     SoakProbe(long pid, long orgPid, String managementUrl, int gatewayPort, int orgPort, int idpPort) {
         this.pid = pid;
         this.orgPid = orgPid;
-        this.managementUrl = managementUrl;
+        this.metrics = new ActuatorMetrics(managementUrl);
         this.gatewayPort = gatewayPort;
         this.orgPort = orgPort;
         this.idpPort = idpPort;
     }
 
     /** One sample of the gateway: ordered columns (see the class comment), plus the histogram taken. */
-    record Sample(Map<String, Object> values, ClassHistogram histogram) {
+    record Sample(Map<String, Object> values, Jcmd.ClassHistogram histogram) {
     }
 
     Sample sample() {
         Map<String, Object> v = new LinkedHashMap<>();
-        String scrape = scrape();
-        v.put("heap_used_bytes", (long) metric(scrape, "jvm_memory_used_bytes", "area=\"heap\""));
+        v.put("heap_used_bytes", (long) metrics.value("jvm.memory.used", "area:heap"));
         long t0 = System.nanoTime();
-        ClassHistogram histogram = histogram();
+        Jcmd.ClassHistogram histogram = histogram();
         v.put("heap_live_bytes", histogram.bytes());
         v.put("gc_histogram_ms", Math.round((System.nanoTime() - t0) / 1e6));
         v.put("cached_sessions", histogram.instances(CACHED_SESSION));
         v.put("verified_tokens", histogram.instances(VERIFIED_TOKEN));
-        v.put("nonheap_bytes", (long) metric(scrape, "jvm_memory_used_bytes", "area=\"nonheap\""));
-        v.put("direct_buffer_bytes", (long) metric(scrape, "jvm_buffer_memory_used_bytes", "id=\"direct\""));
+        v.put("nonheap_bytes", (long) metrics.value("jvm.memory.used", "area:nonheap"));
+        v.put("direct_buffer_bytes", (long) metrics.value("jvm.buffer.memory.used", "id:direct"));
         v.put("rss_bytes", procStatus("VmRSS") * 1024);
-        v.put("threads_live", (long) metric(scrape, "jvm_threads_live_threads", ""));
+        v.put("threads_live", (long) metrics.value("jvm.threads.live"));
         v.put("threads_os", procStatus("Threads"));
-        v.put("open_files", (long) metric(scrape, "process_files_open_files", ""));
+        v.put("open_files", (long) metrics.value("process.files.open"));
         v.putAll(sockets());
-        double[] now = cumulative(scrape);
+        double[] now = cumulative();
         double[] before = last == null ? now : last;
         last = now;
         double wall = Math.max(1e-9, now[4] - before[4]);
@@ -106,26 +89,25 @@ final class SoakProbe {
         v.put("cpu_org", Stats.round((now[1] - before[1]) / wall, 2));
         v.put("cpu_driver", Stats.round((now[2] - before[2]) / wall, 2));
         v.put("cpu_machine", Stats.round((now[3] - before[3]) / wall, 2));
-        // Pauses since the last sample's scrape: they include that sample's own full GC (its class histogram).
+        // Pauses since the last sample's read: they include that sample's own full GC (its class histogram).
         v.put("gc_pause_ms", Math.round((now[5] - before[5]) * 1000));
         v.put("gc_histogram_pause_ms", Math.round((now[6] - before[6]) * 1000));
-        v.put("exchanges_success", (long) metric(scrape, "salesforce_token_exchange_seconds_count",
-                "outcome=\"success\""));
-        v.put("exchanges_failed", (long) (metric(scrape, "salesforce_token_exchange_seconds_count", "")
-                - metric(scrape, "salesforce_token_exchange_seconds_count", "outcome=\"success\"")));
-        v.put("cache_misses", (long) metric(scrape, "cache_gets_total", "result=\"miss\""));
+        long exchangesSuccess = (long) metrics.count(EXCHANGE_TIMER, "outcome:success");
+        v.put("exchanges_success", exchangesSuccess);
+        v.put("exchanges_failed", (long) metrics.count(EXCHANGE_TIMER) - exchangesSuccess);
+        v.put("cache_misses", (long) metrics.count("cache.gets", "result:miss"));
         return new Sample(v, histogram);
     }
 
     /** Takes the reference for the first sample's CPU and GC pause figures. */
     void baseline() {
-        last = cumulative(scrape());
+        last = cumulative();
     }
 
-    private double[] cumulative(String scrape) {
+    private double[] cumulative() {
         return new double[] {cpuSeconds(pid), cpuSeconds(orgPid), cpuSeconds(ProcessHandle.current().pid()),
-            machineBusySeconds(), System.nanoTime() / 1e9, metric(scrape, "jvm_gc_pause_seconds_sum", ""),
-            metric(scrape, "jvm_gc_pause_seconds_sum", "cause=\"Heap Inspection Initiated GC\"")};
+            machineBusySeconds(), System.nanoTime() / 1e9, metrics.totalSeconds("jvm.gc.pause"),
+            metrics.totalSeconds("jvm.gc.pause", "cause:Heap Inspection Initiated GC")};
     }
 
     /** File descriptors and the gateway's TCP sockets by peer and state. */
@@ -208,54 +190,12 @@ final class SoakProbe {
         return -1;
     }
 
-    /** {@code jcmd <pid> GC.class_histogram}: a full GC, then live instances and bytes per class. */
-    ClassHistogram histogram() {
-        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    /** {@code jcmd <pid> GC.class_histogram}: a full GC, then live instances and bytes per class (none if it fails). */
+    Jcmd.ClassHistogram histogram() {
         try {
-            // A small, quick-starting JVM for jcmd itself: it runs every few seconds on a machine under load.
-            Process process = new ProcessBuilder(jcmd, "-J-XX:TieredStopAtLevel=1", "-J-XX:+UseSerialGC", "-J-Xmx64m",
-                    Long.toString(pid), "GC.class_histogram")
-                    .redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-            Map<String, long[]> classes = new HashMap<>();
-            Matcher row = HIST_ROW.matcher(output);
-            while (row.find()) {
-                classes.merge(row.group(3), new long[] {Long.parseLong(row.group(1)), Long.parseLong(row.group(2))},
-                        (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
-            }
-            Matcher total = HIST_TOTAL.matcher(output);
-            if (total.find()) {
-                classes.put("Total", new long[] {Long.parseLong(total.group(1)), Long.parseLong(total.group(2))});
-            }
-            return new ClassHistogram(classes);
-        } catch (IOException e) {
-            return new ClassHistogram(Map.of());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new ClassHistogram(Map.of());
-        }
-    }
-
-    private String scrape() {
-        try {
-            return Http.get(managementUrl + "/actuator/prometheus", Map.of(), Duration.ofSeconds(10)).body();
+            return Jcmd.classHistogram(pid);
         } catch (RuntimeException e) {
-            return "";
+            return new Jcmd.ClassHistogram(Map.of());
         }
-    }
-
-    /** The sum of a metric's series whose labels contain {@code label} ("" for all). */
-    static double metric(String scrape, String name, String label) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*})? ([0-9.eE+-]+)$").matcher(scrape);
-        double sum = 0;
-        while (m.find()) {
-            if (label.isEmpty() || (m.group(1) != null && m.group(1).contains(label))) {
-                sum += Double.parseDouble(m.group(2));
-            }
-        }
-        return sum;
     }
 }

@@ -1,5 +1,6 @@
 package io.sfgateway.loadtests.bench;
 
+import io.sfgateway.loadtests.support.Jcmd;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -141,7 +142,7 @@ final class SoakReport {
     }
 
     /** The classes whose live bytes grew most between two histograms (bytes and instances). */
-    static Map<String, Object> growth(SoakProbe.ClassHistogram from, SoakProbe.ClassHistogram to, int top) {
+    static Map<String, Object> growth(Jcmd.ClassHistogram from, Jcmd.ClassHistogram to, int top) {
         Map<String, Object> grew = new LinkedHashMap<>();
         to.classes().entrySet().stream().filter(e -> !e.getKey().equals("Total"))
                 .map(e -> {

@@ -18,11 +18,15 @@ final class SummaryTable {
         Map<String, Object> hang = (Map<String, Object>) s.get("hang");
         Map<String, Object> heap = (Map<String, Object>) s.get("heap");
         StringBuilder md = new StringBuilder();
+        if (Boolean.TRUE.equals(setup.get("smoke_not_measurement"))) {
+            md.append("**Smoke run (--quick), not a measurement: no JIT settling, 2-second runs on a shared machine."
+                    + " The figures only show that every stage works; `bench.sh --full` on a quiet machine measures.**"
+                    + "\n\n");
+        }
         md.append(String.format(Locale.ROOT, "Command: `%s` (%s mode: %s rounds; medians over rounds; %s s)%n%n",
                 setup.get("command"), setup.get("mode"), setup.get("rounds"), setup.get("wall_seconds")));
         md.append("| figure | value | target | met |\n|---|---|---|---|\n");
-        for (String key : List.of("warm_rps_ratio_vs_limit", "warm_p99_delta_ms", "exchanges_per_subject",
-                "cold_overhead_p50_ms", "breaker_open_p99_ms", "heap_bytes_per_session")) {
+        for (String key : targets.keySet()) {
             md.append(String.format(Locale.ROOT, "| `%s` | %s | %s | %s |%n", key, s.get(key), targets.get(key),
                     Boolean.TRUE.equals(pass.get(key)) ? "yes" : "**no**"));
         }
@@ -33,12 +37,26 @@ final class SummaryTable {
 
         md.append(String.format(Locale.ROOT, "Throughput runs (%s connections, %s s each):%n%n",
                 setup.get("connections"), setup.get("throughput_seconds")));
-        md.append("| target | rps | p50 ms | p99 ms | cores: gateway / org / machine |\n|---|---|---|---|---|\n");
-        for (String t : List.of("floor", "limit", "ours", "peer")) {
-            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s / %s / %s |%n", t, s.get("rps_" + t),
+        md.append("| target | rps | p50 ms | p99 ms | cores: gateway / org / machine | gateway CPU µs per request |\n"
+                + "|---|---|---|---|---|---|\n");
+        for (String t : List.of("floor", "limit", "ours", "peer", "shared")) {
+            if (!s.containsKey("rps_" + t)) {
+                continue;
+            }
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s / %s / %s | %s |%n", t, s.get("rps_" + t),
                     s.get("p50_ms_" + t), s.get("p99_ms_" + t), s.get("cpu_cores_gateway_" + t),
-                    s.get("cpu_cores_org_" + t), s.get("cpu_cores_machine_" + t)));
+                    s.get("cpu_cores_org_" + t), s.get("cpu_cores_machine_" + t),
+                    s.getOrDefault("cpu_per_request_us_" + t, "")));
         }
+        md.append(String.format(Locale.ROOT, "%nFixed rate (open model, %s requests/s = %s × the round's limit"
+                + " throughput, %s s each):%n%n| target | p50 ms | p99 ms | p99.9 ms |%n|---|---|---|---|%n",
+                s.get("fixed_rate_rps"), FixedRateStage.RATE_SHARE, setup.get("fixed_rate_seconds")));
+        for (String t : List.of("limit", "ours")) {
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", t, s.get("fixed_rate_p50_ms_" + t),
+                    s.get("fixed_rate_p99_ms_" + t), s.get("fixed_rate_p999_ms_" + t)));
+        }
+        md.append(String.format(Locale.ROOT, "%nThe fixed-rate load generator (this driver's JVM) used %s µs of CPU per"
+                + " request.%n", s.get("fixed_rate_client_cpu_us_per_request")));
         md.append(String.format(Locale.ROOT, "%nLatency runs (1 connection, %s s each; token endpoint latency %s ms):"
                 + "%n%n", setup.get("latency_seconds"), s.get("token_latency_ms")));
         md.append("| target | p50 ms | p99 ms |\n|---|---|---|\n");
@@ -67,12 +85,23 @@ final class SummaryTable {
                 hang.get("breaker_state_after_timeouts"), hang.get("breaker_open_requests"),
                 hang.get("breaker_open_non_2xx"), hang.get("breaker_open_p50_ms"), hang.get("breaker_open_p99_ms"),
                 hang.get("breaker_open_max_ms"), hang.get("breaker_open_token_requests")));
+        if (s.containsKey("shared_l2_requests")) {
+            md.append(String.format(Locale.ROOT, "%nShared store (redis-server on loopback): %s subjects warmed through"
+                    + " gateway A, then their first requests to gateway B (local miss, Redis hit): %s requests, p50 %s"
+                    + " ms, p99 %s ms, max %s ms, %s errors, %s exchanges at the org meanwhile.%n",
+                    s.get("shared_l2_subjects_warmed_through_a"), s.get("shared_l2_requests"),
+                    s.get("shared_l2_hit_p50_ms"), s.get("shared_l2_hit_p99_ms"), s.get("shared_l2_hit_max_ms"),
+                    s.get("shared_l2_errors"), s.get("shared_l2_exchanges")));
+        }
         md.append(String.format(Locale.ROOT, "%n`heap_bytes_per_session` measured on: %s.%n",
                 s.get("heap_bytes_per_session_source")));
         md.append(String.format(Locale.ROOT, "%nHeap harness (SessionCache alone, %s sessions): %s bytes per session (keys %s,"
                 + " sessions %s, cache structure %s), %s MB for 100,000.%n", heap.get("sessions"),
                 heap.get("heap_bytes_per_session"), heap.get("key_bytes"), heap.get("session_bytes"),
                 heap.get("cache_structure_bytes"), heap.get("heap_mb_for_100k")));
+        md.append(String.format(Locale.ROOT, "JOL, the object graph the session cache holds (its hash table, Caffeine"
+                + " nodes, keys, futures, sessions), less the empty cache's: %s bytes per session.%n",
+                heap.get("jol_bytes_per_session")));
         if (s.get("heap_live_gateway") instanceof Map<?, ?> live) {
             md.append(String.format(Locale.ROOT, "Cross-check on the running gateway (live heap before and after %s new"
                     + " subjects, GC.class_histogram): %s bytes per subject; grew most: %s.%n", live.get("subjects"),

@@ -3,15 +3,13 @@ package io.sfgateway.loadtests.simulations;
 import static io.gatling.javaapi.http.HttpDsl.http;
 
 import io.gatling.javaapi.http.HttpProtocolBuilder;
+import io.sfgateway.loadtests.support.ActuatorMetrics;
 import io.sfgateway.loadtests.support.EmulatorAdmin;
 import io.sfgateway.loadtests.support.Http;
 import io.sfgateway.loadtests.support.StackInfo;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * What every workload shares: the stack under test ({@code -Dloadtest.stack}), smoke or full sizes, a run id that
@@ -67,7 +65,7 @@ final class LoadContext {
         long exchanges = counters.exchangesWithPrefix(prefix);
         System.out.printf("[%s] exchanges: %d for %d subjects; max per subject (whole org) %d; coalesced at the"
                 + " gateway so far: %s%n", who, exchanges, subjects, max,
-                gatewayMetric("salesforce_token_exchange_coalesced_total", ""));
+                gatewayCount("salesforce.token.exchange.coalesced"));
         if (max > 1) {
             throw new IllegalStateException("[" + who + "] exchanges per subject: " + max + " > 1"
                     + " (maxExchangesPerSubject at " + admin.baseUrl() + "/__admin/counters)");
@@ -78,20 +76,11 @@ final class LoadContext {
         }
     }
 
-    /** The sum of one metric's series whose labels contain {@code label}, from the gateway's Prometheus scrape. */
-    String gatewayMetric(String name, String label) {
+    /** A counter's or timer's count with these {@code key:value} tags, from the gateway's actuator (JSON). */
+    String gatewayCount(String name, String... tags) {
         try {
-            Http.Answer scrape = Http.get(stack.managementUrl() + "/actuator/prometheus", Map.of(),
-                    Duration.ofSeconds(5));
-            Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*})? ([0-9.eE+-]+)$")
-                    .matcher(scrape.body());
-            double sum = 0;
-            while (m.find()) {
-                if (m.group(1) == null ? label.isEmpty() : m.group(1).contains(label)) {
-                    sum += Double.parseDouble(m.group(2));
-                }
-            }
-            return String.format("%.0f", sum); // a counter is absent until it first counts
+            // A meter is absent (0) until it first counts.
+            return String.format("%.0f", new ActuatorMetrics(stack.managementUrl()).count(name, tags));
         } catch (RuntimeException e) {
             return "n/a";
         }

@@ -143,7 +143,7 @@ final class OutageWorkload extends Workload {
         try {
             System.out.printf("[outage] cold requests answered 503 in the outage window: %d; exchanges refused at"
                     + " once by the open breaker (gateway metric): %s%n", unavailable.get(),
-                    ctx.gatewayMetric("salesforce_token_exchange_seconds_count", "outcome=\"circuit_open\""));
+                    ctx.gatewayCount("salesforce.token.exchange", "outcome:circuit_open"));
             ctx.verifyExchangesPerSubject(name(), coldPrefix, -1);
             if (unavailable.get() == 0) {
                 throw new IllegalStateException("[outage] no cold request was answered 503 while the token endpoint"

@@ -64,10 +64,15 @@ public final class GatewayArgs {
         return args;
     }
 
-    /** Traffic and actuator on loopback, each on its own port, as the jar ships (actuator never on the traffic port). */
+    /**
+     * Traffic and actuator on loopback, each on its own port, as the jar ships (actuator never on the traffic port);
+     * the actuator's {@code metrics} endpoint added to what the jar exposes, for the harness's readings
+     * ({@link ActuatorMetrics}).
+     */
     private static List<String> common(int port, int managementPort) {
         return List.of("--server.port=" + port, "--server.address=127.0.0.1", "--spring.main.banner-mode=off",
-                "--MANAGEMENT_SERVER_PORT=" + managementPort, "--management.server.address=127.0.0.1");
+                "--MANAGEMENT_SERVER_PORT=" + managementPort, "--management.server.address=127.0.0.1",
+                "--management.endpoints.web.exposure.include=health,info,prometheus,metrics");
     }
 
     /** Where a gateway started with {@code managementPort} serves actuator (health, Prometheus). */

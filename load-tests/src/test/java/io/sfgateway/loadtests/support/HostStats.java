@@ -8,7 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What the benchmark and the soak read about this machine and its processes: free ports, CPU time (Linux /proc). */
+/** What the benchmark and the soak read about this machine and its processes: free ports, CPU time (Linux /proc).
+ * Heap and diagnostic commands: {@link Jcmd}; the gateways' own meters: {@link ActuatorMetrics}. */
 public final class HostStats {
 
     private HostStats() {
@@ -32,10 +33,19 @@ public final class HostStats {
         return ports;
     }
 
-    /** CPU seconds a process has used so far, or NaN when it is gone. */
+    /**
+     * CPU seconds a process has used so far (all its threads, user + system): {@code utime + stime} from
+     * {@code /proc/<pid>/stat} in clock ticks (USER_HZ, 100 on Linux); elsewhere the JDK's view; NaN when gone.
+     */
     public static double cpuSeconds(long pid) {
-        return ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration()).map(d -> d.toNanos() / 1e9)
-                .orElse(Double.NaN);
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+        } catch (IOException | RuntimeException notLinuxOrGone) {
+            return ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration()).map(d -> d.toNanos() / 1e9)
+                    .orElse(Double.NaN);
+        }
     }
 
     /** Busy CPU time of the whole machine from /proc/stat (user + nice + system + irq + softirq + steal). */

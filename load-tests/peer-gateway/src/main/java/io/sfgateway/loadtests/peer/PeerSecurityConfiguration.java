@@ -9,6 +9,7 @@ import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClient
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientProvider;
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientProviderBuilder;
 import org.springframework.security.oauth2.client.TokenExchangeReactiveOAuth2AuthorizedClientProvider;
+import org.springframework.security.oauth2.client.endpoint.WebClientReactiveTokenExchangeTokenResponseClient;
 import org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository;
 import org.springframework.security.oauth2.client.web.DefaultReactiveOAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.web.server.ServerOAuth2AuthorizedClientRepository;
@@ -41,8 +42,16 @@ public class PeerSecurityConfiguration {
     ReactiveOAuth2AuthorizedClientManager authorizedClientManager(
             ReactiveClientRegistrationRepository clientRegistrations,
             ServerOAuth2AuthorizedClientRepository authorizedClients) {
+        // Spring Security names a JWT subject token "urn:ietf:params:oauth:token-type:jwt"; Salesforce (and so the
+        // emulator) accepts only its documented types, where a JWT from an external IdP goes as an access token. The
+        // one change a deployer of this setup has to make against a real org: the token type in the request.
+        WebClientReactiveTokenExchangeTokenResponseClient tokenClient = new WebClientReactiveTokenExchangeTokenResponseClient();
+        tokenClient.setParametersCustomizer(parameters -> parameters.set("subject_token_type",
+                "urn:ietf:params:oauth:token-type:access_token"));
+        TokenExchangeReactiveOAuth2AuthorizedClientProvider tokenExchange = new TokenExchangeReactiveOAuth2AuthorizedClientProvider();
+        tokenExchange.setAccessTokenResponseClient(tokenClient);
         ReactiveOAuth2AuthorizedClientProvider provider = ReactiveOAuth2AuthorizedClientProviderBuilder.builder()
-                .provider(new TokenExchangeReactiveOAuth2AuthorizedClientProvider())
+                .provider(tokenExchange)
                 .build();
         DefaultReactiveOAuth2AuthorizedClientManager manager =
                 new DefaultReactiveOAuth2AuthorizedClientManager(clientRegistrations, authorizedClients);

@@ -1,0 +1,57 @@
+package io.sfgateway.loadtests.bench;
+
+import static io.sfgateway.loadtests.bench.BenchLog.log;
+import static io.sfgateway.loadtests.bench.BenchStack.LIMITS;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One round's fixed-rate runs: limit and ours warm, each driven at the same rate, half of the limit's saturated
+ * throughput measured in this round ({@link FixedRateLoad}, open model), in alternating order.
+ */
+final class FixedRateStage {
+
+    /** The share of the limit's saturated throughput both gateways are driven at. */
+    static final double RATE_SHARE = 0.5;
+
+    private final BenchStack stack;
+    private final BenchMode mode;
+    private final Runs runs;
+    private final List<String> staticToken;
+    private final List<String> oursWarm;
+
+    FixedRateStage(BenchStack stack, BenchMode mode, Runs runs, BenchTokens tokens) throws IOException {
+        this.stack = stack;
+        this.mode = mode;
+        this.runs = runs;
+        this.staticToken = Files.readAllLines(tokens.static_());
+        this.oursWarm = tokens.oursWarmList();
+    }
+
+    /** Both runs at {@code RATE_SHARE × limitRps}; results by target ("limit", "ours"). */
+    Map<String, FixedRateLoad.Result> run(int r, double limitRps) {
+        double rate = Math.max(1, limitRps * RATE_SHARE);
+        Duration warmIn = mode.fixedRateWarmIn();
+        Map<String, FixedRateLoad.Result> results = new LinkedHashMap<>();
+        for (String target : SaturatedStage.order(r % 2 == 0, List.of("limit", "ours"))) {
+            FixedRateLoad.Result result = target.equals("limit")
+                    ? FixedRateLoad.run("r" + r + "-fixed-limit", stack.limitUrl + LIMITS, staticToken, rate, warmIn,
+                            mode.fixedRate())
+                    : FixedRateLoad.run("r" + r + "-fixed-ours", stack.oursUrl + LIMITS, oursWarm, rate, warmIn,
+                            mode.fixedRate());
+            results.put(target, result);
+            runs.record(r, target, result);
+        }
+        FixedRateLoad.Result l = results.get("limit");
+        FixedRateLoad.Result o = results.get("ours");
+        log("round %d fixed rate %.0f/s: limit p50 %.3f p99 %.3f p99.9 %.3f ms, ours p50 %.3f p99 %.3f p99.9 %.3f ms"
+                + " (p99 delta %+.3f ms); the load generator's CPU %.0f us per request", r, rate, l.p50(), l.p99(),
+                l.p999(), o.p50(), o.p99(), o.p999(), o.p99() - l.p99(), (l.clientCpuUs() + o.clientCpuUs()) / 2);
+        return results;
+    }
+}
