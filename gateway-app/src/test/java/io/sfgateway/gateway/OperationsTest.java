@@ -73,24 +73,34 @@ class OperationsTest {
             LoggerFactory.getLogger("careless.code").warn("should never happen: Bearer {}", token);
 
             JsonMapper json = JsonMapper.builder().build();
+            String subjectKey = "jwt:" + org.idp().issuer() + " " + subject;
             JsonNode audit = null;
             JsonNode careless = null;
-            for (String line : output.getOut().split("\n")) {
-                if (!line.startsWith("{")) {
-                    continue;
+            // The ready gateway writes the audit line through an asynchronous appender: give it a moment.
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+            while (audit == null && System.nanoTime() < deadline) {
+                for (String line : output.getOut().split("\n")) {
+                    if (!line.startsWith("{")) {
+                        continue;
+                    }
+                    JsonNode event = json.readTree(line);
+                    if (subjectKey.equals(event.path("subject").asString())) {
+                        audit = event;
+                    }
+                    if (event.path("message").asString().startsWith("should never happen")) {
+                        careless = event;
+                    }
                 }
-                JsonNode event = json.readTree(line);
-                String message = event.path("message").asString();
-                if (message.contains("\"subject\":\"jwt:" + org.idp().issuer() + " " + subject + "\"")) {
-                    audit = event;
-                }
-                if (message.startsWith("should never happen")) {
-                    careless = event;
+                if (audit == null) {
+                    Thread.onSpinWait();
                 }
             }
+            // The audit line's fields are key-values: ECS output carries them as members of the event.
             assertThat(audit).as("audit line").isNotNull();
             assertThat(audit.path("log").path("logger").asString()).isEqualTo("salesforce.token-exchange.audit");
-            assertThat(json.readTree(audit.path("message").asString()).path("outcome").asString()).isEqualTo("success");
+            assertThat(audit.path("message").asString()).isEqualTo("token exchange");
+            assertThat(audit.path("outcome").asString()).isEqualTo("success");
+            assertThat(audit.path("registration").asString()).isNotEmpty();
             assertThat(careless).isNotNull();
             assertThat(careless.path("message").asString()).isEqualTo("should never happen: Bearer [REDACTED]");
             assertThat(output.getAll()).doesNotContain(token);
