@@ -87,11 +87,14 @@ class SharedStoreProcessesTest {
         org.close();
     }
 
+    /** Subjects whose three concurrent first requests go one to each gateway process. */
+    private static final int SUBJECTS = 500;
+
     @Test
     void concurrentFirstRequestsCostOneExchangeEachAndARollingRestartCostsNoneAndNoError() {
         Map<String, String> subjects = new LinkedHashMap<>();
         String run = Long.toHexString(System.nanoTime());
-        for (int i = 0; i < 100; i++) {
+        for (int i = 0; i < SUBJECTS; i++) {
             String subject = "proc-" + run + "-" + i;
             subjects.put(subject, org.idp().mintToken(subject, AUDIENCE));
         }
@@ -101,7 +104,7 @@ class SharedStoreProcessesTest {
                 .index()
                 .flatMap(request -> call(request.getT1().intValue(), request.getT2()), 300)
                 .collectList().block(Duration.ofSeconds(60));
-        assertThat(statuses).as("first error: %s", firstError.get()).hasSize(300).containsOnly(200);
+        assertThat(statuses).as("first error: %s", firstError.get()).hasSize(3 * SUBJECTS).containsOnly(200);
         subjects.keySet().forEach(subject ->
                 assertThat(org.counters().exchanges(subject)).as("exchanges of %s", subject).isEqualTo(1));
         org.controls().tokenLatency(Duration.ZERO);

@@ -143,6 +143,12 @@ class JwtSubjectResolverTest {
                 refetchInterval);
     }
 
+    /** A resolver whose key fetch schedule and memo read {@code clock}: a test moves time instead of sleeping. */
+    static JwtSubjectResolver resolver(Duration refetchInterval, JwksRefreshTest.FakeClock clock) {
+        return new JwtSubjectResolver(webClient, jwksUri(), ISSUER, List.of(AUDIENCE), "sub", Duration.ofSeconds(30),
+                refetchInterval, Duration.ofMinutes(5), Schedulers.parallel(), clock);
+    }
+
     static JWTClaimsSet.Builder claims() {
         long now = System.currentTimeMillis();
         return new JWTClaimsSet.Builder()
@@ -487,13 +493,14 @@ class JwtSubjectResolverTest {
 
         @Test
         void keyRotationIsPickedUpAfterTheRefetchInterval() throws Exception {
-            JwtSubjectResolver resolver = resolver(Duration.ofMillis(100));
+            JwksRefreshTest.FakeClock clock = new JwksRefreshTest.FakeClock(Instant.now());
+            JwtSubjectResolver resolver = resolver(Duration.ofMillis(100), clock);
             String old = rs256(claims().build());
             assertSubject(resolver.resolve(old), "jwt:" + ISSUER + " alice", old);
 
             RSAKey rotated = new RSAKeyGenerator(2048).keyID("rsa-2").generate();
             serveJwks(rotated);
-            Thread.sleep(150);
+            clock.advance(Duration.ofMillis(150));
 
             String fresh = sign(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("rsa-2").build(), claims().build(),
                     new RSASSASigner(rotated));
@@ -504,7 +511,8 @@ class JwtSubjectResolverTest {
         @Test
         void jwksServerErrorIsUnavailableNotInvalidAndFetchesBackOff() throws Exception {
             idp.stubFor(get(urlEqualTo("/jwks")).willReturn(aResponse().withStatus(503)));
-            JwtSubjectResolver resolver = resolver(Duration.ofMillis(500));
+            JwksRefreshTest.FakeClock clock = new JwksRefreshTest.FakeClock(Instant.now());
+            JwtSubjectResolver resolver = resolver(Duration.ofMillis(500), clock);
             for (int i = 0; i < 3; i++) {
                 StepVerifier.create(resolver.resolve(rs256(claims().build())))
                         .expectErrorSatisfies(error -> {
@@ -518,7 +526,7 @@ class JwtSubjectResolverTest {
 
             // and it recovers once the IdP is back and the interval has passed
             serveJwks(rsa);
-            Thread.sleep(600);
+            clock.advance(Duration.ofMillis(600));
             String token = rs256(claims().build());
             assertSubject(resolver.resolve(token), "jwt:" + ISSUER + " alice", token);
         }
@@ -765,13 +773,14 @@ class JwtSubjectResolverTest {
 
         @Test
         void aRememberedTokenIsVerifiedAgainAgainstANewKeySet() throws Exception {
-            JwtSubjectResolver resolver = resolver(Duration.ofMillis(100));
+            JwksRefreshTest.FakeClock clock = new JwksRefreshTest.FakeClock(Instant.now());
+            JwtSubjectResolver resolver = resolver(Duration.ofMillis(100), clock);
             String signedByRetiredKey = rs256(claims().build());
             assertSubject(resolver.resolve(signedByRetiredKey), "jwt:" + ISSUER + " alice", signedByRetiredKey);
 
             RSAKey next = new RSAKeyGenerator(2048).keyID("rsa-2").generate();
             serveJwks(next); // the IdP retires rsa-1
-            Thread.sleep(150);
+            clock.advance(Duration.ofMillis(150));
             String signedByNewKey = sign(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("rsa-2").build(),
                     claims().subject("bob").build(), new RSASSASigner(next));
             assertSubject(resolver.resolve(signedByNewKey), "jwt:" + ISSUER + " bob", signedByNewKey); // fetches the new set
@@ -781,7 +790,8 @@ class JwtSubjectResolverTest {
 
         @Test
         void knownAnswersOnlyTokensVerifiedBeforeAndOnlyWhileTheirKeySetIsCurrent() throws Exception {
-            JwtSubjectResolver resolver = resolver(Duration.ofMillis(100));
+            JwksRefreshTest.FakeClock clock = new JwksRefreshTest.FakeClock(Instant.now());
+            JwtSubjectResolver resolver = resolver(Duration.ofMillis(100), clock);
             String token = rs256(claims().build());
             assertThat(resolver.known(token)).as("never verified").isNull();
             assertSubject(resolver.resolve(token), "jwt:" + ISSUER + " alice", token);
@@ -795,7 +805,7 @@ class JwtSubjectResolverTest {
 
             RSAKey next = new RSAKeyGenerator(2048).keyID("rsa-2").generate();
             serveJwks(next);
-            Thread.sleep(150);
+            clock.advance(Duration.ofMillis(150));
             String signedByNewKey = sign(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("rsa-2").build(),
                     claims().subject("carol").build(), new RSASSASigner(next));
             assertSubject(resolver.resolve(signedByNewKey), "jwt:" + ISSUER + " carol", signedByNewKey);
