@@ -43,14 +43,14 @@ if ! command -v wrk >/dev/null 2>&1; then
 fi
 
 gateway_jar="gateway-app/target/gateway-app.jar"
-gateway_classes_jar="gateway-app/target/gateway-app-classes.jar"
 emulator_jar="$(ls salesforce-emulator/target/salesforce-emulator-*-exec.jar 2>/dev/null | head -1 || true)"
 peer_jar="load-tests/target/peer-gateway.jar"
 classpath_file="load-tests/target/test-classpath.txt"
-if $build || [ ! -f "$gateway_jar" ] || [ ! -f "$gateway_classes_jar" ] || [ -z "$emulator_jar" ] || [ ! -f "$peer_jar" ] || [ ! -f "$classpath_file" ] \
+if $build || [ ! -f "$gateway_jar" ] || [ -z "$emulator_jar" ] || [ ! -f "$peer_jar" ] || [ ! -f "$classpath_file" ] \
     || [ ! -d load-tests/target/test-classes/io/sfgateway/loadtests/bench ]; then
-  echo "bench.sh: building the jars (./mvnw install -DskipTests -pl load-tests -am)"
-  ./mvnw -B -q -o -DskipTests install -pl load-tests -am || ./mvnw -B -q -DskipTests install -pl load-tests -am
+  # package, not install: the reactor resolves the modules from their target/ directories, ~/.m2 is left alone.
+  echo "bench.sh: building the jars (./mvnw package -DskipTests -pl load-tests -am)"
+  ./mvnw -B -q -o -DskipTests package -pl load-tests -am || ./mvnw -B -q -DskipTests package -pl load-tests -am
   emulator_jar="$(ls salesforce-emulator/target/salesforce-emulator-*-exec.jar | head -1)"
 fi
 
@@ -64,7 +64,6 @@ mkdir -p "$out"
 java -Xmx512m -XX:+UseSerialGC -cp "$cp" io.sfgateway.loadtests.bench.Bench "$mode" \
   --out="$out" \
   --gateway-jar="$gateway_jar" \
-  --gateway-classes-jar="$gateway_classes_jar" \
   --emulator-jar="$emulator_jar" \
   --peer-jar="$peer_jar" \
   --classpath="$cp" \

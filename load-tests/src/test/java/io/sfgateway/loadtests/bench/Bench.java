@@ -54,7 +54,7 @@ public final class Bench {
         this.opts = opts;
         this.stack = new BenchStack(opts, out, mode.jvm());
         this.wrk = new Wrk(opts.getOrDefault("wrk", "wrk"), out);
-        this.shared = opts.containsKey("no-shared") ? null : new SharedStage(stack, mode, opts);
+        this.shared = opts.containsKey("no-shared") ? null : new SharedStage(stack, mode);
     }
 
     public static void main(String[] args) throws Exception {

@@ -32,7 +32,9 @@ final class BenchSetup {
         setup.put("shared_l2_subjects", shared ? mode.sharedSubjects() : 0);
         setup.put("load_generator", "wrk -t1 (closed loop), one bearer token per request from a file (wrk-tokens.lua)");
         setup.put("fixed_rate_load_generator", "open model at " + FixedRateStage.RATE_SHARE + " x the round's limit"
-                + " rps, Java HttpClient paced by one thread, latency from the due time (HdrHistogram, microseconds)");
+                + " rps, Reactor Netty HttpClient (one event loop, at most " + FixedRateLoad.CONNECTIONS
+                + " keep-alive connections) paced by one thread, latency from the due time (HdrHistogram,"
+                + " microseconds)");
         setup.put("jvm", mode.jvm());
         setup.put("machine", machine());
         return setup;

@@ -68,6 +68,21 @@ class FixedRateLoadTest {
     }
 
     @Test
+    void pastTheInFlightBoundRequestsAreErrorsAndThePacingGoesOn() {
+        delayMillis = 300; // the server's 64 threads answer about 210 a second: in flight grows past the bound
+        long started = System.nanoTime();
+        FixedRateLoad.Result result = FixedRateLoad.run("t", url(), List.of("a"), 1000, Duration.ZERO,
+                Duration.ofSeconds(1));
+        long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
+        // Every due request was either sent (and answered 200) or refused at the bound and counted as an error.
+        assertThat(result.requests() + result.errors()).isEqualTo(1000);
+        assertThat(result.errors()).isGreaterThan(300);
+        assertThat(served.get()).isEqualTo((int) result.requests());
+        // The pacing never waited for the server: 1 s of arrivals, then only the ones in flight (256 at most).
+        assertThat(elapsedMillis).isLessThan(5000);
+    }
+
+    @Test
     void answersOtherThan200AreErrors() {
         failEveryTenth = true;
         FixedRateLoad.Result result = FixedRateLoad.run("t", url(), List.of("a"), 200, Duration.ZERO,

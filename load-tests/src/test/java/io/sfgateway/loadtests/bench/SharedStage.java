@@ -6,39 +6,29 @@ import static io.sfgateway.loadtests.support.HostStats.freePorts;
 
 import io.sfgateway.loadtests.support.GatewayArgs;
 import io.sfgateway.loadtests.support.ManagedProcess;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import redis.embedded.RedisServer;
 
 /**
  * The "shared" target (the shared session store on): an embedded redis-server and two gateways, A and B, both
- * "ours" with {@code salesforce.token-exchange.cache.shared.enabled=true} against it. A runs in the rounds beside
- * the others (warm subjects: local hits); afterwards, subjects warmed through A are asked of B once each, one
- * connection: a local miss that Redis answers, with no exchange at the org.
- *
- * <p>gateway-app.jar does not carry Spring Data Redis, so A and B run gateway-app's own classes
- * (gateway-app-classes.jar: its main class and application.yml) on this module's test class path, which has the
- * Redis client, less what would change the gateway: Spring Security's auto-configuration (the peer's), Gatling and
- * the io_uring transport it brings, and this module's own classes and test resources.
+ * "ours" (the same gateway-app.jar, JVM flags and arguments) with the shared store turned on the way the ready jar
+ * is configured in production, from environment variables: {@code SF_CACHE_SHARED_ENABLED}, {@code _KEY_ID}, one
+ * {@code SALESFORCE_TOKENEXCHANGE_CACHE_SHARED_KEYS_<ID>} and Spring Boot's {@code SPRING_DATA_REDIS_HOST}/{@code _PORT}
+ * (the sealing key so stays off the command line). A runs in the rounds beside the others (warm subjects: local
+ * hits); afterwards, subjects warmed through A are asked of B once each, one connection: a local miss that Redis
+ * answers, with no exchange at the org.
  */
 final class SharedStage implements AutoCloseable {
 
-    private static final String MAIN = "io.sfgateway.gateway.GatewayApplication";
-
     private final BenchStack stack;
     private final BenchMode mode;
-    private final Map<String, String> opts;
     private RedisServer redis;
     private String urlA;
     private String urlB;
@@ -47,10 +37,9 @@ final class SharedStage implements AutoCloseable {
     private ManagedProcess gatewayA;
     private ManagedProcess gatewayB;
 
-    SharedStage(BenchStack stack, BenchMode mode, Map<String, String> opts) {
+    SharedStage(BenchStack stack, BenchMode mode) {
         this.stack = stack;
         this.mode = mode;
-        this.opts = opts;
     }
 
     void start() throws IOException {
@@ -60,10 +49,9 @@ final class SharedStage implements AutoCloseable {
         redis.start();
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
-        List<String> shared = List.of("--salesforce.token-exchange.cache.shared.enabled=true",
-                "--salesforce.token-exchange.cache.shared.key-id=k1",
-                "--salesforce.token-exchange.cache.shared.keys.k1=" + Base64.getEncoder().encodeToString(key),
-                "--spring.data.redis.host=127.0.0.1", "--spring.data.redis.port=" + ports[0]);
+        Map<String, String> shared = Map.of("SF_CACHE_SHARED_ENABLED", "true", "SF_CACHE_SHARED_KEY_ID", "k1",
+                "SALESFORCE_TOKENEXCHANGE_CACHE_SHARED_KEYS_K1", Base64.getEncoder().encodeToString(key),
+                "SPRING_DATA_REDIS_HOST", "127.0.0.1", "SPRING_DATA_REDIS_PORT", Integer.toString(ports[0]));
         urlA = "http://127.0.0.1:" + ports[1];
         urlB = "http://127.0.0.1:" + ports[3];
         managementA = GatewayArgs.managementUrl(ports[2]);
@@ -72,34 +60,11 @@ final class SharedStage implements AutoCloseable {
         gatewayB = stack.track(launch("shared-b", ports[3], ports[4], shared));
     }
 
-    private ManagedProcess launch(String name, int port, int managementPort, List<String> shared) {
-        List<String> command = new ArrayList<>();
-        command.add(ManagedProcess.javaExecutable());
-        command.addAll(stack.jvm());
-        command.add("-cp");
-        command.add(classpath());
-        command.add(MAIN);
-        command.addAll(GatewayArgs.ours(port, managementPort, stack.orgUrl, stack.issuer, stack.jwks,
-                Duration.ofSeconds(3), Duration.ofSeconds(10)));
-        command.addAll(shared);
-        return ManagedProcess.start(name, command, stack.logs().resolve(name + ".log"));
-    }
-
-    /** gateway-app-classes.jar first (its application.yml wins), then the filtered test class path. */
-    private String classpath() {
-        Path classes = stack.jar("gateway-classes-jar");
-        String rest = Arrays.stream(stack.required("classpath").split(File.pathSeparator))
-                .filter(entry -> !excluded(Path.of(entry).getFileName().toString(), entry))
-                .collect(Collectors.joining(File.pathSeparator));
-        return classes.toAbsolutePath() + File.pathSeparator + rest;
-    }
-
-    private static boolean excluded(String name, String entry) {
-        return (name.startsWith("spring-security-") && !name.startsWith("spring-security-crypto"))
-                || name.startsWith("spring-boot-security") || name.startsWith("spring-boot-starter-security")
-                || name.startsWith("gatling") || entry.contains("load-tests/target/")
-                // gateway-app.jar has no io_uring transport (Gatling brings it here): the same epoll transport.
-                || name.contains("io_uring");
+    /** gateway-app.jar as "ours" is launched ({@link BenchStack#startGateways}), plus the shared store's variables. */
+    private ManagedProcess launch(String name, int port, int managementPort, Map<String, String> shared) {
+        return ManagedProcess.java(name, stack.jvm(), stack.jar("gateway-jar"), GatewayArgs.ours(port, managementPort,
+                stack.orgUrl, stack.issuer, stack.jwks, Duration.ofSeconds(3), Duration.ofSeconds(10)), shared,
+                stack.logs().resolve(name + ".log"));
     }
 
     void await() {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -38,20 +39,32 @@ public final class ManagedProcess implements AutoCloseable {
 
     /** {@code java <jvmArgs> -jar <jar> <args>}, output to {@code log}. */
     public static ManagedProcess java(String name, List<String> jvmArgs, Path jar, List<String> args, Path log) {
+        return java(name, jvmArgs, jar, args, Map.of(), log);
+    }
+
+    /** As {@link #java(String, List, Path, List, Path)}, with {@code environment} added to this process's own. */
+    public static ManagedProcess java(String name, List<String> jvmArgs, Path jar, List<String> args,
+            Map<String, String> environment, Path log) {
         List<String> command = new ArrayList<>();
         command.add(javaExecutable());
         command.addAll(jvmArgs);
         command.add("-jar");
         command.add(jar.toAbsolutePath().toString());
         command.addAll(args);
-        return start(name, command, log);
+        return start(name, command, environment, log);
     }
 
     public static ManagedProcess start(String name, List<String> command, Path log) {
+        return start(name, command, Map.of(), log);
+    }
+
+    public static ManagedProcess start(String name, List<String> command, Map<String, String> environment,
+            Path log) {
         try {
             Files.createDirectories(log.toAbsolutePath().getParent());
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(log.toFile());
+            builder.environment().putAll(environment);
             builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             ManagedProcess managed = new ManagedProcess(name, builder.start(), log);
             LIVE.add(managed);
