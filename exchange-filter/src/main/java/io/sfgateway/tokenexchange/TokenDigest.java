@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * The SHA-256 of a caller's bearer token, computed once per request (by the filter, as soon as
@@ -15,8 +14,16 @@ import java.util.HexFormat;
  */
 public final class TokenDigest {
 
-    private static final MessageDigest SHA_256 = sha256();
-    private static final HexFormat HEX = HexFormat.of();
+    /** Looked up once; each thread's digest is a clone of it, so no thread looks up a provider. */
+    private static final MessageDigest PROTOTYPE = sha256();
+    /**
+     * One SHA-256 per thread, reset by each {@code digest()}: no provider lookup and no clone (an
+     * object graph per call) on a path every request takes. A digest is never shared between threads
+     * nor held across a call, so the per-thread instance is always idle when it is taken.
+     */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(TokenDigest::copyOfPrototype);
+    private static final byte[] KEY_PREFIX = "sha256:".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
     private final long high;
     private final long low;
@@ -32,13 +39,7 @@ public final class TokenDigest {
 
     /** The digest of {@code token} (UTF-8). */
     public static TokenDigest of(String token) {
-        MessageDigest sha;
-        try {
-            sha = (MessageDigest) SHA_256.clone(); // cheaper than a provider lookup per request
-        } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException("SHA-256 digests are cloneable", e);
-        }
-        ByteBuffer hash = ByteBuffer.wrap(sha.digest(token.getBytes(StandardCharsets.UTF_8)));
+        ByteBuffer hash = ByteBuffer.wrap(SHA_256.get().digest(token.getBytes(StandardCharsets.UTF_8)));
         return new TokenDigest(hash.getLong(), hash.getLong(), hash.getLong(), hash.getLong());
     }
 
@@ -54,8 +55,21 @@ public final class TokenDigest {
 
     /** {@code sha256:<64 hex digits>}: an opaque token's subject key. Built on each call. */
     public String key() {
-        return new StringBuilder(71).append("sha256:").append(HEX.toHexDigits(high)).append(HEX.toHexDigits(low))
-                .append(HEX.toHexDigits(third)).append(HEX.toHexDigits(fourth)).toString();
+        byte[] key = new byte[KEY_PREFIX.length + 64];
+        System.arraycopy(KEY_PREFIX, 0, key, 0, KEY_PREFIX.length);
+        int at = hex(high, key, KEY_PREFIX.length);
+        at = hex(low, key, at);
+        at = hex(third, key, at);
+        hex(fourth, key, at);
+        return new String(key, StandardCharsets.US_ASCII); // one array and the string: built per opaque request
+    }
+
+    /** Writes {@code value}'s 16 lower-case hex digits at {@code at}; returns the index after them. */
+    private static int hex(long value, byte[] into, int at) {
+        for (int shift = 60; shift >= 0; shift -= 4) {
+            into[at++] = HEX_DIGITS[(int) (value >>> shift) & 0xf];
+        }
+        return at;
     }
 
     @Override
@@ -72,6 +86,14 @@ public final class TokenDigest {
     @Override
     public String toString() {
         return key();
+    }
+
+    private static MessageDigest copyOfPrototype() {
+        try {
+            return (MessageDigest) PROTOTYPE.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("SHA-256 digests are cloneable", e);
+        }
     }
 
     private static MessageDigest sha256() {

@@ -20,13 +20,15 @@ import org.springframework.http.HttpHeaders;
 public final class CallerHeaders {
 
     private static final Set<String> LEFT_TO_THE_HTTP_LAYER = Set.of("content-length", "transfer-encoding", "host");
+    /** Lower-case: the writable headers' case-insensitive lookup then needs no new string. */
+    private static final String CONNECTION = "connection";
 
     private CallerHeaders() {
     }
 
     /** Removes the headers the caller's {@code Connection} header names, then {@code Connection}. */
     public static void honourConnection(HttpHeaders headers) {
-        if (!headers.containsHeader(HttpHeaders.CONNECTION)) {
+        if (!headers.containsHeader(CONNECTION)) {
             return;
         }
         List<String> named = headers.getConnection();
@@ -36,6 +38,6 @@ public final class CallerHeaders {
                 headers.remove(trimmed);
             }
         }
-        headers.remove(HttpHeaders.CONNECTION);
+        headers.remove(CONNECTION);
     }
 }

@@ -25,10 +25,19 @@ public final class ForwardingPolicy {
     public ForwardingPolicy(List<String> sessionPaths, List<String> strippedRequestHeaders,
             List<String> strippedQueryParameters, List<String> strippedResponseHeaders) {
         this.sessionPaths = new SessionPaths(sessionPaths);
-        this.strippedRequestHeaders = List.copyOf(strippedRequestHeaders);
+        this.strippedRequestHeaders = lowerCase(strippedRequestHeaders);
         this.strippedQueryParameters = strippedQueryParameters.stream()
                 .map(name -> name.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
-        this.strippedResponseHeaders = List.copyOf(strippedResponseHeaders);
+        this.strippedResponseHeaders = lowerCase(strippedResponseHeaders);
+    }
+
+    /**
+     * Header names compare case-insensitively, so lower-casing them once changes nothing but the
+     * cost: Spring's writable headers lower-case every name they are asked about, which is free
+     * (no new string) for a name that is lower-case already.
+     */
+    private static List<String> lowerCase(List<String> headerNames) {
+        return headerNames.stream().map(name -> name.toLowerCase(Locale.ROOT)).toList();
     }
 
     /** The defaults: Salesforce's API paths; no cookies, session headers or access_token either way. */

@@ -57,8 +57,8 @@ public final class SessionPaths {
         if (hasDotSegments(rawPath)) {
             return Verdict.DOT_SEGMENTS;
         }
-        for (String prefix : prefixes) {
-            if (rawPath.startsWith(prefix)) {
+        for (int i = 0; i < prefixes.size(); i++) {
+            if (rawPath.startsWith(prefixes.get(i))) {
                 return Verdict.ALLOWED;
             }
         }
@@ -111,14 +111,21 @@ public final class SessionPaths {
         return false;
     }
 
+    /**
+     * Whether {@code path[start, end)}, less any {@code ;...} parameters, is {@code .} or
+     * {@code ..}: a dot segment is one or two dots followed by the segment's end or a {@code ;}.
+     * Looks at no more than three characters of the segment (it runs for every segment of every
+     * request).
+     */
     private static boolean isDotSegment(String path, int start, int end) {
-        int semicolon = path.indexOf(';', start);
-        if (semicolon >= 0 && semicolon < end) {
-            end = semicolon;
+        if (start >= end || path.charAt(start) != '.') {
+            return false;
         }
-        int length = end - start;
-        return (length == 1 && path.charAt(start) == '.')
-                || (length == 2 && path.charAt(start) == '.' && path.charAt(start + 1) == '.');
+        int next = start + 1;
+        if (next < end && path.charAt(next) == '.') {
+            next++;
+        }
+        return next == end || path.charAt(next) == ';';
     }
 
     /**
