@@ -118,6 +118,17 @@ class SharedSessionStoreTest {
                 Map<String, Long> exchanges = new HashMap<>();
                 tokens.keySet().forEach(subject -> exchanges.put(subject, emulated.emulator().counters().exchanges(subject)));
                 assertThat(exchanges.values()).as("exchanges per subject, counted by the org").containsOnly(1L);
+                // Each gateway's first request per subject is a local miss that reads Redis once, timed by outcome
+                // on the Prometheus endpoint, with a bucket at the 2 ms the shared store is held to.
+                long reads = 0;
+                for (ConfigurableApplicationContext gateway : List.of(first, second)) {
+                    String prometheus = get(port(gateway, "local.management.port"), "/actuator/prometheus").getT2();
+                    assertThat(prometheus).contains("salesforce_session_store_read_seconds_bucket{")
+                            .containsPattern("salesforce_session_store_read_seconds_bucket\\{[^}]*le=\"0\\.002\"");
+                    reads += readCount(prometheus, "hit") + readCount(prometheus, "miss");
+                    assertThat(readCount(prometheus, "unavailable")).as("reads given up on").isZero();
+                }
+                assertThat(reads).as("store reads on local misses, both gateways").isEqualTo(2L * subjects);
 
                 List<String> keys = commands.keys("sfgw:s:*");
                 assertThat(keys).as("one sealed entry per subject").hasSize(subjects);
@@ -177,6 +188,15 @@ class SharedSessionStoreTest {
         return HTTP.headers(headers -> headers.set("Authorization", "Bearer " + token))
                 .get().uri("http://127.0.0.1:" + port + QUERY)
                 .responseSingle((response, body) -> body.then(Mono.just(response.status().code())));
+    }
+
+    /** {@code salesforce_session_store_read_seconds_count{outcome="..."}}, 0 when absent. */
+    private static long readCount(String prometheus, String outcome) {
+        return prometheus.lines()
+                .filter(line -> line.startsWith("salesforce_session_store_read_seconds_count{")
+                        && line.contains("outcome=\"" + outcome + "\""))
+                .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     private static reactor.util.function.Tuple2<Integer, String> get(int port, String path) {

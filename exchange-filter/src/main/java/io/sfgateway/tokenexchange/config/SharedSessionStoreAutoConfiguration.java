@@ -1,10 +1,12 @@
 package io.sfgateway.tokenexchange.config;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.sfgateway.tokenexchange.session.SessionStore;
 import io.sfgateway.tokenexchange.shared.RedisSessionStore;
 import io.sfgateway.tokenexchange.shared.SharedStoreHealthIndicator;
 import io.sfgateway.tokenexchange.shared.SharedStores;
+import io.sfgateway.tokenexchange.shared.StoreReads;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Base64;
@@ -46,14 +48,15 @@ public class SharedSessionStoreAutoConfiguration {
     @ConditionalOnMissingBean(SessionStore.class)
     public RedisSessionStore salesforceSessionStore(TokenExchangeProperties properties,
             ReactiveRedisConnectionFactory redis, CircuitBreakerRegistry breakers,
-            @Qualifier("salesforceTokenExchangeClock") ObjectProvider<Clock> clock) {
+            @Qualifier("salesforceTokenExchangeClock") ObjectProvider<Clock> clock,
+            ObjectProvider<MeterRegistry> meterRegistry) {
         TokenExchangeProperties.Shared shared = properties.cache().shared();
         if (shared.timeout() == null || shared.timeout().isNegative() || shared.timeout().isZero()) {
             throw new InvalidConfigurationException(KEY + "timeout", "must be positive");
         }
         return SharedStores.create(redis, sealingKeyId(shared), keys(shared), shared.timeout(),
                 properties.exchange().timeout().plusSeconds(1), List.copyOf(properties.registrations().keySet()),
-                breakers, clock.getIfAvailable(Clock::systemUTC));
+                breakers, clock.getIfAvailable(Clock::systemUTC), new StoreReads(meterRegistry.getIfAvailable()));
     }
 
     private static String sealingKeyId(TokenExchangeProperties.Shared shared) {

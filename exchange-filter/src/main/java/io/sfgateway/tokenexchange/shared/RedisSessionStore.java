@@ -44,6 +44,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     private final Duration lockTtl;
     private final Duration poll;
     private final EvictionNotices notices;
+    private final StoreReads reads;
 
     /**
      * @param lockTtl how long a lock lives: longer than an exchange may take
@@ -52,6 +53,13 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
      */
     public RedisSessionStore(SessionSeal seal, RedisLink link, RedisGuard guard, Clock clock, Duration lockTtl,
             Duration poll, List<String> registrations) {
+        this(seal, link, guard, clock, lockTtl, poll, registrations, StoreReads.NONE);
+    }
+
+    /** @param reads times each local miss's first read ({@link StoreReads#NONE}: not timed) */
+    public RedisSessionStore(SessionSeal seal, RedisLink link, RedisGuard guard, Clock clock, Duration lockTtl,
+            Duration poll, List<String> registrations, StoreReads reads) {
+        this.reads = reads;
         this.seal = seal;
         this.link = link;
         this.guard = guard;
@@ -88,7 +96,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     public Mono<StoredSession> load(SessionKey key, SessionLifetime lifetime, Supplier<Mono<SalesforceSession>> exchange) {
         List<Name> names = seal.names(key);
         long deadline = clock.millis() + 2 * lockTtl.toMillis();
-        return find(names, lifetime)
+        return reads.time(find(names, lifetime))
                 .switchIfEmpty(Mono.defer(() -> claimOrWait(names, lifetime, exchange, 0, deadline)))
                 .onErrorResume(Unavailable.class, trouble -> exchange.get().map(StoredSession::fresh));
     }

@@ -28,6 +28,13 @@ public final class SharedStores {
     public static RedisSessionStore create(ReactiveRedisConnectionFactory factory, String sealingKeyId,
             Map<String, byte[]> keys, Duration timeout, Duration lockTtl, List<String> registrations,
             CircuitBreakerRegistry breakers, Clock clock) {
+        return create(factory, sealingKeyId, keys, timeout, lockTtl, registrations, breakers, clock, StoreReads.NONE);
+    }
+
+    /** As above, each local miss's read from Redis timed by {@code reads}. */
+    public static RedisSessionStore create(ReactiveRedisConnectionFactory factory, String sealingKeyId,
+            Map<String, byte[]> keys, Duration timeout, Duration lockTtl, List<String> registrations,
+            CircuitBreakerRegistry breakers, Clock clock, StoreReads reads) {
         RedisLink link = new RedisLink(factory);
         CircuitBreaker breaker = breakers.find(BREAKER).orElseGet(() -> breakers.circuitBreaker(BREAKER,
                 CircuitBreakerConfig.custom()
@@ -40,6 +47,6 @@ public final class SharedStores {
                         .slidingWindowSynchronizationStrategy(SlidingWindowSynchronizationStrategy.LOCK_FREE)
                         .build()));
         return new RedisSessionStore(new SessionSeal(sealingKeyId, keys), link,
-                new RedisGuard(breaker, timeout, link::connected), clock, lockTtl, Duration.ofMillis(50), registrations);
+                new RedisGuard(breaker, timeout, link::connected), clock, lockTtl, Duration.ofMillis(50), registrations, reads);
     }
 }

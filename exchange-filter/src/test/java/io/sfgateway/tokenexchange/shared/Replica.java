@@ -18,13 +18,20 @@ final class Replica implements AutoCloseable {
 
     Replica(int redisPort, String sealingKeyId, Map<String, byte[]> keys, Duration lockTtl,
             com.github.benmanes.caffeine.cache.Ticker ticker, Clock clock) {
+        this(redisPort, sealingKeyId, keys, lockTtl, ticker, clock, StoreReads.NONE, true);
+    }
+
+    Replica(int redisPort, String sealingKeyId, Map<String, byte[]> keys, Duration lockTtl,
+            com.github.benmanes.caffeine.cache.Ticker ticker, Clock clock, StoreReads reads, boolean awaitRedis) {
         factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", redisPort));
         factory.afterPropertiesSet();
         factory.start();
         store = SharedStores.create(factory, sealingKeyId, keys, Duration.ofMillis(50), lockTtl, List.of("acme"),
-                CircuitBreakerRegistry.ofDefaults(), clock);
+                CircuitBreakerRegistry.ofDefaults(), clock, reads);
         cache = new SessionCache(10_000, ticker, SessionCache.Listener.NONE, store);
-        awaitConnected();
+        if (awaitRedis) {
+            awaitConnected();
+        }
     }
 
     void awaitConnected() {

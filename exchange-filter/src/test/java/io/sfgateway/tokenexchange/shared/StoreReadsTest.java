@@ -1,0 +1,136 @@
+package io.sfgateway.tokenexchange.shared;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.sfgateway.tokenexchange.SalesforceSession;
+import io.sfgateway.tokenexchange.session.SessionKey;
+import io.sfgateway.tokenexchange.session.SessionLifetime;
+import io.sfgateway.tokenexchange.shared.RedisSessionStoreTest.FakeTime;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+
+/** The shared store times each local miss's read from Redis by outcome ({@code salesforce.session.store.read}). */
+class StoreReadsTest {
+
+    private static final SessionLifetime LIFETIME = new SessionLifetime(Duration.ofMinutes(100), 0.75);
+    private static final Map<String, byte[]> K1 = Map.of("k1", SessionSealTest.K1);
+
+    private static EmbeddedRedis redis;
+
+    private final FakeTime time = new FakeTime();
+    private final AtomicInteger exchanges = new AtomicInteger();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final List<Replica> replicas = new ArrayList<>();
+
+    @BeforeAll
+    static void startRedis() {
+        redis = new EmbeddedRedis();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        redis.close();
+    }
+
+    @AfterEach
+    void closeReplicas() {
+        replicas.forEach(Replica::close);
+    }
+
+    private Replica replica(int port, StoreReads reads, boolean awaitRedis) {
+        Replica replica = new Replica(port, "k1", K1, Duration.ofSeconds(2), time::nanos, time, reads, awaitRedis);
+        replicas.add(replica);
+        return replica;
+    }
+
+    private Mono<SalesforceSession> exchange() {
+        return Mono.fromSupplier(() -> RedisSessionStoreTest.session("sf-" + exchanges.incrementAndGet(), time.millis()));
+    }
+
+    private long count(String outcome) {
+        Timer timer = registry.find(StoreReads.METER).tag("outcome", outcome).timer();
+        return timer == null ? -1 : timer.count();
+    }
+
+    @Test
+    void aSessionAnotherReplicaWroteIsTimedAsAHit() {
+        SessionKey subject = new SessionKey("acme", "jwt:https://idp hit-" + System.nanoTime());
+        Replica writer = replica(redis.port(), StoreReads.NONE, true);
+        Replica reader = replica(redis.port(), new StoreReads(registry), true);
+        writer.cache.get(subject, LIFETIME, this::exchange).block(Duration.ofSeconds(5));
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        SalesforceSession read = null;
+        while (System.nanoTime() < deadline) { // the writer stores after answering
+            read = reader.store.load(subject, LIFETIME, () -> Mono.error(new AssertionError("no exchange on a hit")))
+                    .onErrorResume(AssertionError.class, e -> Mono.empty())
+                    .map(stored -> stored.session()).block(Duration.ofSeconds(5));
+            if (read != null) {
+                break;
+            }
+            Replica.sleep(20);
+        }
+        assertThat(read).isNotNull();
+        assertThat(read.accessToken()).isEqualTo("sf-1");
+        assertThat(count("hit")).isEqualTo(1);
+        assertThat(count("unavailable")).isZero();
+    }
+
+    @Test
+    void aSubjectRedisDoesNotHoldIsTimedAsAMissAndExchanged() {
+        SessionKey subject = new SessionKey("acme", "jwt:https://idp miss-" + System.nanoTime());
+        Replica reader = replica(redis.port(), new StoreReads(registry), true);
+        assertThat(reader.cache.get(subject, LIFETIME, this::exchange).block(Duration.ofSeconds(5)).accessToken())
+                .isEqualTo("sf-1");
+        assertThat(count("miss")).isEqualTo(1);
+        assertThat(count("hit")).isZero();
+        assertThat(exchanges).hasValue(1);
+    }
+
+    @Test
+    void noRedisIsTimedAsUnavailableAndTheRequestIsStillServed() throws IOException {
+        int nobody;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            nobody = socket.getLocalPort();
+        }
+        Replica alone = replica(nobody, new StoreReads(registry), false);
+        SessionKey subject = new SessionKey("acme", "jwt:https://idp alone");
+        assertThat(alone.cache.get(subject, LIFETIME, this::exchange).block(Duration.ofSeconds(5)).accessToken())
+                .isEqualTo("sf-1");
+        assertThat(count("unavailable")).isEqualTo(1);
+        assertThat(count("hit") + count("miss")).isZero();
+    }
+
+    @Test
+    void theTimerHasABucketAtTwoMilliseconds() {
+        new StoreReads(registry);
+        Timer hit = registry.find(StoreReads.METER).tag("outcome", "hit").timer();
+        assertThat(hit).isNotNull();
+        hit.record(Duration.ofMillis(1));
+        hit.record(Duration.ofMillis(3));
+        CountAtBucket[] buckets = hit.takeSnapshot().histogramCounts();
+        CountAtBucket twoMs = Arrays.stream(buckets)
+                .filter(b -> b.bucket(java.util.concurrent.TimeUnit.NANOSECONDS) == Duration.ofMillis(2).toNanos())
+                .findFirst().orElseThrow();
+        assertThat(twoMs.count()).isEqualTo(1);
+    }
+
+    @Test
+    void withoutARegistryTheReadIsLeftAsItIs() {
+        Mono<String> read = Mono.just("x");
+        assertThat(StoreReads.NONE.time(read)).isSameAs(read);
+    }
+}
