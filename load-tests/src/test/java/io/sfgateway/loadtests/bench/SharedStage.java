@@ -2,6 +2,7 @@ package io.sfgateway.loadtests.bench;
 
 import static io.sfgateway.loadtests.bench.BenchLog.log;
 import static io.sfgateway.loadtests.bench.BenchStack.LIMITS;
+import static io.sfgateway.loadtests.support.HostStats.compilerCpuSeconds;
 import static io.sfgateway.loadtests.support.HostStats.freePorts;
 
 import io.sfgateway.loadtests.support.GatewayArgs;
@@ -26,6 +27,9 @@ import redis.embedded.RedisServer;
  * answers, with no exchange at the org.
  */
 final class SharedStage implements AutoCloseable {
+
+    /** Subjects of B's L2-path warm-up ({@link #settleL2}); deliberately not {@code shared-l2-...}. */
+    static final String L2_WARM_PREFIX = "sharedwarm-l2-";
 
     private final BenchStack stack;
     private final BenchMode mode;
@@ -89,6 +93,59 @@ final class SharedStage implements AutoCloseable {
     void warmB(Wrk wrk, BenchTokens tokens) {
         wrk.run("warmup-shared-b", urlB, LIMITS, tokens.sharedWarm(), "cycle", "get", mode.connections(),
                 mode.warmup());
+    }
+
+    /**
+     * Warms B's JIT on the measured path itself (a never-seen token checked, the local miss, Redis GET, the sealed
+     * value opened, the session cached): slices of new subjects ({@value #L2_WARM_PREFIX}{@code <slice>-}, minted
+     * here just before use) sent once through A (sessions written to Redis), then once through B at 8 connections,
+     * until B's compiler threads use under 3 % of a core during a slice's B pass or the cap: 6 slices of 2,000 in
+     * {@code --full}, one of {@link BenchMode#sharedSubjects()} in {@code --quick} (it must stay under 3 minutes).
+     * The prefix starts with neither {@code ours-} nor {@code shared-l2-}, so {@code exchanges_per_subject} and
+     * {@code shared_l2_exchanges} never count these subjects. Without it, A's 1,000 warm subjects through B
+     * ({@link #warmB}) were B's only L2 reads before the measured run, and its compiler threads were still busy.
+     *
+     * @return {@code jit_settle.shared_l2}: slices used, subjects, compiler share of a core in the last slice
+     */
+    Map<String, Object> settleL2() {
+        int maxSlices = mode.isFull() ? 6 : 1;
+        int perSlice = mode.isFull() ? 2000 : mode.sharedSubjects();
+        long t0 = System.nanoTime();
+        double compiling = Double.NaN;
+        int slices = 0;
+        int subjects = 0;
+        long notOk = 0;
+        while (slices < maxSlices) {
+            slices++;
+            List<String> slice = stack.org.mintAll(BenchTokens.subjects(L2_WARM_PREFIX + slices + "-", perSlice),
+                    Duration.ofHours(3));
+            notOk += notOk(ParallelGets.run(urlA + LIMITS, slice, 8, Duration.ofSeconds(30)));
+            ManagedProcess.sleep(Duration.ofMillis(500)); // A writes to Redis after answering
+            double cpuBefore = compilerCpuSeconds(gatewayB.pid());
+            long start = System.nanoTime();
+            notOk += notOk(ParallelGets.run(urlB + LIMITS, slice, 8, Duration.ofSeconds(30)));
+            compiling = (compilerCpuSeconds(gatewayB.pid()) - cpuBefore) / ((System.nanoTime() - start) / 1e9);
+            subjects += slice.size();
+            if (compiling < 0.03) {
+                break;
+            }
+        }
+        // One exchange per subject (A's); more means B exchanged too: its Redis reads missed.
+        long exchanges = stack.org.counters().exchangesWithPrefix(L2_WARM_PREFIX);
+        log("shared B, L2-path warm-up: %d new subjects through A then B in %.1f s, %d slice(s), B's compiler threads"
+                + " at %.1f %% of a core in the last (%s); %d exchanges at the org, %d not 200", subjects,
+                (System.nanoTime() - t0) / 1e9, slices, compiling * 100, compiling < 0.03 ? "settled"
+                        : "still compiling", exchanges, notOk);
+        Map<String, Object> settle = new LinkedHashMap<>();
+        settle.put("slices", slices);
+        settle.put("subjects", subjects);
+        settle.put("compiler_core_share_last", Math.round(compiling * 1000) / 1000.0);
+        settle.put("exchanges", exchanges);
+        return settle;
+    }
+
+    private static long notOk(List<Integer> statuses) {
+        return statuses.stream().filter(s -> s != 200).count();
     }
 
     /**
