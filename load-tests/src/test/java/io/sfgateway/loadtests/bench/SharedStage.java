@@ -6,7 +6,9 @@ import static io.sfgateway.loadtests.support.HostStats.compilerCpuSeconds;
 import static io.sfgateway.loadtests.support.HostStats.freePorts;
 
 import io.sfgateway.loadtests.support.GatewayArgs;
+import io.sfgateway.loadtests.support.Http;
 import io.sfgateway.loadtests.support.ManagedProcess;
+import io.sfgateway.loadtests.support.PrometheusHistogram;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.SecureRandom;
@@ -30,6 +32,8 @@ final class SharedStage implements AutoCloseable {
 
     /** Subjects of B's L2-path warm-up ({@link #settleL2}); deliberately not {@code shared-l2-...}. */
     static final String L2_WARM_PREFIX = "sharedwarm-l2-";
+    /** The library's timer {@code salesforce.session.store.read} as Prometheus names it (tag {@code outcome}). */
+    static final String STORE_READ = "salesforce_session_store_read_seconds";
 
     private final BenchStack stack;
     private final BenchMode mode;
@@ -150,7 +154,10 @@ final class SharedStage implements AutoCloseable {
 
     /**
      * Subjects warmed through A (one exchange each, sessions written to Redis), then each one's first request to B
-     * at one connection: B's latency for a local miss served from Redis, and the exchanges the org saw meanwhile.
+     * at one connection: B's latency for a local miss served from Redis end to end (wrk's view, which includes the
+     * JWT check of a never-seen token and the org's REST answer), the exchanges the org saw meanwhile, and B's own
+     * time to serve those local misses from Redis: its {@code salesforce.session.store.read} timer (outcome
+     * {@code hit}) read from the Prometheus endpoint just before and just after the run ({@link #storeReadFigures}).
      */
     Map<String, Object> l2Hits(Wrk wrk, BenchTokens tokens) {
         List<String> subjects = tokens.sharedL2List();
@@ -160,7 +167,9 @@ final class SharedStage implements AutoCloseable {
         long exchangesBefore = stack.org.counters().exchangesWithPrefix("shared-l2-");
         // wrk stops when the tokens run out ("once"), and runs for its whole duration regardless: size it to them.
         Duration d = Duration.ofMillis(1000 + subjects.size() * 10L);
+        PrometheusHistogram readsBefore = storeReads();
         Wrk.Result b = wrk.run("shared-l2-b", urlB, LIMITS, tokens.sharedL2(), "once", "get", 1, d);
+        PrometheusHistogram reads = storeReads().minus(readsBefore);
         long exchanges = stack.org.counters().exchangesWithPrefix("shared-l2-") - exchangesBefore;
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("shared_l2_hit_p50_ms", b.p50());
@@ -171,9 +180,42 @@ final class SharedStage implements AutoCloseable {
         figures.put("shared_l2_errors", b.errors());
         figures.put("shared_l2_exchanges", exchanges);
         figures.put("shared_l2_subjects_warmed_through_a", subjects.size() - bad);
+        figures.putAll(storeReadFigures(reads));
         log("shared store: %d subjects warmed through A (%d not 200); their first requests to B: %d, p50 %.3f ms,"
                 + " p99 %.3f ms, %d errors, %d exchanges at the org meanwhile", subjects.size(), bad, b.requests(),
                 b.p50(), b.p99(), b.errors(), exchanges);
+        log("shared store: B's own store-read timer (outcome hit) over that run: %.0f reads, mean %.3f ms, %.1f %%"
+                + " within 2 ms, p99 at most %.3f ms (a bucket bound)%s", reads.count(), reads.mean() * 1000,
+                reads.countAtOrBelow(0.002) / reads.count() * 100, reads.quantileUpperBound(0.99) * 1000,
+                reads.count() > 0 ? "" : " (timer absent: a gateway without salesforce.session.store.read)");
+        return figures;
+    }
+
+    /** B's store-read histogram (outcome {@code hit}) now; empty when the endpoint or the timer is not there. */
+    private PrometheusHistogram storeReads() {
+        try {
+            Http.Answer answer = Http.get(managementB + "/actuator/prometheus", Map.of("Accept", "text/plain"),
+                    Duration.ofSeconds(10));
+            return answer.status() == 200 ? PrometheusHistogram.parse(answer.body(), STORE_READ, "outcome", "hit")
+                    : PrometheusHistogram.empty();
+        } catch (RuntimeException e) {
+            log("shared store: B's Prometheus endpoint not read (%s)", e.getClass().getSimpleName());
+            return PrometheusHistogram.empty();
+        }
+    }
+
+    /**
+     * The store-read figures from the timer's buckets over the measured run. {@code shared_l2_store_read_p99_ms} is
+     * the upper bound of the first bucket whose cumulative share reaches 0.99: an upper bound of the p99, as fine as
+     * the buckets (the timer has one at exactly 2 ms, so "p99 within 2 ms" is exact). NaN when nothing was timed.
+     */
+    static Map<String, Object> storeReadFigures(PrometheusHistogram reads) {
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("shared_l2_store_read_count", Math.round(reads.count()));
+        figures.put("shared_l2_store_read_mean_ms", Stats.round(reads.mean() * 1000, 3));
+        figures.put("shared_l2_store_read_within_2ms_share", reads.count() > 0
+                ? Stats.round(reads.countAtOrBelow(0.002) / reads.count(), 4) : Double.NaN);
+        figures.put("shared_l2_store_read_p99_ms", Stats.round(reads.quantileUpperBound(0.99) * 1000, 6));
         return figures;
     }
 
