@@ -130,6 +130,7 @@ public final class Bench {
                     mode.warmup());
             warmUp.settle("shared", a.process(), a.url(), a.tokens());
             shared.warmB(wrk, tokens);
+            warmUp.jitSettle.put("shared_l2", shared.settleL2());
         }
         ProfileStage profile = new ProfileStage(stack, wrk, mode, tokens, out, opts);
         if (opts.containsKey("profile-only")) { // just the profiles, no rounds and no summary

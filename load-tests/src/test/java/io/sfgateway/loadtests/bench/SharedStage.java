@@ -2,10 +2,13 @@ package io.sfgateway.loadtests.bench;
 
 import static io.sfgateway.loadtests.bench.BenchLog.log;
 import static io.sfgateway.loadtests.bench.BenchStack.LIMITS;
+import static io.sfgateway.loadtests.support.HostStats.compilerCpuSeconds;
 import static io.sfgateway.loadtests.support.HostStats.freePorts;
 
 import io.sfgateway.loadtests.support.GatewayArgs;
+import io.sfgateway.loadtests.support.Http;
 import io.sfgateway.loadtests.support.ManagedProcess;
+import io.sfgateway.loadtests.support.PrometheusHistogram;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.SecureRandom;
@@ -26,6 +29,11 @@ import redis.embedded.RedisServer;
  * answers, with no exchange at the org.
  */
 final class SharedStage implements AutoCloseable {
+
+    /** Subjects of B's L2-path warm-up ({@link #settleL2}); deliberately not {@code shared-l2-...}. */
+    static final String L2_WARM_PREFIX = "sharedwarm-l2-";
+    /** The library's timer {@code salesforce.session.store.read} as Prometheus names it (tag {@code outcome}). */
+    static final String STORE_READ = "salesforce_session_store_read_seconds";
 
     private final BenchStack stack;
     private final BenchMode mode;
@@ -92,8 +100,64 @@ final class SharedStage implements AutoCloseable {
     }
 
     /**
+     * Warms B's JIT on the measured path itself (a never-seen token checked, the local miss, Redis GET, the sealed
+     * value opened, the session cached): slices of new subjects ({@value #L2_WARM_PREFIX}{@code <slice>-}, minted
+     * here just before use) sent once through A (sessions written to Redis), then once through B at 8 connections,
+     * until B's compiler threads use under 3 % of a core during a slice's B pass or the cap: 6 slices of 2,000 in
+     * {@code --full}, one of {@link BenchMode#sharedSubjects()} in {@code --quick} (it must stay under 3 minutes).
+     * The prefix starts with neither {@code ours-} nor {@code shared-l2-}, so {@code exchanges_per_subject} and
+     * {@code shared_l2_exchanges} never count these subjects. Without it, A's 1,000 warm subjects through B
+     * ({@link #warmB}) were B's only L2 reads before the measured run, and its compiler threads were still busy.
+     *
+     * @return {@code jit_settle.shared_l2}: slices used, subjects, compiler share of a core in the last slice
+     */
+    Map<String, Object> settleL2() {
+        int maxSlices = mode.isFull() ? 6 : 1;
+        int perSlice = mode.isFull() ? 2000 : mode.sharedSubjects();
+        long t0 = System.nanoTime();
+        double compiling = Double.NaN;
+        int slices = 0;
+        int subjects = 0;
+        long notOk = 0;
+        while (slices < maxSlices) {
+            slices++;
+            List<String> slice = stack.org.mintAll(BenchTokens.subjects(L2_WARM_PREFIX + slices + "-", perSlice),
+                    Duration.ofHours(3));
+            notOk += notOk(ParallelGets.run(urlA + LIMITS, slice, 8, Duration.ofSeconds(30)));
+            ManagedProcess.sleep(Duration.ofMillis(500)); // A writes to Redis after answering
+            double cpuBefore = compilerCpuSeconds(gatewayB.pid());
+            long start = System.nanoTime();
+            notOk += notOk(ParallelGets.run(urlB + LIMITS, slice, 8, Duration.ofSeconds(30)));
+            compiling = (compilerCpuSeconds(gatewayB.pid()) - cpuBefore) / ((System.nanoTime() - start) / 1e9);
+            subjects += slice.size();
+            if (compiling < 0.03) {
+                break;
+            }
+        }
+        // One exchange per subject (A's); more means B exchanged too: its Redis reads missed.
+        long exchanges = stack.org.counters().exchangesWithPrefix(L2_WARM_PREFIX);
+        log("shared B, L2-path warm-up: %d new subjects through A then B in %.1f s, %d slice(s), B's compiler threads"
+                + " at %.1f %% of a core in the last (%s); %d exchanges at the org, %d not 200", subjects,
+                (System.nanoTime() - t0) / 1e9, slices, compiling * 100, compiling < 0.03 ? "settled"
+                        : "still compiling", exchanges, notOk);
+        Map<String, Object> settle = new LinkedHashMap<>();
+        settle.put("slices", slices);
+        settle.put("subjects", subjects);
+        settle.put("compiler_core_share_last", Math.round(compiling * 1000) / 1000.0);
+        settle.put("exchanges", exchanges);
+        return settle;
+    }
+
+    private static long notOk(List<Integer> statuses) {
+        return statuses.stream().filter(s -> s != 200).count();
+    }
+
+    /**
      * Subjects warmed through A (one exchange each, sessions written to Redis), then each one's first request to B
-     * at one connection: B's latency for a local miss served from Redis, and the exchanges the org saw meanwhile.
+     * at one connection: B's latency for a local miss served from Redis end to end (wrk's view, which includes the
+     * JWT check of a never-seen token and the org's REST answer), the exchanges the org saw meanwhile, and B's own
+     * time to serve those local misses from Redis: its {@code salesforce.session.store.read} timer (outcome
+     * {@code hit}) read from the Prometheus endpoint just before and just after the run ({@link #storeReadFigures}).
      */
     Map<String, Object> l2Hits(Wrk wrk, BenchTokens tokens) {
         List<String> subjects = tokens.sharedL2List();
@@ -103,7 +167,9 @@ final class SharedStage implements AutoCloseable {
         long exchangesBefore = stack.org.counters().exchangesWithPrefix("shared-l2-");
         // wrk stops when the tokens run out ("once"), and runs for its whole duration regardless: size it to them.
         Duration d = Duration.ofMillis(1000 + subjects.size() * 10L);
+        PrometheusHistogram readsBefore = storeReads();
         Wrk.Result b = wrk.run("shared-l2-b", urlB, LIMITS, tokens.sharedL2(), "once", "get", 1, d);
+        PrometheusHistogram reads = storeReads().minus(readsBefore);
         long exchanges = stack.org.counters().exchangesWithPrefix("shared-l2-") - exchangesBefore;
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("shared_l2_hit_p50_ms", b.p50());
@@ -114,9 +180,42 @@ final class SharedStage implements AutoCloseable {
         figures.put("shared_l2_errors", b.errors());
         figures.put("shared_l2_exchanges", exchanges);
         figures.put("shared_l2_subjects_warmed_through_a", subjects.size() - bad);
+        figures.putAll(storeReadFigures(reads));
         log("shared store: %d subjects warmed through A (%d not 200); their first requests to B: %d, p50 %.3f ms,"
                 + " p99 %.3f ms, %d errors, %d exchanges at the org meanwhile", subjects.size(), bad, b.requests(),
                 b.p50(), b.p99(), b.errors(), exchanges);
+        log("shared store: B's own store-read timer (outcome hit) over that run: %.0f reads, mean %.3f ms, %.1f %%"
+                + " within 2 ms, p99 at most %.3f ms (a bucket bound)%s", reads.count(), reads.mean() * 1000,
+                reads.countAtOrBelow(0.002) / reads.count() * 100, reads.quantileUpperBound(0.99) * 1000,
+                reads.count() > 0 ? "" : " (timer absent: a gateway without salesforce.session.store.read)");
+        return figures;
+    }
+
+    /** B's store-read histogram (outcome {@code hit}) now; empty when the endpoint or the timer is not there. */
+    private PrometheusHistogram storeReads() {
+        try {
+            Http.Answer answer = Http.get(managementB + "/actuator/prometheus", Map.of("Accept", "text/plain"),
+                    Duration.ofSeconds(10));
+            return answer.status() == 200 ? PrometheusHistogram.parse(answer.body(), STORE_READ, "outcome", "hit")
+                    : PrometheusHistogram.empty();
+        } catch (RuntimeException e) {
+            log("shared store: B's Prometheus endpoint not read (%s)", e.getClass().getSimpleName());
+            return PrometheusHistogram.empty();
+        }
+    }
+
+    /**
+     * The store-read figures from the timer's buckets over the measured run. {@code shared_l2_store_read_p99_ms} is
+     * the upper bound of the first bucket whose cumulative share reaches 0.99: an upper bound of the p99, as fine as
+     * the buckets (the timer has one at exactly 2 ms, so "p99 within 2 ms" is exact). NaN when nothing was timed.
+     */
+    static Map<String, Object> storeReadFigures(PrometheusHistogram reads) {
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("shared_l2_store_read_count", Math.round(reads.count()));
+        figures.put("shared_l2_store_read_mean_ms", Stats.round(reads.mean() * 1000, 3));
+        figures.put("shared_l2_store_read_within_2ms_share", reads.count() > 0
+                ? Stats.round(reads.countAtOrBelow(0.002) / reads.count(), 4) : Double.NaN);
+        figures.put("shared_l2_store_read_p99_ms", Stats.round(reads.quantileUpperBound(0.99) * 1000, 6));
         return figures;
     }
 
