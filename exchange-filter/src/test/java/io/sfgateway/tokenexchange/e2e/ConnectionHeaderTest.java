@@ -45,6 +45,9 @@ class ConnectionHeaderTest extends ForwardingTestSupport {
         String subject = uniqueSubject("stale-loop");
         String token = mint(subject);
         ORG.controls().sessionTimeout(Duration.ofMillis(1)); // Salesforce calls every session dead
+        // ...once used: each token answer leaves 20 ms after its session was issued, so no session can be used
+        // within the millisecond it was issued in (the timeout counts whole milliseconds).
+        ORG.controls().tokenLatency(Duration.ofMillis(20));
         long start;
         try {
             get(PATH, token).expectStatus().isUnauthorized()
@@ -59,6 +62,7 @@ class ConnectionHeaderTest extends ForwardingTestSupport {
                     .isLessThan(MIN_RENEWAL_INTERVAL);
             assertThat(ORG.counters().exchanges(subject)).as("no exchange per request").isEqualTo(2);
         } finally {
+            ORG.controls().tokenLatency(Duration.ZERO);
             ORG.controls().sessionTimeout(Duration.ofHours(2));
         }
         Thread.sleep(Math.max(0, MIN_RENEWAL_INTERVAL.toMillis() - Duration.ofNanos(System.nanoTime() - start).toMillis() + 200));

@@ -85,11 +85,16 @@ class SessionLifecycleTest extends GatewayTestSupport {
         String subject = uniqueSubject("always-stale");
         String token = mint(subject);
         ORG.controls().sessionTimeout(Duration.ofMillis(1));
+        // Each token answer leaves 20 ms after its session was issued, so every session is past its 1 ms
+        // (whole-millisecond) timeout when the gateway first uses it: without this, a fast machine forwards
+        // within the millisecond of issue and the "always stale" session answers 200.
+        ORG.controls().tokenLatency(Duration.ofMillis(20));
         try {
             get(PATH, token).expectStatus().isUnauthorized()
                     .expectBody().jsonPath("$[0].errorCode").isEqualTo("INVALID_SESSION_ID");
             assertThat(ORG.counters().exchanges(subject)).as("one exchange, one replay with a fresh one").isEqualTo(2);
         } finally {
+            ORG.controls().tokenLatency(Duration.ZERO);
             ORG.controls().sessionTimeout(Duration.ofHours(2));
         }
     }
