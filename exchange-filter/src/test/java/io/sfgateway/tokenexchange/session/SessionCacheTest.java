@@ -22,7 +22,7 @@ class SessionCacheTest {
     private static final SessionLifetime LIFETIME = new SessionLifetime(Duration.ofMinutes(100), 0.75);
 
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
-    private final CountingListener listener = new CountingListener();
+    private final CountingEvents listener = new CountingEvents();
     private final SessionCache cache = new SessionCache(1000, nanos::get, listener);
     private final AtomicInteger exchanges = new AtomicInteger();
 
@@ -220,26 +220,5 @@ class SessionCacheTest {
 
     private static ExchangeFailure unavailable() {
         return new ExchangeFailure(ExchangeFailure.Kind.UNAVAILABLE, "down");
-    }
-
-    private static final class CountingListener implements SessionCache.Listener {
-        final AtomicInteger hits = new AtomicInteger();
-        final AtomicInteger misses = new AtomicInteger();
-        final AtomicInteger coalesced = new AtomicInteger();
-
-        @Override
-        public void hit(String registration) {
-            hits.incrementAndGet();
-        }
-
-        @Override
-        public void miss(String registration) {
-            misses.incrementAndGet();
-        }
-
-        @Override
-        public void coalesced(String registration) {
-            coalesced.incrementAndGet();
-        }
     }
 }

@@ -141,27 +141,9 @@ class SessionServiceTest {
                 0L, "api", null, null);
     }
 
-    private static final class RecordingEvents implements SessionEvents {
+    private static final class RecordingEvents extends CountingEvents {
 
-        final AtomicInteger hits = new AtomicInteger();
-        final AtomicInteger misses = new AtomicInteger();
-        final AtomicInteger coalesced = new AtomicInteger();
         final List<String> exchanged = new ArrayList<>();
-
-        @Override
-        public void hit(String registration) {
-            hits.incrementAndGet();
-        }
-
-        @Override
-        public void miss(String registration) {
-            misses.incrementAndGet();
-        }
-
-        @Override
-        public void coalesced(String registration) {
-            coalesced.incrementAndGet();
-        }
 
         @Override
         public synchronized void exchanged(String registration, String handler, String subjectKey, long nanos,
