@@ -21,11 +21,6 @@ final class Replica implements AutoCloseable {
         this(redisPort, sealingKeyId, keys, lockTtl, ticker, clock, StoreReads.NONE, true, Duration.ofSeconds(1));
     }
 
-    Replica(int redisPort, String sealingKeyId, Map<String, byte[]> keys, Duration lockTtl,
-            com.github.benmanes.caffeine.cache.Ticker ticker, Clock clock, StoreReads reads, boolean awaitRedis) {
-        this(redisPort, sealingKeyId, keys, lockTtl, ticker, clock, reads, awaitRedis, Duration.ofSeconds(1));
-    }
-
     /**
      * @param redisTimeout the store's Redis timeout. 1 s unless a test is about Redis being gone: on two cores
      *     shared with a whole build, a replica's first Redis calls in a fresh JVM can take longer than the 50 ms

@@ -52,7 +52,8 @@ class StoreReadsTest {
     }
 
     private Replica replica(int port, StoreReads reads, boolean awaitRedis) {
-        Replica replica = new Replica(port, "k1", K1, Duration.ofSeconds(2), time::nanos, time, reads, awaitRedis);
+        Replica replica = new Replica(port, "k1", K1, Duration.ofSeconds(2), time::nanos, time, reads, awaitRedis,
+                Duration.ofSeconds(1));
         replicas.add(replica);
         return replica;
     }
