@@ -93,6 +93,12 @@ public final class SessionCache {
             listener.coalesced(key.registration());
             return Mono.fromFuture(present, true).flatMap(CachedSession::toMono);
         }
+        if (present != null && holdsNoSession(present)) {
+            // A failed exchange whose entry Caffeine has not dropped yet: its completion callback
+            // runs after the callers' (a future runs its dependents last-registered first), so a
+            // caller answered with the failure can be back before it. Never join a finished failure.
+            cache.asMap().remove(key, present);
+        }
         listener.miss(key.registration());
         boolean[] started = {false};
         CompletableFuture<CachedSession> future = cache.get(key, (k, executor) -> {
@@ -119,6 +125,11 @@ public final class SessionCache {
         listener.hit(key.registration());
         refreshIfDue(key, present, cached, exchange);
         return cached.session();
+    }
+
+    private static boolean holdsNoSession(CompletableFuture<CachedSession> done) {
+        CachedSession cached = done.isCompletedExceptionally() ? null : done.getNow(null);
+        return cached == null || cached.isFailure();
     }
 
     /**

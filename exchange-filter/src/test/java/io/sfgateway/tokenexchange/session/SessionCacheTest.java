@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -173,6 +174,23 @@ class SessionCacheTest {
         StepVerifier.create(cache.get(KEY, LIFETIME, this::exchange))
                 .assertNext(session -> assertThat(session.accessToken()).isEqualTo("token-1"))
                 .verifyComplete();
+    }
+
+    @Test
+    void aCallerBackRightAfterAFailureExchangesAgain() {
+        // The caller hears of the failure before Caffeine's own completion callback has dropped
+        // the entry (a future runs its dependents last-registered first); a client retrying at
+        // once must not be handed the same failure without an exchange.
+        Sinks.One<SalesforceSession> answer = Sinks.one();
+        AtomicReference<Mono<SalesforceSession>> retried = new AtomicReference<>();
+        cache.get(KEY, LIFETIME, answer::asMono)
+                .subscribe(session -> { }, failure -> retried.set(cache.get(KEY, LIFETIME, this::exchange)));
+        answer.tryEmitError(unavailable());
+
+        StepVerifier.create(retried.get())
+                .assertNext(session -> assertThat(session.accessToken()).isEqualTo("token-1"))
+                .verifyComplete();
+        assertThat(exchanges).hasValue(1);
     }
 
     @Test
