@@ -117,7 +117,7 @@ public final class Bench {
         primeShared.join();
         List<SaturatedStage.Target> targets = new ArrayList<>(List.of(
                 new SaturatedStage.Target("floor", "floor", stack.orgUrl, tokens.static_(), null),
-                new SaturatedStage.Target("limit", "limit", stack.limitUrl, tokens.static_(), stack.limit),
+                new SaturatedStage.Target("limit", "limit", stack.limitUrl, tokens.oursWarm(), stack.limit),
                 new SaturatedStage.Target("ours", "ours-warm", stack.oursUrl, tokens.oursWarm(), stack.ours),
                 new SaturatedStage.Target("peer", "peer", stack.peerUrl, tokens.peerWarm(), stack.peer)));
         if (shared != null) {

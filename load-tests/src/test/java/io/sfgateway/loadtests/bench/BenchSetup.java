@@ -31,6 +31,8 @@ final class BenchSetup {
         setup.put("burst_users", mode.burstUsers());
         setup.put("shared_l2_subjects", shared ? mode.sharedSubjects() : 0);
         setup.put("load_generator", "wrk -t1 (closed loop), one bearer token per request from a file (wrk-tokens.lua)");
+        setup.put("limit_requests", "the same as ours warm: ours' warm subjects' IdP tokens, which the limit's route"
+                + " replaces with its static session");
         setup.put("fixed_rate_load_generator", "open model at " + FixedRateStage.RATE_SHARE + " x the round's limit"
                 + " rps, Reactor Netty HttpClient (one event loop, at most " + FixedRateLoad.CONNECTIONS
                 + " keep-alive connections) paced by one thread, latency from the due time (HdrHistogram,"

@@ -3,8 +3,6 @@ package io.sfgateway.loadtests.bench;
 import static io.sfgateway.loadtests.bench.BenchLog.log;
 import static io.sfgateway.loadtests.bench.BenchStack.LIMITS;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +10,8 @@ import java.util.Map;
 
 /**
  * One round's fixed-rate runs: limit and ours warm, each driven at the same rate, half of the limit's saturated
- * throughput measured in this round ({@link FixedRateLoad}, open model), in alternating order.
+ * throughput measured in this round ({@link FixedRateLoad}, open model), in alternating order, with the same
+ * requests (ours' warm subjects' IdP tokens; the limit's route replaces them with its static session).
  */
 final class FixedRateStage {
 
@@ -22,14 +21,12 @@ final class FixedRateStage {
     private final BenchStack stack;
     private final BenchMode mode;
     private final Runs runs;
-    private final List<String> staticToken;
     private final List<String> oursWarm;
 
-    FixedRateStage(BenchStack stack, BenchMode mode, Runs runs, BenchTokens tokens) throws IOException {
+    FixedRateStage(BenchStack stack, BenchMode mode, Runs runs, BenchTokens tokens) {
         this.stack = stack;
         this.mode = mode;
         this.runs = runs;
-        this.staticToken = Files.readAllLines(tokens.static_());
         this.oursWarm = tokens.oursWarmList();
     }
 
@@ -40,7 +37,7 @@ final class FixedRateStage {
         Map<String, FixedRateLoad.Result> results = new LinkedHashMap<>();
         for (String target : SaturatedStage.order(r % 2 == 0, List.of("limit", "ours"))) {
             FixedRateLoad.Result result = target.equals("limit")
-                    ? FixedRateLoad.run("r" + r + "-fixed-limit", stack.limitUrl + LIMITS, staticToken, rate, warmIn,
+                    ? FixedRateLoad.run("r" + r + "-fixed-limit", stack.limitUrl + LIMITS, oursWarm, rate, warmIn,
                             mode.fixedRate())
                     : FixedRateLoad.run("r" + r + "-fixed-ours", stack.oursUrl + LIMITS, oursWarm, rate, warmIn,
                             mode.fixedRate());

@@ -51,7 +51,7 @@ final class LatencyStage {
                 Wrk.Result result = switch (target) {
                     case "floor" -> wrk.run("r" + r + "-c1-floor", stack.orgUrl, LIMITS, tokens.static_(), "cycle",
                             "get", 1, l);
-                    case "limit" -> wrk.run("r" + r + "-c1-limit", stack.limitUrl, LIMITS, tokens.static_(), "cycle",
+                    case "limit" -> wrk.run("r" + r + "-c1-limit", stack.limitUrl, LIMITS, tokens.oursWarm(), "cycle",
                             "get", 1, l);
                     case "ours-warm" -> wrk.run("r" + r + "-c1-ours-warm", stack.oursUrl, LIMITS, tokens.oursWarm(),
                             "cycle", "get", 1, l);

@@ -44,7 +44,7 @@ final class ProfileStage {
         reports.put("ours_warm", profile(stack.ours, "ours-warm", () -> wrk.run("jfr-ours-warm", stack.oursUrl, LIMITS,
                 tokens.oursWarm(), "cycle", "get", mode.connections(), d)));
         reports.put("limit", profile(stack.limit, "limit", () -> wrk.run("jfr-limit", stack.limitUrl, LIMITS,
-                tokens.static_(), "cycle", "get", mode.connections(), d)));
+                tokens.oursWarm(), "cycle", "get", mode.connections(), d)));
         Path dir = out.resolve("tokens");
         Path coldTokens = BenchTokens.write(dir, "cold-jfr.txt", stack.org.mintAll(
                 BenchTokens.subjects("ours-coldjfr-", (int) (d.toMillis() / 5) + 100), Duration.ofHours(1)));

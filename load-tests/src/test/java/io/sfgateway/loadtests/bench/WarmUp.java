@@ -72,7 +72,7 @@ final class WarmUp {
         int c = mode.connections();
         Duration d = mode.warmup();
         wrk.run("warmup-floor", stack.orgUrl, LIMITS, tokens.static_(), "cycle", "get", c, d);
-        wrk.run("warmup-limit", stack.limitUrl, LIMITS, tokens.static_(), "cycle", "get", c, d);
+        wrk.run("warmup-limit", stack.limitUrl, LIMITS, tokens.oursWarm(), "cycle", "get", c, d);
         wrk.run("warmup-ours", stack.oursUrl, LIMITS, tokens.oursWarm(), "cycle", "get", c, d);
         wrk.run("warmup-peer", stack.peerUrl, LIMITS, tokens.peerWarm(), "cycle", "get", c, d);
         // The cold path (validate, exchange, parse, cache, forward) runs once per new subject: give the JIT a few
@@ -83,7 +83,7 @@ final class WarmUp {
         // A fixed warm-up leaves the JIT compiling for minutes on 2 shared cores (a profile after 15 s showed the C2
         // thread taking a fifth of the gateway's CPU, and the target warmed least looking twice as expensive): go on
         // until each gateway's compiler threads are quiet, so rounds compare compiled code with compiled code.
-        settle("limit", stack.limit, stack.limitUrl, tokens.static_());
+        settle("limit", stack.limit, stack.limitUrl, tokens.oursWarm());
         settle("ours", stack.ours, stack.oursUrl, tokens.oursWarm());
         settle("peer", stack.peer, stack.peerUrl, tokens.peerWarm());
         log("warm-up done in %.1f s", (System.nanoTime() - t0) / 1e9);
