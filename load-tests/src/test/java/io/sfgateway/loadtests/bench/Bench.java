@@ -141,12 +141,14 @@ public final class Bench {
         SaturatedStage saturated = new SaturatedStage(stack, wrk, mode, runs, targets);
         LatencyStage latency = new LatencyStage(stack, wrk, mode, runs, tokens);
         FixedRateStage fixedRate = new FixedRateStage(stack, mode, runs, tokens);
+        SideBySideStage sideBySide = new SideBySideStage(stack, wrk, mode, runs, tokens.oursWarm());
         List<Round> rounds = new ArrayList<>();
         for (int r = 1; r <= mode.rounds(); r++) {
             long t0 = System.nanoTime();
             SaturatedStage.Result load = saturated.run(r);
+            SideBySideStage.Result side = sideBySide.run(r);
             LatencyStage.Result lat = latency.run(r);
-            Round round = new Round(r, load, lat, fixedRate.run(r, load.load().get("limit").rps()));
+            Round round = new Round(r, load, lat, fixedRate.run(r, load.load().get("limit").rps()), side);
             rounds.add(round);
             logRound(round, (System.nanoTime() - t0) / 1e9);
         }

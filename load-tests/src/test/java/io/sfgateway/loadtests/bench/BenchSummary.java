@@ -46,6 +46,9 @@ final class BenchSummary {
         s.put("cpu_per_request_ratio", median(f.cpuRatio, 3));
         s.put("cpu_per_request_us_limit", Stats.round(cpuLimit, 1));
         s.put("cpu_per_request_us_ours", Stats.round(cpuOurs, 1));
+        s.put("cpu_per_request_ratio_side_by_side", median(f.sideCpuRatio, 3));
+        f.sideCpuPerRequest.forEach((k, v) -> s.put("cpu_per_request_us_" + k + "_side_by_side", median(v, 1)));
+        s.put("rps_ratio_side_by_side", median(f.sideRpsRatio, 3));
         s.put("heap_bytes_per_session_jol", Stats.round(jolPerSession, 1));
         s.putAll(in.shared());
         if (!f.sharedRatio.isEmpty()) {
@@ -102,6 +105,8 @@ final class BenchSummary {
         perRound.put("fixed_rate_rps", rounded(f.fixedRate, 1));
         perRound.put("fixed_rate_p99_delta_ms", rounded(f.fixedP99Delta, 3));
         perRound.put("cpu_per_request_ratio", rounded(f.cpuRatio, 3));
+        perRound.put("cpu_per_request_ratio_side_by_side", rounded(f.sideCpuRatio, 3));
+        perRound.put("rps_ratio_side_by_side", rounded(f.sideRpsRatio, 3));
         perRound.put("shared_warm_rps_ratio_vs_limit", rounded(f.sharedRatio, 3));
         s.put("per_round", perRound);
         s.put("runs", in.runs());
@@ -123,6 +128,10 @@ final class BenchSummary {
         check(targets, pass, "fixed_rate_p99_delta_ms", "<= 0.5 (at half the limit's throughput)",
                 Stats.median(f.fixedP99Delta) <= 0.5);
         check(targets, pass, "cpu_per_request_ratio", "<= 1.05", Stats.median(f.cpuRatio) <= 1.05);
+        // The same target measured with both gateways loaded at once (SideBySideStage): the machine's drift between
+        // runs cancels. Both verdicts stand; the side-by-side one is the figure that repeats.
+        check(targets, pass, "cpu_per_request_ratio_side_by_side", "<= 1.05 (limit and ours loaded at once)",
+                Stats.median(f.sideCpuRatio) <= 1.05);
         check(targets, pass, "exchanges_per_subject", "== 1", in.oursMax() == 1);
         check(targets, pass, "cold_overhead_p50_ms", "<= 1", Stats.median(f.cold) <= 1.0);
         check(targets, pass, "breaker_open_p99_ms", "<= 5", Boolean.TRUE.equals(in.hang().get("breaker_opened"))

@@ -44,7 +44,9 @@ class BenchSummaryTest {
         Map<String, FixedRateLoad.Result> fixedRate = new LinkedHashMap<>();
         fixedRate.put("limit", fixed(3000, 2.0));
         fixedRate.put("ours", fixed(3000, 2.0 + fixedDelta));
-        return new Round(n, saturated, new LatencyStage.Result(latency, 51.5, 200, 1), fixedRate);
+        SideBySideStage.Result side = new SideBySideStage.Result(wrk("limit", 3000, 5, 12), wrk("ours", 2900, 5, 12),
+                100.0, cpuOurs - 5);
+        return new Round(n, saturated, new LatencyStage.Result(latency, 51.5, 200, 1), fixedRate, side);
     }
 
     private static Map<String, Object> summary(List<Round> rounds, Map<String, Object> shared) {
@@ -69,7 +71,8 @@ class BenchSummaryTest {
                 entry("cpu_per_request_us_ours", 110.0), entry("fixed_rate_p99_delta_ms", 0.3),
                 entry("fixed_rate_rps", 3000.0), entry("fixed_rate_p99_ms_limit", 2.0),
                 entry("shared_warm_rps_ratio_vs_limit", 0.9), entry("heap_bytes_per_session_jol", 570.5),
-                entry("shared_l2_hit_p99_ms", 1.7));
+                entry("shared_l2_hit_p99_ms", 1.7), entry("cpu_per_request_ratio_side_by_side", 1.05),
+                entry("cpu_per_request_us_ours_side_by_side", 105.0), entry("rps_ratio_side_by_side", 0.967));
         // The existing figures stay.
         assertThat(s).containsKeys("warm_rps_ratio_vs_limit", "warm_p99_delta_ms", "exchanges_per_subject",
                 "cold_overhead_p50_ms", "breaker_open_p99_ms", "heap_bytes_per_session", "rps_ours", "c1_p50_ms_ours_cold",
@@ -77,6 +80,7 @@ class BenchSummaryTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> pass = (Map<String, Object>) s.get("pass");
         assertThat(pass).contains(entry("cpu_per_request_ratio", false), entry("fixed_rate_p99_delta_ms", true),
+                entry("cpu_per_request_ratio_side_by_side", true),
                 entry("heap_bytes_per_session_jol", true), entry("shared_warm_rps_ratio_vs_limit", true),
                 entry("shared_l2_store_read_p99_ms", true), entry("shared_l2_exchanges", true));
         assertThat(SummaryTable.markdown(withSetup(s))).contains("| `cpu_per_request_ratio` | 1.1 | <= 1.05 | **no** |")

@@ -21,6 +21,9 @@ final class RoundFigures {
     final List<Double> fixedRate = new ArrayList<>();
     final List<Double> fixedP99Delta = new ArrayList<>();
     final List<Double> cpuRatio = new ArrayList<>();
+    final List<Double> sideCpuRatio = new ArrayList<>();
+    final List<Double> sideRpsRatio = new ArrayList<>();
+    final Map<String, List<Double>> sideCpuPerRequest = new LinkedHashMap<>();
     final List<Double> sharedRatio = new ArrayList<>();
     final Map<String, List<Double>> rps = new LinkedHashMap<>();
     final Map<String, List<Double>> p50 = new LinkedHashMap<>();
@@ -66,6 +69,12 @@ final class RoundFigures {
         if (cpu.containsKey("ours") && cpu.containsKey("limit")) {
             cpuRatio.add(cpu.get("ours") / cpu.get("limit"));
         }
+        SideBySideStage.Result side = r.sideBySide();
+        sideCpuRatio.add(side.cpuRatio());
+        sideRpsRatio.add(side.rpsRatio());
+        add(sideCpuPerRequest, "limit", side.limitCpuUs());
+        add(sideCpuPerRequest, "ours", side.oursCpuUs());
+        errors += side.limit().errors() + side.ours().errors();
         Map<String, Wrk.Result> lat = r.latency().latency();
         lat.forEach((k, v) -> {
             add(c1p50, k, v.p50());

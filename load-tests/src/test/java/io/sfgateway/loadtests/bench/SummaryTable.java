@@ -52,6 +52,11 @@ final class SummaryTable {
                     s.get("cpu_cores_org_" + t), s.get("cpu_cores_machine_" + t),
                     s.getOrDefault("cpu_per_request_us_" + t, "")));
         }
+        md.append(String.format(Locale.ROOT, "%nSide by side (limit and ours loaded at the same time, each by its own"
+                + " wrk with half the connections, the same requests): gateway CPU µs per request limit %s, ours %s"
+                + " (× %s); rps ours ÷ limit %s.%n", s.get("cpu_per_request_us_limit_side_by_side"),
+                s.get("cpu_per_request_us_ours_side_by_side"), s.get("cpu_per_request_ratio_side_by_side"),
+                s.get("rps_ratio_side_by_side")));
         md.append(String.format(Locale.ROOT, "%nFixed rate (open model, %s requests/s = %s × the round's limit"
                 + " throughput, %s s each):%n%n| target | p50 ms | p99 ms | p99.9 ms |%n|---|---|---|---|%n",
                 s.get("fixed_rate_rps"), FixedRateStage.RATE_SHARE, setup.get("fixed_rate_seconds")));
