@@ -14,11 +14,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
  * {@code --jfr}: JFR (or async-profiler with {@code --async-profiler=<lib>}) on ours and on limit under the same warm
- * load, and on ours with cold subjects (8 connections, then one).
+ * load, one after the other and (async-profiler only) both at once, and on ours with cold subjects (8 connections,
+ * then one).
  */
 final class ProfileStage {
 
@@ -45,6 +47,9 @@ final class ProfileStage {
                 tokens.oursWarm(), "cycle", "get", mode.connections(), d)));
         reports.put("limit", profile(stack.limit, "limit", () -> wrk.run("jfr-limit", stack.limitUrl, LIMITS,
                 tokens.oursWarm(), "cycle", "get", mode.connections(), d)));
+        if (opts.containsKey("async-profiler")) {
+            reports.put("side_by_side", profileSideBySide(d));
+        }
         Path dir = out.resolve("tokens");
         Path coldTokens = BenchTokens.write(dir, "cold-jfr.txt", stack.org.mintAll(
                 BenchTokens.subjects("ours-coldjfr-", (int) (d.toMillis() / 5) + 100), Duration.ofHours(1)));
@@ -62,6 +67,32 @@ final class ProfileStage {
             stack.org.latency(0, 0);
         }
         return reports;
+    }
+
+    /**
+     * Ours and limit profiled at the same time while both are loaded at once (as {@link SideBySideStage} loads
+     * them): two profiles taken one after the other also differ by whatever the machine did in between, which on two
+     * shared virtual cores is as large as the difference sought.
+     */
+    private String profileSideBySide(Duration d) {
+        String asyncProfiler = opts.get("async-profiler");
+        Path oursStacks = out.resolve("prof-side-ours.collapsed").toAbsolutePath();
+        Path limitStacks = out.resolve("prof-side-limit.collapsed").toAbsolutePath();
+        int connections = Math.max(1, mode.connections() / 2);
+        Jcmd.run(stack.ours.pid(), "JVMTI.agent_load", asyncProfiler, "\"start,event=cpu,interval=1ms\"");
+        Jcmd.run(stack.limit.pid(), "JVMTI.agent_load", asyncProfiler, "\"start,event=cpu,interval=1ms\"");
+        CompletableFuture<Wrk.Result> limitRun = CompletableFuture.supplyAsync(() -> wrk.run("prof-side-limit",
+                stack.limitUrl, LIMITS, tokens.oursWarm(), "cycle", "get", connections, d));
+        Wrk.Result ours = wrk.run("prof-side-ours", stack.oursUrl, LIMITS, tokens.oursWarm(), "cycle", "get",
+                connections, d);
+        Wrk.Result limit = limitRun.join();
+        Jcmd.run(stack.ours.pid(), "JVMTI.agent_load", asyncProfiler, "\"stop,collapsed,file=" + oursStacks + "\"");
+        Jcmd.run(stack.limit.pid(), "JVMTI.agent_load", asyncProfiler, "\"stop,collapsed,file=" + limitStacks + "\"");
+        String report = String.format("side by side: ours %d requests (%.0f rps), limit %d requests (%.0f rps); stacks"
+                + " in %s and %s%n", ours.requests(), ours.rps(), limit.requests(), limit.rps(), oursStacks.getFileName(),
+                limitStacks.getFileName());
+        log("profile %s", report);
+        return report;
     }
 
     private String profile(ManagedProcess target, String name, Supplier<Wrk.Result> load) throws IOException {
