@@ -61,6 +61,10 @@ final class BenchSummary {
         f.c1p50.forEach((k, v) -> s.put("c1_p50_ms_" + k.replace('-', '_'), median(v, 3)));
         f.c1p99.forEach((k, v) -> s.put("c1_p99_ms_" + k.replace('-', '_'), median(v, 3)));
         s.put("fixed_rate_rps", median(f.fixedRate, 1));
+        if (!f.fixedQuarterRate.isEmpty()) {
+            s.put("fixed_rate_quarter_rps", median(f.fixedQuarterRate, 1));
+            s.put("fixed_rate_quarter_p99_delta_ms", median(f.fixedQuarterP99Delta, 3));
+        }
         f.fixed.forEach((k, v) -> s.put("fixed_rate_" + k, median(v, 3)));
         f.cpuPerRequest.forEach((k, v) -> s.putIfAbsent("cpu_per_request_us_" + k, median(v, 1)));
         s.put("warm_p50_delta_ms", median(f.p50Delta, 3));
@@ -104,6 +108,7 @@ final class BenchSummary {
         perRound.put("cold_gateway_exchange_timer_mean_ms", rounded(f.gatewayExchange, 2));
         perRound.put("fixed_rate_rps", rounded(f.fixedRate, 1));
         perRound.put("fixed_rate_p99_delta_ms", rounded(f.fixedP99Delta, 3));
+        perRound.put("fixed_rate_quarter_p99_delta_ms", rounded(f.fixedQuarterP99Delta, 3));
         perRound.put("cpu_per_request_ratio", rounded(f.cpuRatio, 3));
         perRound.put("cpu_per_request_ratio_side_by_side", rounded(f.sideCpuRatio, 3));
         perRound.put("rps_ratio_side_by_side", rounded(f.sideRpsRatio, 3));

@@ -16,7 +16,11 @@ class BenchSummaryTest {
     }
 
     private static FixedRateLoad.Result fixed(double rate, double p99) {
-        return new FixedRateLoad.Result("f", rate, 1000, 0, 0.5, p99, p99 + 1, p99 + 2, 40);
+        return fixed(rate, p99, 40);
+    }
+
+    private static FixedRateLoad.Result fixed(double rate, double p99, double clientCpuUs) {
+        return new FixedRateLoad.Result("f", rate, 1000, 0, 0.5, p99, p99 + 1, p99 + 2, clientCpuUs);
     }
 
     /** A round where ours costs {@code cpuOurs} µs per request against limit's 100, and adds {@code delta} at p99. */
@@ -44,6 +48,9 @@ class BenchSummaryTest {
         Map<String, FixedRateLoad.Result> fixedRate = new LinkedHashMap<>();
         fixedRate.put("limit", fixed(3000, 2.0));
         fixedRate.put("ours", fixed(3000, 2.0 + fixedDelta));
+        // The quarter-rate runs are information: they leave the half-rate figures (client CPU included) alone.
+        fixedRate.put("limit_quarter", fixed(1500, 1.0, 400));
+        fixedRate.put("ours_quarter", fixed(1500, 1.0 + fixedDelta / 2, 400));
         SideBySideStage.Result side = new SideBySideStage.Result(wrk("limit", 3000, 5, 12), wrk("ours", 2900, 5, 12),
                 100.0, cpuOurs - 5);
         return new Round(n, saturated, new LatencyStage.Result(latency, 51.5, 200, 1), fixedRate, side);
@@ -72,7 +79,9 @@ class BenchSummaryTest {
                 entry("fixed_rate_rps", 3000.0), entry("fixed_rate_p99_ms_limit", 2.0),
                 entry("shared_warm_rps_ratio_vs_limit", 0.9), entry("heap_bytes_per_session_jol", 570.5),
                 entry("shared_l2_hit_p99_ms", 1.7), entry("cpu_per_request_ratio_side_by_side", 1.05),
-                entry("cpu_per_request_us_ours_side_by_side", 105.0), entry("rps_ratio_side_by_side", 0.967));
+                entry("cpu_per_request_us_ours_side_by_side", 105.0), entry("rps_ratio_side_by_side", 0.967),
+                entry("fixed_rate_quarter_rps", 1500.0), entry("fixed_rate_quarter_p99_delta_ms", 0.15),
+                entry("fixed_rate_client_cpu_us_per_request", 40.0));
         // The existing figures stay.
         assertThat(s).containsKeys("warm_rps_ratio_vs_limit", "warm_p99_delta_ms", "exchanges_per_subject",
                 "cold_overhead_p50_ms", "breaker_open_p99_ms", "heap_bytes_per_session", "rps_ours", "c1_p50_ms_ours_cold",

@@ -18,6 +18,12 @@ final class FixedRateStage {
     /** The share of the limit's saturated throughput both gateways are driven at. */
     static final double RATE_SHARE = 0.5;
 
+    /**
+     * In full runs, both are also driven at half that rate, for information: whether a difference at
+     * {@link #RATE_SHARE} is the gateways' or the queue's of a machine near saturation.
+     */
+    static final double QUARTER_SHARE = RATE_SHARE / 2;
+
     private final BenchStack stack;
     private final BenchMode mode;
     private final Runs runs;
@@ -30,25 +36,33 @@ final class FixedRateStage {
         this.oursWarm = tokens.oursWarmList();
     }
 
-    /** Both runs at {@code RATE_SHARE × limitRps}; results by target ("limit", "ours"). */
+    /**
+     * Both runs at {@code RATE_SHARE × limitRps}, results by target ("limit", "ours"); in full runs also 5-second
+     * runs at {@code QUARTER_SHARE × limitRps} ("limit_quarter", "ours_quarter").
+     */
     Map<String, FixedRateLoad.Result> run(int r, double limitRps) {
-        double rate = Math.max(1, limitRps * RATE_SHARE);
-        Duration warmIn = mode.fixedRateWarmIn();
         Map<String, FixedRateLoad.Result> results = new LinkedHashMap<>();
-        for (String target : SaturatedStage.order(r % 2 == 0, List.of("limit", "ours"))) {
-            FixedRateLoad.Result result = target.equals("limit")
-                    ? FixedRateLoad.run("r" + r + "-fixed-limit", stack.limitUrl + LIMITS, oursWarm, rate, warmIn,
-                            mode.fixedRate())
-                    : FixedRateLoad.run("r" + r + "-fixed-ours", stack.oursUrl + LIMITS, oursWarm, rate, warmIn,
-                            mode.fixedRate());
-            results.put(target, result);
-            runs.record(r, target, result);
+        runPair(r, Math.max(1, limitRps * RATE_SHARE), "", mode.fixedRate(), results);
+        if (mode.isFull()) {
+            runPair(r, Math.max(1, limitRps * QUARTER_SHARE), "_quarter", Duration.ofSeconds(5), results);
         }
-        FixedRateLoad.Result l = results.get("limit");
-        FixedRateLoad.Result o = results.get("ours");
+        return results;
+    }
+
+    private void runPair(int r, double rate, String suffix, Duration duration,
+            Map<String, FixedRateLoad.Result> results) {
+        Duration warmIn = mode.fixedRateWarmIn();
+        for (String target : SaturatedStage.order(r % 2 == 0, List.of("limit", "ours"))) {
+            String url = (target.equals("limit") ? stack.limitUrl : stack.oursUrl) + LIMITS;
+            FixedRateLoad.Result result = FixedRateLoad.run("r" + r + "-fixed-" + target + suffix, url, oursWarm, rate,
+                    warmIn, duration);
+            results.put(target + suffix, result);
+            runs.record(r, target + suffix, result);
+        }
+        FixedRateLoad.Result l = results.get("limit" + suffix);
+        FixedRateLoad.Result o = results.get("ours" + suffix);
         log("round %d fixed rate %.0f/s: limit p50 %.3f p99 %.3f p99.9 %.3f ms, ours p50 %.3f p99 %.3f p99.9 %.3f ms"
                 + " (p99 delta %+.3f ms); the load generator's CPU %.0f us per request", r, rate, l.p50(), l.p99(),
                 l.p999(), o.p50(), o.p99(), o.p999(), o.p99() - l.p99(), (l.clientCpuUs() + o.clientCpuUs()) / 2);
-        return results;
     }
 }

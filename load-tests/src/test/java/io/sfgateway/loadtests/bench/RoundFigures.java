@@ -20,6 +20,8 @@ final class RoundFigures {
     final List<Double> gatewayExchange = new ArrayList<>();
     final List<Double> fixedRate = new ArrayList<>();
     final List<Double> fixedP99Delta = new ArrayList<>();
+    final List<Double> fixedQuarterRate = new ArrayList<>();
+    final List<Double> fixedQuarterP99Delta = new ArrayList<>();
     final List<Double> cpuRatio = new ArrayList<>();
     final List<Double> sideCpuRatio = new ArrayList<>();
     final List<Double> sideRpsRatio = new ArrayList<>();
@@ -89,12 +91,18 @@ final class RoundFigures {
             add(fixed, "p50_ms_" + k, v.p50());
             add(fixed, "p99_ms_" + k, v.p99());
             add(fixed, "p999_ms_" + k, v.p999());
-            add(fixed, "client_cpu_us_per_request", v.clientCpuUs());
+            if (!k.endsWith("_quarter")) {
+                add(fixed, "client_cpu_us_per_request", v.clientCpuUs());
+            }
             errors += v.errors();
         });
         if (!r.fixedRate().isEmpty()) {
             fixedRate.add(r.fixedRate().get("limit").rate());
             fixedP99Delta.add(r.fixedRate().get("ours").p99() - r.fixedRate().get("limit").p99());
+        }
+        if (r.fixedRate().containsKey("ours_quarter")) {
+            fixedQuarterRate.add(r.fixedRate().get("limit_quarter").rate());
+            fixedQuarterP99Delta.add(r.fixedRate().get("ours_quarter").p99() - r.fixedRate().get("limit_quarter").p99());
         }
         oursWarmExchanges += r.saturated().oursWarmExchanges();
         burstOk += r.latency().burstOk();

@@ -64,6 +64,15 @@ final class SummaryTable {
             md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", t, s.get("fixed_rate_p50_ms_" + t),
                     s.get("fixed_rate_p99_ms_" + t), s.get("fixed_rate_p999_ms_" + t)));
         }
+        if (s.containsKey("fixed_rate_quarter_rps")) {
+            for (String t : List.of("limit_quarter", "ours_quarter")) {
+                md.append(String.format(Locale.ROOT, "| %s (%s requests/s, 5 s, information) | %s | %s | %s |%n", t,
+                        s.get("fixed_rate_quarter_rps"), s.get("fixed_rate_p50_ms_" + t),
+                        s.get("fixed_rate_p99_ms_" + t), s.get("fixed_rate_p999_ms_" + t)));
+            }
+            md.append(String.format(Locale.ROOT, "%nAt a quarter of the limit's throughput, ours p99 − limit p99 ="
+                    + " %s ms (median over rounds, information).%n", s.get("fixed_rate_quarter_p99_delta_ms")));
+        }
         md.append(String.format(Locale.ROOT, "%nThe fixed-rate load generator (this driver's JVM) used %s µs of CPU per"
                 + " request.%n", s.get("fixed_rate_client_cpu_us_per_request")));
         md.append(String.format(Locale.ROOT, "%nLatency runs (1 connection, %s s each; token endpoint latency %s ms):"
