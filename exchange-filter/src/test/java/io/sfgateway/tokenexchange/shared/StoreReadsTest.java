@@ -21,6 +21,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.ReactiveRedisTemplate;
+import org.springframework.data.redis.serializer.RedisSerializationContext;
+import org.springframework.data.redis.serializer.RedisSerializer;
 import reactor.core.publisher.Mono;
 
 /** The shared store times each local miss's read from Redis by outcome ({@code salesforce.session.store.read}). */
@@ -30,6 +35,8 @@ class StoreReadsTest {
     private static final Map<String, byte[]> K1 = Map.of("k1", SessionSealTest.K1);
 
     private static EmbeddedRedis redis;
+    private static LettuceConnectionFactory inspector;
+    private static ReactiveRedisTemplate<String, byte[]> raw;
 
     private final FakeTime time = new FakeTime();
     private final AtomicInteger exchanges = new AtomicInteger();
@@ -39,10 +46,16 @@ class StoreReadsTest {
     @BeforeAll
     static void startRedis() {
         redis = new EmbeddedRedis();
+        inspector = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", redis.port()));
+        inspector.afterPropertiesSet();
+        inspector.start();
+        raw = new ReactiveRedisTemplate<>(inspector, RedisSerializationContext
+                .<String, byte[]>newSerializationContext(RedisSerializer.string()).value(RedisSerializer.byteArray()).build());
     }
 
     @AfterAll
     static void stopRedis() {
+        inspector.destroy();
         redis.close();
     }
 
@@ -73,18 +86,13 @@ class StoreReadsTest {
         Replica writer = replica(redis.port(), StoreReads.NONE, true);
         Replica reader = replica(redis.port(), new StoreReads(registry), true);
         writer.cache.get(subject, LIFETIME, this::exchange).block(Duration.ofSeconds(5));
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        SalesforceSession read = null;
-        while (System.nanoTime() < deadline) { // the writer stores after answering
-            read = reader.store.load(subject, LIFETIME, () -> Mono.error(new AssertionError("no exchange on a hit")))
-                    .onErrorResume(AssertionError.class, e -> Mono.empty())
-                    .map(stored -> stored.session()).block(Duration.ofSeconds(5));
-            if (read != null) {
-                break;
-            }
-            Replica.sleep(20);
-        }
-        assertThat(read).isNotNull();
+        // The writer stores after answering. Read only once the entry is there: a read that finds nothing
+        // while the writer still holds its lock waits for the writer's result, which is not a read from Redis.
+        String entry = writer.store.seal().names(subject).get(0).redisKey();
+        RedisSessionStoreTest.awaitTrue(() -> Boolean.TRUE.equals(raw.hasKey(entry).block()), "entry written");
+        SalesforceSession read = reader.store.load(subject, LIFETIME,
+                        () -> Mono.error(new AssertionError("no exchange on a hit")))
+                .map(stored -> stored.session()).block(Duration.ofSeconds(5));
         assertThat(read.accessToken()).isEqualTo("sf-1");
         assertThat(count("hit")).isEqualTo(1);
         assertThat(count("unavailable")).isZero();
