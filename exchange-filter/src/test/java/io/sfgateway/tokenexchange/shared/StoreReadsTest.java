@@ -21,11 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveRedisTemplate;
-import org.springframework.data.redis.serializer.RedisSerializationContext;
-import org.springframework.data.redis.serializer.RedisSerializer;
 import reactor.core.publisher.Mono;
 
 /** The shared store times each local miss's read from Redis by outcome ({@code salesforce.session.store.read}). */
@@ -35,7 +31,7 @@ class StoreReadsTest {
     private static final Map<String, byte[]> K1 = Map.of("k1", SessionSealTest.K1);
 
     private static EmbeddedRedis redis;
-    private static LettuceConnectionFactory inspector;
+    private static RedisInspector inspector;
     private static ReactiveRedisTemplate<String, byte[]> raw;
 
     private final FakeTime time = new FakeTime();
@@ -46,16 +42,13 @@ class StoreReadsTest {
     @BeforeAll
     static void startRedis() {
         redis = new EmbeddedRedis();
-        inspector = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", redis.port()));
-        inspector.afterPropertiesSet();
-        inspector.start();
-        raw = new ReactiveRedisTemplate<>(inspector, RedisSerializationContext
-                .<String, byte[]>newSerializationContext(RedisSerializer.string()).value(RedisSerializer.byteArray()).build());
+        inspector = new RedisInspector(redis.port());
+        raw = inspector.raw();
     }
 
     @AfterAll
     static void stopRedis() {
-        inspector.destroy();
+        inspector.close();
         redis.close();
     }
 
