@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
@@ -81,11 +80,9 @@ final class ProfileStage {
         int connections = Math.max(1, mode.connections() / 2);
         Jcmd.run(stack.ours.pid(), "JVMTI.agent_load", asyncProfiler, "\"start,event=cpu,interval=1ms\"");
         Jcmd.run(stack.limit.pid(), "JVMTI.agent_load", asyncProfiler, "\"start,event=cpu,interval=1ms\"");
-        CompletableFuture<Wrk.Result> limitRun = CompletableFuture.supplyAsync(() -> wrk.run("prof-side-limit",
-                stack.limitUrl, LIMITS, tokens.oursWarm(), "cycle", "get", connections, d));
-        Wrk.Result ours = wrk.run("prof-side-ours", stack.oursUrl, LIMITS, tokens.oursWarm(), "cycle", "get",
-                connections, d);
-        Wrk.Result limit = limitRun.join();
+        Wrk.Result[] both = SideBySideStage.loadBoth(stack, wrk, "prof-side", tokens.oursWarm(), connections, d);
+        Wrk.Result limit = both[0];
+        Wrk.Result ours = both[1];
         Jcmd.run(stack.ours.pid(), "JVMTI.agent_load", asyncProfiler, "\"stop,collapsed,file=" + oursStacks + "\"");
         Jcmd.run(stack.limit.pid(), "JVMTI.agent_load", asyncProfiler, "\"stop,collapsed,file=" + limitStacks + "\"");
         String report = String.format("side by side: ours %d requests (%.0f rps), limit %d requests (%.0f rps); stacks"

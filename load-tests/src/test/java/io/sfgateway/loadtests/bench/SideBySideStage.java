@@ -46,18 +46,25 @@ final class SideBySideStage {
         this.tokens = oursWarmTokens;
     }
 
+    /** Limit and ours loaded at the same time, each by its own wrk: {limit, ours}. */
+    static Wrk.Result[] loadBoth(BenchStack stack, Wrk wrk, String label, Path tokens, int connections,
+            Duration duration) {
+        CompletableFuture<Wrk.Result> limit = CompletableFuture.supplyAsync(() -> wrk.run(label + "-limit",
+                stack.limitUrl, LIMITS, tokens, "cycle", "get", connections, duration));
+        Wrk.Result ours = wrk.run(label + "-ours", stack.oursUrl, LIMITS, tokens, "cycle", "get", connections,
+                duration);
+        return new Wrk.Result[] {limit.join(), ours};
+    }
+
     Result run(int round) {
         int connections = Math.max(1, mode.connections() / 2);
         // The smoke run keeps under its 3 minutes with 1-second runs; the full run takes the saturated runs' length.
         Duration duration = mode.isFull() ? mode.throughput() : Duration.ofSeconds(1);
         double limitBefore = cpuSeconds(stack.limit.pid());
         double oursBefore = cpuSeconds(stack.ours.pid());
-        CompletableFuture<Wrk.Result> limitRun = CompletableFuture.supplyAsync(() -> wrk.run(
-                "r" + round + "-side-limit", stack.limitUrl, LIMITS, tokens, "cycle", "get", connections,
-                duration));
-        Wrk.Result ours = wrk.run("r" + round + "-side-ours", stack.oursUrl, LIMITS, tokens, "cycle", "get",
-                connections, duration);
-        Wrk.Result limit = limitRun.join();
+        Wrk.Result[] both = loadBoth(stack, wrk, "r" + round + "-side", tokens, connections, duration);
+        Wrk.Result limit = both[0];
+        Wrk.Result ours = both[1];
         double limitCpuUs = (cpuSeconds(stack.limit.pid()) - limitBefore) * 1e6 / Math.max(1, limit.requests());
         double oursCpuUs = (cpuSeconds(stack.ours.pid()) - oursBefore) * 1e6 / Math.max(1, ours.requests());
         runs.record("side-by-side", round, "limit", limit);
