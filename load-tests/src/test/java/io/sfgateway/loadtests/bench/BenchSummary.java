@@ -72,6 +72,10 @@ final class BenchSummary {
         s.put("warm_c1_p99_delta_ms", median(f.c1WarmP99Delta, 3));
         s.put("cold_overhead_p50_ms_vs_fixed_latency", median(f.coldFixed, 2));
         s.put("cold_gateway_exchange_timer_mean_ms", median(f.gatewayExchange, 2));
+        if (!f.limitAfterWait.isEmpty()) {
+            s.put("limit_overhead_p50_ms_after_wait", median(f.limitAfterWait, 2));
+            s.put("cold_overhead_p50_ms_beyond_limit_after_wait", median(f.coldBeyondLimitAfterWait, 2));
+        }
         s.put("token_latency_ms", mode.tokenLatencyMs());
         s.put("ours_exchanges_during_warm_rounds", f.oursWarmExchanges);
         s.put("ours_subjects", in.oursSubjects());
@@ -106,6 +110,8 @@ final class BenchSummary {
         perRound.put("cold_overhead_p50_ms", rounded(f.cold, 2));
         perRound.put("cold_overhead_p50_ms_vs_fixed_latency", rounded(f.coldFixed, 2));
         perRound.put("cold_gateway_exchange_timer_mean_ms", rounded(f.gatewayExchange, 2));
+        perRound.put("limit_overhead_p50_ms_after_wait", rounded(f.limitAfterWait, 2));
+        perRound.put("cold_overhead_p50_ms_beyond_limit_after_wait", rounded(f.coldBeyondLimitAfterWait, 2));
         perRound.put("fixed_rate_rps", rounded(f.fixedRate, 1));
         perRound.put("fixed_rate_p99_delta_ms", rounded(f.fixedP99Delta, 3));
         perRound.put("fixed_rate_quarter_p99_delta_ms", rounded(f.fixedQuarterP99Delta, 3));

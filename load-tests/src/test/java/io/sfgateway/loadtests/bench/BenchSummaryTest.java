@@ -45,6 +45,8 @@ class BenchSummaryTest {
         latency.put("exchange", wrk("exchange", 1, 50.9, 51.2));
         latency.put("ours-cold", wrk("ours-cold", 1, 51.8, 55));
         latency.put("peer", wrk("peer", 1, 53, 55));
+        latency.put("floor-wait", wrk("floor-wait", 1, 50.7, 51));
+        latency.put("limit-wait", wrk("limit-wait", 1, 50.7 + 0.1 * n, 51.5));
         Map<String, FixedRateLoad.Result> fixedRate = new LinkedHashMap<>();
         fixedRate.put("limit", fixed(3000, 2.0));
         fixedRate.put("ours", fixed(3000, 2.0 + fixedDelta));
@@ -94,6 +96,21 @@ class BenchSummaryTest {
                 entry("shared_l2_store_read_p99_ms", true), entry("shared_l2_exchanges", true));
         assertThat(SummaryTable.markdown(withSetup(s))).contains("| `cpu_per_request_ratio` | 1.1 | <= 1.05 | **no** |")
                 .contains("| `fixed_rate_p99_delta_ms` | 0.3 |");
+    }
+
+    @Test
+    void theLimitsHopAfterAWaitIsReportedBesideTheColdOverheadWhoseVerdictItLeavesAlone() {
+        // Cold overhead 51.8 - 50.9 - 0.06 = 0.84 ms in every round; the limit's hop after the wait 0.1, 0.2, 0.3 ms.
+        Map<String, Object> s = summary(List.of(round(1, 100, 0.2, 6000), round(2, 100, 0.2, 6000),
+                round(3, 100, 0.2, 6000)), Map.of());
+
+        assertThat(s).contains(entry("cold_overhead_p50_ms", 0.84), entry("limit_overhead_p50_ms_after_wait", 0.2),
+                entry("cold_overhead_p50_ms_beyond_limit_after_wait", 0.64), entry("c1_p50_ms_limit_wait", 50.9),
+                entry("c1_p50_ms_floor_wait", 50.7));
+        assertThat(pass(s)).contains(entry("cold_overhead_p50_ms", true))
+                .doesNotContainKeys("limit_overhead_p50_ms_after_wait", "cold_overhead_p50_ms_beyond_limit_after_wait");
+        assertThat(SummaryTable.markdown(withSetup(s))).contains("| limit_wait | 50.9 |")
+                .contains("the plain route adds 0.2 ms").contains("beyond that hop: 0.64 ms");
     }
 
     @Test

@@ -12,8 +12,10 @@ import java.util.Map;
 
 /**
  * One round's latency runs at one connection with the token endpoint answering after a fixed latency: floor, limit,
- * ours warm, the org's own exchange round trip, ours cold (every request a new subject), peer; then the burst
- * (hundreds of first requests for one new subject at once).
+ * ours warm, the org's own exchange round trip, ours cold (every request a new subject), peer; then floor and limit
+ * again with the org's REST answer taking that latency instead ({@code floor-wait}, {@code limit-wait}: what one
+ * proxy hop costs on this machine when the gateway waits that long, the part of the cold overhead no gateway
+ * avoids); then the burst (hundreds of first requests for one new subject at once).
  */
 final class LatencyStage {
 
@@ -71,6 +73,17 @@ final class LatencyStage {
                 latency.put(target, result);
                 runs.record("latency", r, target, result);
             }
+            // The plain route on a request that waits as long as an exchange does: the org's REST answer delayed.
+            stack.org.latency(0, mode.tokenLatencyMs());
+            for (String target : SaturatedStage.order(r % 2 == 1, List.of("floor-wait", "limit-wait"))) {
+                Wrk.Result result = target.equals("floor-wait")
+                        ? wrk.run("r" + r + "-c1-floor-wait", stack.orgUrl, LIMITS, tokens.static_(), "cycle", "get", 1, l)
+                        : wrk.run("r" + r + "-c1-limit-wait", stack.limitUrl, LIMITS, tokens.oursWarm(), "cycle", "get",
+                                1, l);
+                latency.put(target, result);
+                runs.record("latency", r, target, result);
+            }
+            stack.org.latency(mode.tokenLatencyMs(), 0);
             // Burst: hundreds of first requests for one new subject at once, while its exchange takes the latency.
             String burstToken = tokens.burst().get(r - 1);
             List<Integer> statuses = ParallelGets.run(stack.oursUrl + LIMITS,

@@ -15,6 +15,8 @@ final class RoundFigures {
     final List<Double> peerPerRequest = new ArrayList<>();
     final List<Double> cold = new ArrayList<>();
     final List<Double> coldFixed = new ArrayList<>();
+    final List<Double> limitAfterWait = new ArrayList<>();
+    final List<Double> coldBeyondLimitAfterWait = new ArrayList<>();
     final List<Double> c1WarmP50Delta = new ArrayList<>();
     final List<Double> c1WarmP99Delta = new ArrayList<>();
     final List<Double> gatewayExchange = new ArrayList<>();
@@ -85,6 +87,11 @@ final class RoundFigures {
         });
         cold.add(lat.get("ours-cold").p50() - lat.get("exchange").p50() - lat.get("floor").p50());
         coldFixed.add(lat.get("ours-cold").p50() - tokenLatencyMs - lat.get("floor").p50());
+        if (lat.containsKey("limit-wait") && lat.containsKey("floor-wait")) {
+            double hop = lat.get("limit-wait").p50() - lat.get("floor-wait").p50();
+            limitAfterWait.add(hop);
+            coldBeyondLimitAfterWait.add(cold.get(cold.size() - 1) - hop);
+        }
         c1WarmP50Delta.add(lat.get("ours-warm").p50() - lat.get("limit").p50());
         c1WarmP99Delta.add(lat.get("ours-warm").p99() - lat.get("limit").p99());
         r.fixedRate().forEach((k, v) -> {

@@ -78,7 +78,8 @@ final class SummaryTable {
         md.append(String.format(Locale.ROOT, "%nLatency runs (1 connection, %s s each; token endpoint latency %s ms):"
                 + "%n%n", setup.get("latency_seconds"), s.get("token_latency_ms")));
         md.append("| target | p50 ms | p99 ms |\n|---|---|---|\n");
-        for (String t : List.of("floor", "limit", "ours_warm", "exchange", "ours_cold", "peer")) {
+        for (String t : List.of("floor", "limit", "ours_warm", "exchange", "ours_cold", "peer", "floor_wait",
+                "limit_wait")) {
             md.append(String.format(Locale.ROOT, "| %s | %s | %s |%n", t, s.get("c1_p50_ms_" + t),
                     s.get("c1_p99_ms_" + t)));
         }
@@ -88,6 +89,13 @@ final class SummaryTable {
                 s.get("cold_overhead_p50_ms"), s.get("cold_overhead_p50_ms_vs_fixed_latency"),
                 s.get("cold_gateway_exchange_timer_mean_ms"), s.get("warm_c1_p50_delta_ms"),
                 s.get("warm_c1_p99_delta_ms")));
+        if (s.containsKey("limit_overhead_p50_ms_after_wait")) {
+            md.append(String.format(Locale.ROOT, "%nWith the org's REST answer taking the token latency instead"
+                    + " (floor_wait, limit_wait), the plain route adds %s ms (limit p50 − floor p50; compare the same"
+                    + " difference above, where nothing waits). Every cold request of ours includes such a hop; its"
+                    + " overhead beyond that hop: %s ms (information, not a verdict).%n",
+                    s.get("limit_overhead_p50_ms_after_wait"), s.get("cold_overhead_p50_ms_beyond_limit_after_wait")));
+        }
         md.append(String.format(Locale.ROOT, "%nExchanges: ours %s for %s subjects (max per subject %s; %s during warm"
                 + " rounds); bursts %s/%s requests ok, max %s exchange(s) per burst subject; %s requests coalesced.%n",
                 s.get("ours_exchanges"), s.get("ours_subjects"), s.get("exchanges_per_subject"),
