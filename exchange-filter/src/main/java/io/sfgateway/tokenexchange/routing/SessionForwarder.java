@@ -6,6 +6,7 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.G
 
 import io.sfgateway.tokenexchange.SalesforceSession;
 import java.net.URI;
+import java.util.Objects;
 import java.util.Set;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
@@ -119,7 +120,17 @@ public final class SessionForwarder {
         return exchange.mutate().request(request).build();
     }
 
+    /**
+     * The routed URL moved onto the instance. When the route already points at the instance (its
+     * URI is the org's My Domain, which is also the session's {@code instance_url}), with no site
+     * prefix to add and nothing in the query to strip, the routed URL is that URL already and is
+     * kept: no string is built and parsed again on every warm request.
+     */
     static URI onInstance(URI routed, URI instance, ForwardingPolicy policy) {
+        String query = policy.stripQuery(routed.getRawQuery());
+        if (alreadyOn(routed, instance) && Objects.equals(query, routed.getRawQuery())) {
+            return routed;
+        }
         StringBuilder url = new StringBuilder(128)
                 .append(instance.getScheme()).append("://").append(instance.getRawAuthority());
         String site = instance.getRawPath(); // an Experience Cloud site's prefix (allowlisted), else "" or "/"
@@ -128,11 +139,19 @@ public final class SessionForwarder {
         }
         String path = routed.getRawPath();
         url.append(path == null || path.isEmpty() ? "/" : path);
-        String query = policy.stripQuery(routed.getRawQuery());
         if (query != null) {
             url.append('?').append(query);
         }
         return URI.create(url.toString());
+    }
+
+    /** Same scheme and authority, no site path on the instance, a path and no fragment on the routed URL. */
+    private static boolean alreadyOn(URI routed, URI instance) {
+        String site = instance.getRawPath();
+        String path = routed.getRawPath();
+        return (site == null || site.length() <= 1) && path != null && !path.isEmpty() && routed.getRawFragment() == null
+                && instance.getScheme().equals(routed.getScheme())
+                && Objects.equals(instance.getRawAuthority(), routed.getRawAuthority());
     }
 
     /** Forgets the first (401) answer so the replay's answer is the only one the caller gets. */

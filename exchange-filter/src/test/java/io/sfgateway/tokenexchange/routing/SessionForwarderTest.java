@@ -70,6 +70,33 @@ class SessionForwarderTest {
     }
 
     @Test
+    void aRouteAlreadyOnTheInstanceKeepsItsUrlUnlessSomethingMustChange() {
+        ForwardingPolicy policy = ForwardingPolicy.defaults();
+        URI instance = URI.create("https://acme.my.salesforce.com");
+        URI onIt = URI.create("https://acme.my.salesforce.com/services/data/v62.0/query?q=SELECT+Id+FROM+Account");
+        assertThat(SessionForwarder.onInstance(onIt, instance, policy)).isSameAs(onIt);
+        assertThat(SessionForwarder.onInstance(URI.create("https://acme.my.salesforce.com/services/data/"), instance, policy))
+                .hasToString("https://acme.my.salesforce.com/services/data/");
+
+        // Anything to change, and the URL is built anew.
+        assertThat(SessionForwarder.onInstance(URI.create(onIt + "&access_token=leak"), instance, policy))
+                .isEqualTo(onIt);
+        assertThat(SessionForwarder.onInstance(URI.create("https://acme.my.salesforce.com/services/data/?access_token=x"),
+                instance, policy)).hasToString("https://acme.my.salesforce.com/services/data/");
+        assertThat(SessionForwarder.onInstance(URI.create("http://acme.my.salesforce.com/services/data/"), instance, policy))
+                .hasToString("https://acme.my.salesforce.com/services/data/");
+        assertThat(SessionForwarder.onInstance(URI.create("https://acme.my.salesforce.com:8443/services/data/"), instance,
+                policy)).hasToString("https://acme.my.salesforce.com/services/data/");
+        assertThat(SessionForwarder.onInstance(URI.create("https://acme.my.salesforce.com/services/data/#part"), instance,
+                policy)).hasToString("https://acme.my.salesforce.com/services/data/");
+        assertThat(SessionForwarder.onInstance(URI.create("https://acme.my.site.com/services/data/"),
+                URI.create("https://acme.my.site.com/partners"), policy))
+                .hasToString("https://acme.my.site.com/partners/services/data/");
+        assertThat(SessionForwarder.onInstance(URI.create("https://login.salesforce.com/services/data/"), instance, policy))
+                .hasToString("https://acme.my.salesforce.com/services/data/");
+    }
+
+    @Test
     void a401WithoutSalesforcesSessionErrorGoesBackUntouchedAndRenewsNothing() {
         upstreamStatus = HttpStatus.UNAUTHORIZED;
         MockServerWebExchange exchange = routed(MockServerHttpRequest.get("https://gateway.example/services/data/").build());

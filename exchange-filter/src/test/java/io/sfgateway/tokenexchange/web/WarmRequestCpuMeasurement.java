@@ -43,7 +43,7 @@ import reactor.core.publisher.Mono;
  * through what the limit route's {@code SetRequestHeader=Authorization, Bearer ...} does. The
  * validated registration's resolver here answers from a fixed key (the JWT memo's Caffeine
  * lookup is not in the figure); the opaque registration is the library's own resolver. Prints
- * µs of CPU per request; asserts only that every request took the warm path.
+ * µs of CPU and bytes allocated per request; asserts only that every request took the warm path.
  */
 @EnabledIfSystemProperty(named = "perf.measure", matches = "true")
 class WarmRequestCpuMeasurement {
@@ -54,6 +54,7 @@ class WarmRequestCpuMeasurement {
             + "." + "c2lnbmF0dXJl".repeat(28);
     private static final URI ROUTED = URI.create("http://127.0.0.1:8089/services/data/v62.0/sobjects/Account/001xx0000001");
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final com.sun.management.ThreadMXBean ALLOCATIONS = (com.sun.management.ThreadMXBean) THREADS;
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final ExchangeObserver observer = new ExchangeObserver(registry);
@@ -91,14 +92,19 @@ class WarmRequestCpuMeasurement {
 
         for (int round = 1; round <= 3; round++) {
             double base = 0;
+            double baseBytes = 0;
             for (Map.Entry<String, GatewayFilter> variant : variants.entrySet()) {
                 run(variant.getKey(), variant.getValue(), WARM_UP);
+                long allocatedBefore = ALLOCATIONS.getCurrentThreadAllocatedBytes();
                 double micros = run(variant.getKey(), variant.getValue(), MEASURED) / 1_000.0 / MEASURED;
+                double bytes = (ALLOCATIONS.getCurrentThreadAllocatedBytes() - allocatedBefore) / (double) MEASURED;
                 if (variant.getKey().startsWith("nothing")) {
                     base = micros; // the first variant of every round
+                    baseBytes = bytes;
                 }
-                System.out.printf("warm request CPU, round %d: %-40s %6.2f µs per request (%5.2f µs over nothing)%n",
-                        round, variant.getKey(), micros, micros - base);
+                System.out.printf("warm request CPU, round %d: %-40s %6.2f µs per request (%5.2f µs over nothing),"
+                        + " %6.0f bytes allocated over nothing%n", round, variant.getKey(), micros, micros - base,
+                        bytes - baseBytes);
             }
         }
         assertThat(exchanges).as("one exchange per registration, before the first measured request").hasValue(2);
