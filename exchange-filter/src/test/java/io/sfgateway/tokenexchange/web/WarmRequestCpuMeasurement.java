@@ -53,6 +53,7 @@ class WarmRequestCpuMeasurement {
     private static final String TOKEN = "eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0." + "eyJzdWIiOiJhbGljZSJ9".repeat(30)
             + "." + "c2lnbmF0dXJl".repeat(28);
     private static final URI ROUTED = URI.create("http://127.0.0.1:8089/services/data/v62.0/sobjects/Account/001xx0000001");
+    private static final URI ON_INSTANCE = URI.create("https://acme.my.salesforce.com/services/data/v62.0/sobjects/Account/001xx0000001");
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final com.sun.management.ThreadMXBean ALLOCATIONS = (com.sun.management.ThreadMXBean) THREADS;
 
@@ -87,7 +88,13 @@ class WarmRequestCpuMeasurement {
                     .build();
             return chain.filter(exchange.mutate().request(request).build());
         });
-        variants.put("ours, validated subject", filter(validated));
+        GatewayFilter ours = filter(validated);
+        variants.put("ours, validated subject", ours);
+        // The route's URI already the session's instance (a My Domain route): the routed URL is kept as it is.
+        variants.put("ours, validated, route on the instance", (exchange, chain) -> {
+            exchange.getAttributes().put(GATEWAY_REQUEST_URL_ATTR, ON_INSTANCE);
+            return ours.filter(exchange, chain);
+        });
         variants.put("ours, opaque subject", filter(SubjectResolver.opaque()));
 
         for (int round = 1; round <= 3; round++) {
