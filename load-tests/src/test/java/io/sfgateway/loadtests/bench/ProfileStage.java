@@ -80,9 +80,10 @@ final class ProfileStage {
         int connections = Math.max(1, mode.connections() / 2);
         Jcmd.run(stack.ours.pid(), "JVMTI.agent_load", asyncProfiler, "\"start,event=cpu,interval=1ms\"");
         Jcmd.run(stack.limit.pid(), "JVMTI.agent_load", asyncProfiler, "\"start,event=cpu,interval=1ms\"");
-        Wrk.Result[] both = SideBySideStage.loadBoth(stack, wrk, "prof-side", tokens.oursWarm(), connections, d);
-        Wrk.Result limit = both[0];
-        Wrk.Result ours = both[1];
+        SideBySideStage.Both both = SideBySideStage.loadBoth(stack, wrk, "prof-side", tokens.oursWarm(), connections,
+                d);
+        Wrk.Result limit = both.limit();
+        Wrk.Result ours = both.ours();
         Jcmd.run(stack.ours.pid(), "JVMTI.agent_load", asyncProfiler, "\"stop,collapsed,file=" + oursStacks + "\"");
         Jcmd.run(stack.limit.pid(), "JVMTI.agent_load", asyncProfiler, "\"stop,collapsed,file=" + limitStacks + "\"");
         String report = String.format("side by side: ours %d requests (%.0f rps), limit %d requests (%.0f rps); stacks"

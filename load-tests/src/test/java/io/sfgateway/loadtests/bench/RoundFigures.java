@@ -85,12 +85,13 @@ final class RoundFigures {
             add(c1p99, k, v.p99());
             errors += v.errors();
         });
-        cold.add(lat.get("ours-cold").p50() - lat.get("exchange").p50() - lat.get("floor").p50());
+        double coldOverhead = lat.get("ours-cold").p50() - lat.get("exchange").p50() - lat.get("floor").p50();
+        cold.add(coldOverhead);
         coldFixed.add(lat.get("ours-cold").p50() - tokenLatencyMs - lat.get("floor").p50());
         if (lat.containsKey("limit-wait") && lat.containsKey("floor-wait")) {
             double hop = lat.get("limit-wait").p50() - lat.get("floor-wait").p50();
             limitAfterWait.add(hop);
-            coldBeyondLimitAfterWait.add(cold.get(cold.size() - 1) - hop);
+            coldBeyondLimitAfterWait.add(coldOverhead - hop);
         }
         c1WarmP50Delta.add(lat.get("ours-warm").p50() - lat.get("limit").p50());
         c1WarmP99Delta.add(lat.get("ours-warm").p99() - lat.get("limit").p99());

@@ -46,14 +46,18 @@ final class SideBySideStage {
         this.tokens = oursWarmTokens;
     }
 
-    /** Limit and ours loaded at the same time, each by its own wrk: {limit, ours}. */
-    static Wrk.Result[] loadBoth(BenchStack stack, Wrk wrk, String label, Path tokens, int connections,
+    /** What each wrk counted while limit and ours were loaded at the same time. */
+    record Both(Wrk.Result limit, Wrk.Result ours) {
+    }
+
+    /** Limit and ours loaded at the same time, each by its own wrk. */
+    static Both loadBoth(BenchStack stack, Wrk wrk, String label, Path tokens, int connections,
             Duration duration) {
         CompletableFuture<Wrk.Result> limit = CompletableFuture.supplyAsync(() -> wrk.run(label + "-limit",
                 stack.limitUrl, LIMITS, tokens, "cycle", "get", connections, duration));
         Wrk.Result ours = wrk.run(label + "-ours", stack.oursUrl, LIMITS, tokens, "cycle", "get", connections,
                 duration);
-        return new Wrk.Result[] {limit.join(), ours};
+        return new Both(limit.join(), ours);
     }
 
     Result run(int round) {
@@ -62,9 +66,9 @@ final class SideBySideStage {
         Duration duration = mode.isFull() ? mode.throughput() : Duration.ofSeconds(1);
         double limitBefore = cpuSeconds(stack.limit.pid());
         double oursBefore = cpuSeconds(stack.ours.pid());
-        Wrk.Result[] both = loadBoth(stack, wrk, "r" + round + "-side", tokens, connections, duration);
-        Wrk.Result limit = both[0];
-        Wrk.Result ours = both[1];
+        Both both = loadBoth(stack, wrk, "r" + round + "-side", tokens, connections, duration);
+        Wrk.Result limit = both.limit();
+        Wrk.Result ours = both.ours();
         double limitCpuUs = (cpuSeconds(stack.limit.pid()) - limitBefore) * 1e6 / Math.max(1, limit.requests());
         double oursCpuUs = (cpuSeconds(stack.ours.pid()) - oursBefore) * 1e6 / Math.max(1, ours.requests());
         runs.record("side-by-side", round, "limit", limit);
