@@ -63,7 +63,7 @@ mkdir -p "$out"
 
 # -Xmx1g: the heap per session is measured in this JVM (100,000 sessions and JOL's walk of them); JOL reads the
 # fields of JDK classes, hence the --add-opens.
-java -Xmx1g -XX:+UseSerialGC -Djava.awt.headless=true -Djol.magicFieldOffset=true \
+java -Xmx1g -XX:+UseSerialGC -Djava.awt.headless=true -Djol.magicFieldOffset=true -Djdk.attach.allowAttachSelf=true \
   --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED \
   --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED \
   -cp "$cp" io.sfgateway.loadtests.bench.Bench "$mode" \

@@ -98,10 +98,6 @@ public final class ManagedProcess implements AutoCloseable {
         return process.isAlive();
     }
 
-    public Path log() {
-        return log;
-    }
-
     /** Waits until {@code url} answers 200; fails if the process dies or the time is up. */
     public void awaitOk(String url, Duration timeout) {
         await(() -> Http.ok(url), timeout, "GET " + url + " = 200");

@@ -75,14 +75,6 @@ public final class Stack implements AutoCloseable {
         return new Gateway(name, ports.url(), ports.managementUrl(), process);
     }
 
-    public Path logs() {
-        return logs;
-    }
-
-    public List<String> jvm() {
-        return jvm;
-    }
-
     private ManagedProcess track(ManagedProcess process) {
         processes.add(process);
         return process;
