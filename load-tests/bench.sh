@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# The side-by-side benchmark: floor (the org directly), limit (plain Spring Cloud Gateway route with a static
-# Authorization header), ours (SalesforceTokenExchange, warm and cold) and peer (Spring Security token exchange +
-# TokenRelay), against one emulated org in its own process, in alternating rounds; then the token endpoint hanging
-# and the heap per cached session. Writes load-tests/target/bench/summary.json and summary.md.
+# The benchmark: it measures the contract's performance promises and prints a verdict per promise. One emulated org
+# in its own process; limit (a plain Spring Cloud Gateway route with a static Authorization header) and ours
+# (gateway-app.jar as shipped) loaded at once; three replicas with the shared store on (redis-server). Writes
+# load-tests/target/bench/summary.json, summary.md and the charts (chart-*.png).
 #
-#   load-tests/bench.sh --quick      # < 3 min: 3 short rounds, no JIT settling: a smoke run, NOT a measurement
-#   load-tests/bench.sh --full       # ~17 min: 7 rounds after the JIT has settled
-#   options: --jfr (profile ours and limit with JFR afterwards; with --async-profiler=<libasyncProfiler.so>, with
-#   async-profiler instead; --profile-only: warm up, profile, stop), --rounds=N, --build (rebuild the jars first),
-#   --no-shared (leave out the shared-store target: redis-server and two more gateways)
+#   load-tests/bench.sh --quick      # a few minutes: short rounds, no JIT settling: a smoke run, NOT a measurement
+#   load-tests/bench.sh --full       # the measurement: 7 rounds after the JIT has settled
+#   options: --explore (also the peer gateway, floor and peer saturated, limit/ours warm/peer at one connection,
+#            the half-rate fixed-rate runs, and profiles: JFR, or async-profiler with --async-profiler=<lib.so>),
+#            --rounds=N, --no-shared (leave out the shared store), --build (rebuild the jars first)
 #
 # On a shared machine, run it under the same lock as Maven builds, e.g.
 #   flock /tmp/mvn.lock load-tests/bench.sh --quick
@@ -26,7 +26,7 @@ for arg in "$@"; do
   case "$arg" in
     --quick|--full) mode="$arg" ;;
     --build) build=true ;;
-    --jfr|--jfr-seconds=*|--async-profiler=*|--profile-only|--rounds=*|--no-shared) pass+=("$arg") ;;
+    --explore|--profile-seconds=*|--async-profiler=*|--rounds=*|--no-shared) pass+=("$arg") ;;
     -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown option $arg (see --help)" >&2; exit 2 ;;
   esac
@@ -61,12 +61,16 @@ cp="load-tests/target/test-classes:load-tests/target/classes:$(cat "$classpath_f
 out="load-tests/target/bench"
 mkdir -p "$out"
 
-java -Xmx512m -XX:+UseSerialGC -cp "$cp" io.sfgateway.loadtests.bench.Bench "$mode" \
+# -Xmx1g: the heap per session is measured in this JVM (100,000 sessions and JOL's walk of them); JOL reads the
+# fields of JDK classes, hence the --add-opens.
+java -Xmx1g -XX:+UseSerialGC -Djava.awt.headless=true -Djol.magicFieldOffset=true -Djdk.attach.allowAttachSelf=true \
+  --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED \
+  --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED \
+  -cp "$cp" io.sfgateway.loadtests.bench.Bench "$mode" \
   --out="$out" \
   --gateway-jar="$gateway_jar" \
   --emulator-jar="$emulator_jar" \
   --peer-jar="$peer_jar" \
-  --classpath="$cp" \
   --wrk="$(command -v wrk)" \
   --command="load-tests/bench.sh $*" \
   "${pass[@]}" &

@@ -41,12 +41,24 @@ record BenchMode(String name, int rounds, Duration warmup, Duration throughput, 
     }
 
     /**
-     * JVM flags of the org and every gateway: {@link BenchStack#GATEWAY_JVM}; the smoke run adds C1 only
+     * Subjects of the shared store's burst ({@link SharedBurstStage}): each one's first requests sent at once,
+     * {@link #sharedBurstPerReplica()} to each of the three replicas.
+     */
+    int sharedBurstSubjects() {
+        return isFull() ? 20 : 3;
+    }
+
+    int sharedBurstPerReplica() {
+        return 20;
+    }
+
+    /**
+     * JVM flags of the org and every gateway: {@link BenchTargets#GATEWAY_JVM}; the smoke run adds C1 only
      * ({@code -XX:TieredStopAtLevel=1}), as the Gatling smoke does: it checks behaviour, and seven JVMs booting at
      * once on two cores would otherwise take most of its three minutes.
      */
     List<String> jvm() {
-        List<String> flags = new ArrayList<>(BenchStack.GATEWAY_JVM);
+        List<String> flags = new ArrayList<>(BenchTargets.GATEWAY_JVM);
         if (!isFull()) {
             flags.add("-XX:TieredStopAtLevel=1");
         }

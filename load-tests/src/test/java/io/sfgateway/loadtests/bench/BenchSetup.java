@@ -14,11 +14,12 @@ final class BenchSetup {
     private BenchSetup() {
     }
 
-    static Map<String, Object> describe(BenchMode mode, Map<String, String> opts, long wallSeconds, boolean shared) {
+    static Map<String, Object> describe(BenchMode mode, BenchOptions options, long wallSeconds) {
         Map<String, Object> setup = new LinkedHashMap<>();
         setup.put("mode", mode.name());
         setup.put("smoke_not_measurement", !mode.isFull());
-        setup.put("command", opts.getOrDefault("command", "load-tests/bench.sh --" + mode.name()));
+        setup.put("command", options.command == null ? "load-tests/bench.sh --" + mode.name() : options.command);
+        setup.put("explore", options.explore);
         setup.put("finished", Instant.now().toString());
         setup.put("wall_seconds", wallSeconds);
         setup.put("rounds", mode.rounds());
@@ -29,12 +30,12 @@ final class BenchSetup {
         setup.put("connections", mode.connections());
         setup.put("warm_subjects", mode.subjects());
         setup.put("burst_users", mode.burstUsers());
-        setup.put("shared_l2_subjects", shared ? mode.sharedSubjects() : 0);
+        setup.put("shared_l2_subjects", options.shared() ? mode.sharedSubjects() : 0);
+        setup.put("shared_burst", options.shared() ? mode.sharedBurstSubjects() + " subjects x " + 3
+                * mode.sharedBurstPerReplica() + " first requests at once over 3 replicas" : "none");
         setup.put("load_generator", "wrk -t1 (closed loop), one bearer token per request from a file (wrk-tokens.lua)");
-        setup.put("limit_requests", "the same as ours warm: ours' warm subjects' IdP tokens, which the limit's route"
-                + " replaces with its static session");
         setup.put("fixed_rate_load_generator", "open model at " + FixedRateStage.RATE_SHARE + " x the round's limit"
-                + " rps, Reactor Netty HttpClient (one event loop, at most " + FixedRateLoad.CONNECTIONS
+                + " rps (twice its rps loaded at once with ours), Reactor Netty HttpClient (one event loop, at most " + FixedRateLoad.CONNECTIONS
                 + " keep-alive connections) paced by one thread, latency from the due time (HdrHistogram,"
                 + " microseconds)");
         setup.put("jvm", mode.jvm());

@@ -12,6 +12,8 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
@@ -21,7 +23,7 @@ import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
 
 /**
- * An open model at a fixed arrival rate, the soak's method ({@link SoakLoad}) for one URL: request {@code i} is due
+ * An open model at a fixed arrival rate for one URL, the bench's one open-model load generator: request {@code i} is due
  * at {@code start + i / rate} and is sent then, whatever the earlier ones are doing; latency is measured from when
  * it was due (so a stalled server, or a late client, is not hidden) into an HdrHistogram in microseconds. Bearer
  * tokens are taken in turn from a list.
@@ -140,10 +142,12 @@ final class FixedRateLoad {
                 }
                 calls.get((int) (i % calls.size())).subscribe(new Outcome(this, due, measure));
             }
-            // The answers still on their way.
-            long drainUntil = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
-            while (inFlight.get() > 0 && System.nanoTime() < drainUntil) {
-                LockSupport.parkNanos(1_000_000);
+            // The answers still on their way; any still missing after the drain time count as not measured.
+            try {
+                Awaitility.await().atMost(DRAIN_TIMEOUT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                        .until(() -> inFlight.get() == 0);
+            } catch (ConditionTimeoutException stillInFlight) {
+                // reported through the counts: measured < sent
             }
             double clientCpuUs = (HostStats.cpuSeconds(pid) - cpuFrom) * 1e6 / Math.max(1, sentMeasured);
             Histogram h = recorder.getIntervalHistogram();

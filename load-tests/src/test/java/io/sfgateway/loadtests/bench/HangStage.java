@@ -1,7 +1,7 @@
 package io.sfgateway.loadtests.bench;
 
 import static io.sfgateway.loadtests.bench.BenchLog.log;
-import static io.sfgateway.loadtests.bench.BenchStack.LIMITS;
+import static io.sfgateway.loadtests.support.GatewayArgs.LIMITS;
 
 import io.sfgateway.loadtests.support.ActuatorMetrics;
 import io.sfgateway.loadtests.support.GatewayArgs;
@@ -17,20 +17,20 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The token endpoint hanging, once after the rounds: cached subjects meanwhile, cold subjects before the breaker
- * opens (each waits for the exchange timeout), then cold subjects once it is open (refused at once, without calling
- * the org).
+ * The token endpoint hanging, once after the rounds: cached subjects meanwhile (the contract: unaffected), cold
+ * subjects before the breaker opens (answered within the exchange timeout), then cold subjects once it is open
+ * (answered at once, without calling the org).
  */
 final class HangStage {
 
-    private final BenchStack stack;
+    private final BenchTargets targets;
     private final Wrk wrk;
     private final BenchMode mode;
     private final Runs runs;
     private final BenchTokens tokens;
 
-    HangStage(BenchStack stack, Wrk wrk, BenchMode mode, Runs runs, BenchTokens tokens) {
-        this.stack = stack;
+    HangStage(BenchTargets targets, Wrk wrk, BenchMode mode, Runs runs, BenchTokens tokens) {
+        this.targets = targets;
         this.wrk = wrk;
         this.mode = mode;
         this.runs = runs;
@@ -39,10 +39,10 @@ final class HangStage {
 
     Map<String, Object> run() {
         Map<String, Object> hang = new LinkedHashMap<>();
-        stack.org.fault("HANG");
+        targets.admin().fault("HANG");
         try {
             // Cached subjects first, while the breaker is still closed: they must not notice.
-            Wrk.Result cached = wrk.run("hang-cached", stack.oursUrl, LIMITS, tokens.oursWarm(), "cycle", "get",
+            Wrk.Result cached = wrk.run("hang-cached", targets.ours.url(), LIMITS, tokens.oursWarm(), "cycle", "get",
                     mode.connections(), mode.hangProbe());
             runs.record("hang", 0, "ours-cached", cached);
             // Cold subjects before the breaker opens: each waits for the exchange timeout (3 s), then 503. The
@@ -51,7 +51,7 @@ final class HangStage {
             List<CompletableFuture<long[]>> waits = new ArrayList<>();
             for (String token : tokens.hang()) {
                 long t0 = System.nanoTime();
-                HttpRequest request = HttpRequest.newBuilder(URI.create(stack.oursUrl + LIMITS))
+                HttpRequest request = HttpRequest.newBuilder(URI.create(targets.ours.url() + LIMITS))
                         .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token).GET().build();
                 waits.add(Http.client().sendAsync(request, HttpResponse.BodyHandlers.discarding())
                         .handle((r, e) -> new long[] {e == null ? r.statusCode() : -1, System.nanoTime() - t0}));
@@ -63,13 +63,13 @@ final class HangStage {
                 closedStatus.add(result[0]);
                 closedMs.add(Stats.round(result[1] / 1e6, 1));
             }
-            String breakerState = new ActuatorMetrics(stack.oursManagementUrl).breakerState(GatewayArgs.BREAKER);
+            String breakerState = new ActuatorMetrics(targets.ours.managementUrl()).breakerState(GatewayArgs.BREAKER);
             // Cold subjects once it is open: refused at once, without calling the org. One connection, like the
             // other latency runs: the time to answer, not the machine's queue.
-            long tokenRequestsBefore = stack.org.counters().tokenRequests();
-            Wrk.Result open = wrk.run("hang-breaker-open", stack.oursUrl, LIMITS, tokens.breaker(), "cycle", "get", 1,
+            long tokenRequestsBefore = targets.admin().counters().tokenRequests();
+            Wrk.Result open = wrk.run("hang-breaker-open", targets.ours.url(), LIMITS, tokens.breaker(), "cycle", "get", 1,
                     mode.hangProbe());
-            long tokenRequestsDuring = stack.org.counters().tokenRequests() - tokenRequestsBefore;
+            long tokenRequestsDuring = targets.admin().counters().tokenRequests() - tokenRequestsBefore;
             runs.record("hang", 0, "ours-cold-breaker-open", open);
             boolean opened = breakerState.equals("open") && open.requests() > 0
                     && open.statusErrors() == open.requests() && tokenRequestsDuring == 0;
@@ -77,7 +77,9 @@ final class HangStage {
             hang.put("cached_during_hang_p50_ms", cached.p50());
             hang.put("cached_during_hang_p99_ms", cached.p99());
             hang.put("cached_during_hang_errors", cached.errors());
+            hang.put("exchange_timeout_ms", BenchTargets.EXCHANGE_TIMEOUT.toMillis());
             hang.put("breaker_closed_cold_requests", closedMs.size());
+            hang.put("breaker_closed_cold_unanswered", closedStatus.stream().filter(s -> s < 0).count());
             hang.put("breaker_closed_cold_p50_ms", Stats.round(Stats.median(closedMs), 1));
             hang.put("breaker_closed_cold_max_ms", Stats.round(Stats.max(closedMs), 1));
             hang.put("breaker_closed_cold_status", closedStatus.stream().distinct().toList());
@@ -95,7 +97,7 @@ final class HangStage {
                     Stats.median(closedMs), Stats.max(closedMs), closedStatus.stream().distinct().toList(),
                     breakerState, open.requests(), open.statusErrors(), open.p50(), open.p99(), tokenRequestsDuring);
         } finally {
-            stack.org.fault("NONE");
+            targets.admin().fault("NONE");
         }
         return hang;
     }

@@ -9,8 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
-/** Set-up traffic (priming, cold warm-up, bursts): one GET per token, a bounded number in flight. */
+/** Set-up traffic and bursts (priming, cold warm-up, first requests at once): GETs with a bearer token each. */
 final class ParallelGets {
 
     private ParallelGets() {
@@ -22,12 +23,31 @@ final class ParallelGets {
         List<CompletableFuture<Integer>> futures = new ArrayList<>();
         for (String token : tokens) {
             inFlight.acquireUninterruptibly();
-            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
-                    .header("Authorization", "Bearer " + token).GET().build();
-            futures.add(Http.client().sendAsync(request, HttpResponse.BodyHandlers.discarding())
-                    .whenComplete((r, e) -> inFlight.release())
-                    .handle((r, e) -> e == null ? r.statusCode() : -1));
+            futures.add(get(url, token, timeout).whenComplete((r, e) -> inFlight.release()));
         }
         return futures.stream().map(CompletableFuture::join).toList();
+    }
+
+    /** GETs every one of {@code urls} with the same token, all sent at once; the statuses, in order (-1: none). */
+    static List<Integer> atOnce(List<String> urls, String token, Duration timeout) {
+        List<CompletableFuture<Integer>> futures = urls.stream().map(url -> get(url, token, timeout)).toList();
+        return futures.stream().map(CompletableFuture::join).toList();
+    }
+
+    private static CompletableFuture<Integer> get(String url, String token, Duration timeout) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
+                .header("Authorization", "Bearer " + token).GET().build();
+        return Http.client().sendAsync(request, HttpResponse.BodyHandlers.discarding())
+                .handle((r, e) -> e == null ? r.statusCode() : -1);
+    }
+
+    /** A pause between stages (not a wait for a condition: nothing to poll). */
+    static void pause(Duration duration) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -1,126 +1,94 @@
 package io.sfgateway.loadtests.bench;
 
 import static io.sfgateway.loadtests.bench.BenchLog.log;
-import static io.sfgateway.loadtests.bench.BenchStack.LIMITS;
+import static io.sfgateway.loadtests.support.GatewayArgs.LIMITS;
 
 import io.sfgateway.loadtests.support.Jcmd;
-import io.sfgateway.loadtests.support.ManagedProcess;
-import java.io.ByteArrayOutputStream;
+import io.sfgateway.loadtests.support.Stack;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.concurrent.TimeUnit;
 
 /**
- * {@code --jfr}: JFR (or async-profiler with {@code --async-profiler=<lib>}) on ours and on limit under the same warm
- * load, one after the other and (async-profiler only) both at once, and on ours with cold subjects (8 connections,
- * then one).
+ * {@code --explore}'s profiles, after the rounds: ours warm, limit and ours cold (8 connections) each under load,
+ * recorded with JFR ({@code settings=profile}; {@code jfr summary} beside each recording; read the hot methods with
+ * {@code jfr print --events jdk.ExecutionSample} or JDK Mission Control), or with async-profiler as collapsed stacks
+ * for flame graphs when {@code --async-profiler=<libasyncProfiler.so>} is given.
  */
 final class ProfileStage {
 
-    private final BenchStack stack;
+    private final BenchTargets targets;
     private final Wrk wrk;
     private final BenchMode mode;
     private final BenchTokens tokens;
-    private final Path out;
-    private final Map<String, String> opts;
+    private final BenchOptions options;
 
-    ProfileStage(BenchStack stack, Wrk wrk, BenchMode mode, BenchTokens tokens, Path out, Map<String, String> opts) {
-        this.stack = stack;
+    ProfileStage(BenchTargets targets, Wrk wrk, BenchMode mode, BenchTokens tokens, BenchOptions options) {
+        this.targets = targets;
         this.wrk = wrk;
         this.mode = mode;
         this.tokens = tokens;
-        this.out = out;
-        this.opts = opts;
+        this.options = options;
     }
 
+    /** The files written, by profile. */
     Map<String, Object> run() throws IOException {
-        Map<String, Object> reports = new LinkedHashMap<>();
-        Duration d = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("jfr-seconds", "20")));
-        reports.put("ours_warm", profile(stack.ours, "ours-warm", () -> wrk.run("jfr-ours-warm", stack.oursUrl, LIMITS,
-                tokens.oursWarm(), "cycle", "get", mode.connections(), d)));
-        reports.put("limit", profile(stack.limit, "limit", () -> wrk.run("jfr-limit", stack.limitUrl, LIMITS,
-                tokens.oursWarm(), "cycle", "get", mode.connections(), d)));
-        if (opts.containsKey("async-profiler")) {
-            reports.put("side_by_side", profileSideBySide(d));
-        }
-        Path dir = out.resolve("tokens");
-        Path coldTokens = BenchTokens.write(dir, "cold-jfr.txt", stack.org.mintAll(
-                BenchTokens.subjects("ours-coldjfr-", (int) (d.toMillis() / 5) + 100), Duration.ofHours(1)));
-        stack.org.latency(mode.tokenLatencyMs(), 0);
+        Duration d = Duration.ofSeconds(options.profileSeconds);
+        Map<String, Object> files = new LinkedHashMap<>();
+        files.put("ours_warm", profile(targets.ours, "ours-warm", tokens.oursWarm(), "cycle", mode.connections()));
+        files.put("limit", profile(targets.limit, "limit", tokens.oursWarm(), "cycle", mode.connections()));
+        // Each request a new subject: about 150 exchanges a second at 8 connections with 50 ms token latency.
+        Path cold = BenchTokens.write(options.out.resolve("tokens"), "cold-profile.txt", targets.admin().mintAll(
+                BenchTokens.subjects("ours-coldprofile-", (int) (d.toMillis() / 5) + 100), Duration.ofHours(1)));
+        targets.admin().latency(mode.tokenLatencyMs(), 0);
         try {
-            // 8 connections, each request a new subject: about 150 exchanges a second with 50 ms token latency.
-            reports.put("ours_cold", profile(stack.ours, "ours-cold", () -> wrk.run("jfr-ours-cold", stack.oursUrl,
-                    LIMITS, coldTokens, "once", "get", 8, d)));
-            // One connection, as the cold-overhead figure is measured: where a lone cold request's time goes.
-            Path coldC1Tokens = BenchTokens.write(dir, "cold-c1-jfr.txt", stack.org.mintAll(
-                    BenchTokens.subjects("ours-coldc1jfr-", (int) (d.toMillis() / 40) + 40), Duration.ofHours(1)));
-            reports.put("ours_cold_c1", profile(stack.ours, "ours-cold-c1", () -> wrk.run("jfr-ours-cold-c1",
-                    stack.oursUrl, LIMITS, coldC1Tokens, "once", "get", 1, d)));
+            files.put("ours_cold", profile(targets.ours, "ours-cold", cold, "once", 8));
         } finally {
-            stack.org.latency(0, 0);
+            targets.admin().latency(0, 0);
         }
-        return reports;
+        return files;
     }
 
-    /**
-     * Ours and limit profiled at the same time while both are loaded at once (as {@link SideBySideStage} loads
-     * them): two profiles taken one after the other also differ by whatever the machine did in between, which on two
-     * shared virtual cores is as large as the difference sought.
-     */
-    private String profileSideBySide(Duration d) {
-        String asyncProfiler = opts.get("async-profiler");
-        Path oursStacks = out.resolve("prof-side-ours.collapsed").toAbsolutePath();
-        Path limitStacks = out.resolve("prof-side-limit.collapsed").toAbsolutePath();
-        int connections = Math.max(1, mode.connections() / 2);
-        Jcmd.run(stack.ours.pid(), "JVMTI.agent_load", asyncProfiler, "\"start,event=cpu,interval=1ms\"");
-        Jcmd.run(stack.limit.pid(), "JVMTI.agent_load", asyncProfiler, "\"start,event=cpu,interval=1ms\"");
-        SideBySideStage.Both both = SideBySideStage.loadBoth(stack, wrk, "prof-side", tokens.oursWarm(), connections,
-                d);
-        Wrk.Result limit = both.limit();
-        Wrk.Result ours = both.ours();
-        Jcmd.run(stack.ours.pid(), "JVMTI.agent_load", asyncProfiler, "\"stop,collapsed,file=" + oursStacks + "\"");
-        Jcmd.run(stack.limit.pid(), "JVMTI.agent_load", asyncProfiler, "\"stop,collapsed,file=" + limitStacks + "\"");
-        String report = String.format("side by side: ours %d requests (%.0f rps), limit %d requests (%.0f rps); stacks"
-                + " in %s and %s%n", ours.requests(), ours.rps(), limit.requests(), limit.rps(), oursStacks.getFileName(),
-                limitStacks.getFileName());
-        log("profile %s", report);
-        return report;
-    }
-
-    private String profile(ManagedProcess target, String name, Supplier<Wrk.Result> load) throws IOException {
-        String asyncProfiler = opts.get("async-profiler");
-        if (asyncProfiler != null) {
-            // async-profiler (its libasyncProfiler.so, e.g. from Maven Central's tools.profiler:async-profiler jar):
-            // CPU samples of every thread, Java and native frames, written as collapsed stacks for flame graphs.
-            Path collapsed = out.resolve("prof-" + name + ".collapsed").toAbsolutePath();
+    private String profile(Stack.Gateway gateway, String name, Path load, String use, int connections)
+            throws IOException {
+        long pid = gateway.process().pid();
+        Duration d = Duration.ofSeconds(options.profileSeconds);
+        if (options.asyncProfiler != null) {
+            Path collapsed = options.out.resolve("prof-" + name + ".collapsed").toAbsolutePath();
             // (jcmd reads a bare "key=value" argument as a named option: the agent's options go in quotes.)
-            Jcmd.run(target.pid(), "JVMTI.agent_load", asyncProfiler, "\"start,event=cpu,interval=1ms\"");
-            Wrk.Result result = load.get();
-            Jcmd.run(target.pid(), "JVMTI.agent_load", asyncProfiler, "\"stop,collapsed,file=" + collapsed + "\"");
-            String report = String.format("load: %s, %.0f rps, p50 %.2f ms, p99 %.2f ms; stacks in %s%n",
-                    result.label(), result.rps(), result.p50(), result.p99(), collapsed.getFileName());
-            log("profile %s: %s", name, report);
-            return report;
+            Jcmd.run(pid, "JVMTI.agent_load", options.asyncProfiler, "\"start,event=cpu,interval=1ms\"");
+            wrk.run("profile-" + name, gateway.url(), LIMITS, load, use, "get", connections, d);
+            Jcmd.run(pid, "JVMTI.agent_load", options.asyncProfiler, "\"stop,collapsed,file=" + collapsed + "\"");
+            log("profile %s: %s", name, collapsed);
+            return collapsed.getFileName().toString();
         }
-        Path recording = out.resolve("jfr-" + name + ".jfr").toAbsolutePath();
-        Jcmd.run(target.pid(), "JFR.start", "name=bench", "settings=profile", "filename=" + recording);
-        Wrk.Result result = load.get();
-        Jcmd.run(target.pid(), "JFR.stop", "name=bench");
-        ByteArrayOutputStream text = new ByteArrayOutputStream();
-        try (PrintStream print = new PrintStream(text, true, StandardCharsets.UTF_8)) {
-            print.printf("load: %s, %.0f rps, p50 %.2f ms, p99 %.2f ms%n", result.label(), result.rps(), result.p50(),
-                    result.p99());
-            JfrTop.report(recording, "io.sfgateway.tokenexchange", 20, print);
+        Path recording = options.out.resolve("jfr-" + name + ".jfr").toAbsolutePath();
+        Jcmd.run(pid, "JFR.start", "name=bench", "settings=profile", "filename=" + recording);
+        wrk.run("profile-" + name, gateway.url(), LIMITS, load, use, "get", connections, d);
+        Jcmd.run(pid, "JFR.stop", "name=bench");
+        Path summary = options.out.resolve("jfr-" + name + ".txt");
+        Files.writeString(summary, jfrSummary(recording), StandardCharsets.UTF_8);
+        log("profile %s: %s (jfr summary in %s)", name, recording, summary.getFileName());
+        return recording.getFileName().toString();
+    }
+
+    /** {@code jfr summary <recording>}: the JDK's own tool, its output as text. */
+    private static String jfrSummary(Path recording) throws IOException {
+        Path jfr = Path.of(System.getProperty("java.home"), "bin", "jfr");
+        Process process = new ProcessBuilder(List.of(jfr.toString(), "summary", recording.toString()))
+                .redirectErrorStream(true).start();
+        String text = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            process.waitFor(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        String report = text.toString(StandardCharsets.UTF_8);
-        Files.writeString(out.resolve("jfr-" + name + ".txt"), report, StandardCharsets.UTF_8);
-        log("JFR %s:%n%s", name, report);
-        return report;
+        return text;
     }
 }

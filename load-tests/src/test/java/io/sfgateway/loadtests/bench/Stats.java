@@ -1,6 +1,5 @@
 package io.sfgateway.loadtests.bench;
 
-import java.util.Arrays;
 import java.util.Collection;
 
 /** Medians and percentiles of small samples. */
@@ -26,10 +25,6 @@ final class Stats {
         return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
     }
 
-    static double min(Collection<Double> values) {
-        return values.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
-    }
-
     static double max(Collection<Double> values) {
         return values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
     }
@@ -40,9 +35,5 @@ final class Stats {
         }
         double scale = Math.pow(10, decimals);
         return Math.round(value * scale) / scale;
-    }
-
-    static String fmt(double[] values) {
-        return Arrays.toString(values);
     }
 }

@@ -12,6 +12,9 @@ import java.util.List;
  */
 public final class GatewayArgs {
 
+    /** The REST call every load sends: {@code GET} the org's limits (a 330-byte JSON answer). */
+    public static final String LIMITS = "/services/data/v62.0/limits";
+    public static final String TOKEN_PATH = "/services/oauth2/token";
     public static final String REGISTRATION = "salesforce";
     public static final String BREAKER = "salesforce-token-exchange-" + REGISTRATION;
     private static final String ROUTE = "--spring.cloud.gateway.server.webflux.routes[0].";

@@ -10,9 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /**
  * A child process (a JVM: the emulator, a gateway) with its output in a log file. Every one still alive is stopped
@@ -86,12 +89,13 @@ public final class ManagedProcess implements AutoCloseable {
         return process.pid();
     }
 
-    public boolean isAlive() {
-        return process.isAlive();
+    /** Completes when the process has exited. */
+    public java.util.concurrent.CompletableFuture<Process> onExit() {
+        return process.onExit();
     }
 
-    public Path log() {
-        return log;
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     /** Waits until {@code url} answers 200; fails if the process dies or the time is up. */
@@ -104,26 +108,14 @@ public final class ManagedProcess implements AutoCloseable {
         await(() -> logText().contains(text), timeout, "'" + text + "' in " + log);
     }
 
-    private void await(BooleanSupplier condition, Duration timeout, String what) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited with " + process.exitValue() + " before " + what
-                        + "; last output:\n" + tail(40));
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(name + " not ready after " + timeout.toSeconds() + " s (" + what
-                        + "); last output:\n" + tail(40));
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            }
+    /** Polls {@code condition} (Awaitility) every 100 ms; fails early, with the log's tail, if the process dies. */
+    private void await(Callable<Boolean> condition, Duration timeout, String what) {
+        try {
+            Awaitility.await(name + ": " + what).atMost(timeout).pollInterval(Duration.ofMillis(100))
+                    .failFast(name + " exited before " + what, () -> !process.isAlive())
+                    .until(condition);
+        } catch (ConditionTimeoutException | TerminalFailureException e) {
+            throw new IllegalStateException(e.getMessage() + "; last output:\n" + tail(40), e);
         }
     }
 
@@ -159,16 +151,6 @@ public final class ManagedProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Sleeps, for probes that pace themselves. */
-    public static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
     }
 }
