@@ -35,6 +35,49 @@ class RealOrgSessionsTest extends RealOrgTestSupport {
     }
 
     @Test
+    void aSiteOnAHostOfItsOwnWorksWithTheDefaultAllowlistAndItsReplayGoesToTheSiteOnce() {
+        String siteOrigin = ORG.serveSiteOn(SITE_HOST);
+        ORG.policies().sitePrefix(SITE);
+        String subject = uniqueSubject("site-host-member");
+
+        get("sitehost", token(subject, 1)).expectStatus().isOk().expectBody().jsonPath("$.DailyApiRequests").exists();
+        assertThat(ORG.counters().lastRestRequest().header("Host")).isEqualTo(siteOrigin.substring("http://".length()));
+        assertThat(ORG.counters().exchanges(subject)).isEqualTo(1);
+        lastSession();
+
+        // Salesforce ends the session early: 401 INVALID_SESSION_ID, renewal, and one replay, on the site, once.
+        ORG.controls().revokeSessionsOf(subject);
+        get("sitehost", token(subject, 1)).expectStatus().isOk().expectBody().jsonPath("$.DailyApiRequests").exists();
+        assertThat(ORG.counters().exchanges(subject)).as("renewed once").isEqualTo(2);
+        assertThat(ORG.counters().lastRestRequest().path()).as("the site's prefix once").isEqualTo(LIMITS);
+        assertThat(ORG.counters().lastRestRequest().header("Host")).isEqualTo(siteOrigin.substring("http://".length()));
+        lastSession();
+    }
+
+    @Test
+    void aSiteNamedWithTheOlderFieldNameIsWhereRestGoesToo() {
+        ORG.serveSiteOn(SITE_HOST);
+        ORG.policies().sitePrefix(SITE);
+        ORG.policies().communityFieldNames(true); // sfdc_community_url, sfdc_community_id
+        String subject = uniqueSubject("community-member");
+
+        get("sitehost", token(subject, 1)).expectStatus().isOk();
+        assertThat(ORG.counters().exchanges(subject)).as("no 401 and renewal: the site was used at once").isEqualTo(1);
+        lastSession();
+    }
+
+    @Test
+    void aSiteOutsideTheAllowlistIsRefusedEvenWhenInstanceUrlIsAllowed() {
+        ORG.serveSiteOn(SITE_HOST);
+        ORG.policies().sitePrefix(SITE);
+        long rest = ORG.counters().restCalls();
+
+        get("siteorgonly", token(uniqueSubject("site-not-allowed"), 1)).expectStatus().isEqualTo(502);
+        assertThat(ORG.counters().restCalls()).as("the session went nowhere").isEqualTo(rest);
+        assertThat(LOGS.lines()).anyMatch(line -> line.contains("Add the site URL to instance-url-allowlist"));
+    }
+
+    @Test
     void aShorterUserTimeoutThanTheGatewaysIsMadeWholeByTheReplay() throws InterruptedException {
         String subject = uniqueSubject("short-profile");
         ORG.policies().userSessionTimeout(subject, Duration.ofSeconds(1)); // the gateway believes 2 h

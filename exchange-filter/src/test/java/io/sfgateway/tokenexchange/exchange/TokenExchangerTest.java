@@ -402,14 +402,25 @@ class TokenExchangerTest {
         StepVerifier.create(new TokenExchanger(webClient, site).exchange(SUBJECT_TOKEN))
                 .assertNext(session -> assertThat(session.instanceUrl()).hasToString("https://acme.my.site.com/partners"))
                 .verifyComplete();
-        // Not allowlisted (or not a plain site URL): ignored, instance_url stays where REST goes.
+        // Only the site need be allowlisted: instance_url (the org's host) is never called for a site member.
+        ExchangeSettings siteOnly = new ExchangeSettings("acme", URI.create(wm.baseUrl() + TOKEN_PATH), CLIENT_ID, null,
+                ExchangeSettings.TOKEN_EXCHANGE, ExchangeSettings.TOKEN_TYPE_JWT, null, null,
+                InstanceUrlAllowlist.of(List.of("https://acme.my.site.com/partners")));
+        stubToken(okJson("{\"access_token\":\"tok\",\"instance_url\":\"https://acme.my.salesforce.com\","
+                + "\"sfdc_community_url\":\"https://acme.my.site.com/partners\",\"sfdc_community_id\":\"0DM5g000000abcd\"}"));
+        StepVerifier.create(new TokenExchanger(webClient, siteOnly).exchange(SUBJECT_TOKEN))
+                .assertNext(session -> assertThat(session.instanceUrl()).hasToString("https://acme.my.site.com/partners"))
+                .verifyComplete();
+        // A site outside the allowlist (or not a plain site URL) is refused, even with instance_url allowlisted:
+        // REST for a site member goes to the site, and instance_url would answer 401.
         for (String url : List.of("https://acme.my.site.com/other", "https://evil.example.com/partners",
                 "https://acme.my.site.com/partners/../x")) {
             stubToken(okJson("{\"access_token\":\"tok\",\"instance_url\":\"https://acme.my.salesforce.com\","
                     + "\"sfdc_site_url\":\"" + url + "\"}"));
             StepVerifier.create(new TokenExchanger(webClient, site).exchange(SUBJECT_TOKEN))
-                    .assertNext(session -> assertThat(session.instanceUrl()).hasToString("https://acme.my.salesforce.com"))
-                    .verifyComplete();
+                    .expectErrorSatisfies(error -> assertThat(((ExchangeFailure) error).kind())
+                            .isEqualTo(ExchangeFailure.Kind.SESSION_UNACCEPTABLE))
+                    .verify(VERIFY);
         }
     }
 
