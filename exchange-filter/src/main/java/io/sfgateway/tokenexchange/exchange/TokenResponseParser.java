@@ -51,7 +51,7 @@ final class TokenResponseParser {
     TokenResponseParser(ExchangeSettings settings, LongSupplier clock) {
         this.settings = settings;
         this.clock = clock;
-        this.errors = new TokenErrorClassifier(settings.registration());
+        this.errors = new TokenErrorClassifier(settings.registration(), clock);
         this.signatureMac = ThreadLocal.withInitial(this::newSignatureMac);
     }
 

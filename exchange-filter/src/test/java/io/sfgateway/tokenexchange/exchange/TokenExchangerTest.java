@@ -361,6 +361,12 @@ class TokenExchangerTest {
                 Arguments.of(400, "{\"error\":\"rate_limit_exceeded\",\"error_description\":\"number of logins exceeded\"}", Kind.UNAVAILABLE),
                 Arguments.of(403, "{\"error\":\"rate_limit_exceeded\"}", Kind.UNAVAILABLE),
                 Arguments.of(400, "{\"error\":\"temporarily_unavailable\",\"error_description\":\"try later\"}", Kind.UNAVAILABLE),
+                Arguments.of(400, "{\"error\":\"unknown_error\",\"error_description\":\"retry your request\"}", Kind.UNAVAILABLE),
+                Arguments.of(400, "{\"error\":\"invalid_grant\",\"error_description\":\"ip restricted or invalid login hours\"}", Kind.GATEWAY_REJECTED),
+                // A handler's own words are the caller's, even when they read like a configuration error.
+                Arguments.of(400, "{\"error\":\"invalid_request\",\"error_description\":\"email claim is required\"}", Kind.SUBJECT_REJECTED),
+                Arguments.of(400, "{\"error\":\"invalid_request\",\"error_description\":\"tenant not supported\"}", Kind.SUBJECT_REJECTED),
+                Arguments.of(400, "{\"error\":\"invalid_request\",\"error_description\":\"content type must be application/x-www-form-urlencoded\"}", Kind.GATEWAY_REJECTED),
                 Arguments.of(400, "<html>Bad Request</html>", Kind.GATEWAY_REJECTED),
                 Arguments.of(403, "", Kind.GATEWAY_REJECTED));
     }
@@ -370,6 +376,29 @@ class TokenExchangerTest {
     void refusalsAreClassifiedByOAuthErrorCode(int status, String body, Kind kind) {
         stubToken(aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body));
         assertFailure(confidential().exchange(SUBJECT_TOKEN), kind);
+    }
+
+    @Test
+    void aUsersLoginThrottleIsNotTheBreakersAndWaitsForTheHour() {
+        stubToken(aResponse().withStatus(400).withHeader("Content-Type", "application/json")
+                .withBody("{\"error\":\"rate_limit_exceeded\",\"error_description\":\"number of logins exceeded\"}"));
+        StepVerifier.create(confidential().exchange(SUBJECT_TOKEN))
+                .expectErrorSatisfies(error -> {
+                    ExchangeFailure failure = (ExchangeFailure) error;
+                    assertThat(failure.loginCondition()).isEqualTo(ExchangeFailure.LoginCondition.USER_THROTTLED);
+                    assertThat(failure.isAvailabilityFailure()).as("one user's limit, not the org's health").isFalse();
+                    assertThat(failure.retryAfterSeconds()).isBetween(60L, 3600L);
+                })
+                .verify(VERIFY);
+        stubToken(aResponse().withStatus(400).withHeader("Content-Type", "application/json")
+                .withBody("{\"error\":\"unknown_error\",\"error_description\":\"retry your request\"}"));
+        StepVerifier.create(confidential().exchange(SUBJECT_TOKEN))
+                .expectErrorSatisfies(error -> {
+                    ExchangeFailure failure = (ExchangeFailure) error;
+                    assertThat(failure.isAvailabilityFailure()).as("Salesforce's transient fault").isTrue();
+                    assertThat(failure.retryAfterSeconds()).isPositive();
+                })
+                .verify(VERIFY);
     }
 
     @ParameterizedTest
@@ -446,9 +475,10 @@ class TokenExchangerTest {
     }
 
     @Test
-    void loginThrottlingIsUnavailableWithRetryAfter() {
+    void orgWideLoginThrottlingIsUnavailableWithRetryAfter() {
+        // temporarily_unavailable: the org's, counted by the breaker (one user's rate_limit_exceeded is not: below).
         stubToken(aResponse().withStatus(400).withHeader("Content-Type", "application/json")
-                .withBody("{\"error\":\"rate_limit_exceeded\",\"error_description\":\"number of logins exceeded\"}"));
+                .withBody("{\"error\":\"temporarily_unavailable\",\"error_description\":\"try later\"}"));
         StepVerifier.create(confidential().exchange(SUBJECT_TOKEN))
                 .expectErrorSatisfies(error -> {
                     ExchangeFailure failure = (ExchangeFailure) error;
