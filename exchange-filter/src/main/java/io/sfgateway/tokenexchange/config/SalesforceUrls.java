@@ -67,9 +67,18 @@ final class SalesforceUrls {
     /**
      * Each exchange with {@code refresh_token} (or {@code offline_access}) mints a new approval,
      * and Salesforce keeps five per user and app: the sixth revokes the oldest with its sessions.
-     * Not refused, as an org may have reasons; said loudly once at start-up.
+     * Not refused, as an org may have reasons; said loudly once at start-up. So is an omitted
+     * {@code scopes}: Salesforce then grants all of the app's scopes, {@code refresh_token}
+     * included when the app has it.
      */
     static void warnAboutRefreshTokenScope(String key, List<String> scopes) {
+        if (scopes.isEmpty()) {
+            log.warn("{} is not set: no scope is sent, and Salesforce then grants every scope the app has, refresh_token "
+                    + "included when the app has it. Each token exchange would then mint a new refresh token, and "
+                    + "Salesforce keeps five approvals per user and app, revoking the oldest with its sessions. Set "
+                    + "scopes: [api].", key);
+            return;
+        }
         for (String scope : scopes) {
             if ("refresh_token".equals(scope) || "offline_access".equals(scope)) {
                 log.warn("{} holds '{}': every token exchange then mints a new refresh token, and Salesforce keeps five "

@@ -86,10 +86,19 @@ class RealOrgConfigurationTest {
 
     @Test
     @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+    void anOmittedScopesIsWarnedAboutAtStartUpToo(org.springframework.boot.test.system.CapturedOutput output) {
+        runner.withPropertyValues(ACME + "login-url=https://acme.my.salesforce.com")
+                .run(context -> assertThat(context).hasNotFailed());
+        assertThat(output.getAll()).contains(ACME + "scopes is not set").contains("every scope the app has")
+                .contains("scopes: [api]");
+    }
+
+    @Test
+    @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
     void noWarningWithoutIt(org.springframework.boot.test.system.CapturedOutput output) {
         runner.withPropertyValues(ACME + "login-url=https://acme.my.salesforce.com", ACME + "scopes=api")
                 .run(context -> assertThat(context).hasNotFailed());
-        assertThat(output.getAll()).doesNotContain("holds 'refresh_token'");
+        assertThat(output.getAll()).doesNotContain("holds 'refresh_token'").doesNotContain("scopes is not set");
     }
 
     @Test
