@@ -45,6 +45,7 @@ final class TokenResponseParser {
     private final RecurringValues recurring = new RecurringValues();
     private final TokenErrorClassifier errors;
     private final AtomicBoolean siteHinted = new AtomicBoolean();
+    private final AtomicBoolean jwtHinted = new AtomicBoolean();
     /** {@code Mac.getInstance} looks the provider up each time: one keyed instance per thread instead. */
     private final ThreadLocal<Mac> signatureMac;
 
@@ -97,8 +98,38 @@ final class TokenResponseParser {
         }
         // refresh_token and id_token are never kept: the gateway has no use for them, and a
         // refresh token is a long-lived credential (docs/REAL-ORGS.md, "No refresh tokens").
+        long issued = issuedAtMillis(issuedAt);
         return new SalesforceSession(accessToken, instance, recurring.share(orgId), userId,
-                issuedAtMillis(issuedAt), recurring.share(text(json, "scope")), null, null);
+                issued, recurring.share(text(json, "scope")), null, null,
+                "jwt".equalsIgnoreCase(text(json, "token_format")) ? expiresAtMillis(accessToken) : 0);
+    }
+
+    /**
+     * A JWT-format access token's {@code exp} in epoch millis: such a token expires then, however
+     * busy, not after the org's session timeout. Read, not verified (the token is Salesforce's,
+     * for Salesforce). A token whose {@code exp} cannot be read is used like a session id; said
+     * once at WARN.
+     */
+    private long expiresAtMillis(String accessToken) {
+        int first = accessToken.indexOf('.');
+        int second = first < 0 ? -1 : accessToken.indexOf('.', first + 1);
+        JsonNode claims = null;
+        if (second > first) {
+            try {
+                claims = parse(Base64.getUrlDecoder().decode(accessToken.substring(first + 1, second)));
+            } catch (IllegalArgumentException notBase64) {
+                claims = null;
+            }
+        }
+        JsonNode exp = claims == null || !claims.isObject() ? null : claims.get("exp");
+        if (exp == null || !exp.isNumber() || exp.asLong() * 1000 <= 0) {
+            if (jwtHinted.compareAndSet(false, true)) {
+                log.warn("Registration {}: Salesforce said token_format jwt but the access token's exp cannot be read; "
+                        + "such sessions are kept for session-timeout. Said once.", settings.registration());
+            }
+            return 0;
+        }
+        return exp.asLong() * 1000; // at or before issued_at: a lifetime of zero, the session is not kept
     }
 
     /**

@@ -78,6 +78,29 @@ class RealOrgSessionsTest extends RealOrgTestSupport {
     }
 
     @Test
+    void aJwtFormatTokenIsNotUsedPastItsExpSoABodyTooLargeToReplayStillGetsThrough() throws InterruptedException {
+        // "Issue JWT-based access tokens" with a Token Timeout far below the gateway's 2 h session-timeout.
+        ORG.policies().jwtAccessTokens(Duration.ofSeconds(2));
+        String subject = uniqueSubject("jwt-format");
+        get("jwtformat", token(subject, 1)).expectStatus().isOk();
+        assertThat(ORG.counters().exchanges(subject)).isEqualTo(1);
+        lastSession();
+
+        Thread.sleep(2_100); // past the token's exp (the JUnit thread, not an event loop)
+
+        byte[] body = new byte[300 * 1024]; // over the 256 KiB replay limit: a 401 could not be made whole
+        java.util.Arrays.fill(body, (byte) 'x');
+        client.post().uri("/jwtformat/services/apexrest/bulk-upload")
+                .header("Authorization", "Bearer " + token(subject, 1))
+                .contentType(org.springframework.http.MediaType.TEXT_PLAIN)
+                .bodyValue(body)
+                .exchange()
+                .expectStatus().isOk();
+        assertThat(ORG.counters().exchanges(subject)).as("a new session before the call, not after a 401").isEqualTo(2);
+        lastSession();
+    }
+
+    @Test
     void aShorterUserTimeoutThanTheGatewaysIsMadeWholeByTheReplay() throws InterruptedException {
         String subject = uniqueSubject("short-profile");
         ORG.policies().userSessionTimeout(subject, Duration.ofSeconds(1)); // the gateway believes 2 h

@@ -32,7 +32,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  *   <li>{@code nohandler}: no {@code token-handler} (relies on the app's default handler);</li>
  *   <li>{@code refresh}: scopes {@code api, refresh_token} (what the docs advise against);</li>
  *   <li>{@code noscopes}: no {@code scopes} at all (Salesforce then grants every scope of the app);</li>
- *   <li>{@code iprange}: like {@code real}, for the Login IP Ranges test (its one WARN is per registration).</li>
+ *   <li>{@code iprange}: like {@code real}, for the Login IP Ranges test (its one WARN is per registration);</li>
+ *   <li>{@code jwtformat}: like {@code real}, for JWT-format access tokens.</li>
  *   <li>{@code jwt}: the {@code jwt} shorthand; {@code jwtlower}: RFC 8693's lower-case URN;</li>
  *   <li>{@code wrongclient}: a consumer key the org does not know;</li>
  *   <li>{@code throttle}: a breaker that opens after two failures of two calls;</li>
@@ -75,7 +76,8 @@ abstract class RealOrgTestSupport {
     @DynamicPropertySource
     static void gateway(DynamicPropertyRegistry properties) {
         String[] names = {"real", "nohandler", "refresh", "jwt", "jwtlower", "wrongclient", "throttle", "site", "sitehost",
-            "siteorgonly", "noscopes", "iprange"};
+            "siteorgonly", "noscopes", "iprange",
+            "jwtformat"};
         for (int i = 0; i < names.length; i++) {
             String route = "spring.cloud.gateway.server.webflux.routes[" + i + "].";
             String name = names[i];

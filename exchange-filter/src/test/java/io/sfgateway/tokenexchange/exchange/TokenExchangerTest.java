@@ -454,6 +454,25 @@ class TokenExchangerTest {
     }
 
     @Test
+    void aJwtFormatTokenCarriesItsExpAndAnOpaqueOneNone() {
+        String claims = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                "{\"sub\":\"005x\",\"iat\":1700000000,\"exp\":1700001800}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        stubToken(okJson("{\"access_token\":\"eyJhbGciOiJIUzI1NiJ9." + claims + ".c2ln\",\"instance_url\":"
+                + "\"https://acme.my.salesforce.com\",\"issued_at\":\"1700000000000\",\"token_format\":\"jwt\"}"));
+        StepVerifier.create(publicClient().exchange(SUBJECT_TOKEN))
+                .assertNext(session -> {
+                    assertThat(session.expiresAtMillis()).isEqualTo(1_700_001_800_000L);
+                    assertThat(session.fixedLifetime()).isEqualTo(Duration.ofMinutes(30));
+                })
+                .verifyComplete();
+        stubToken(okJson("{\"access_token\":\"00Dx!abc\",\"instance_url\":\"https://acme.my.salesforce.com\","
+                + "\"token_format\":\"opaque\"}"));
+        StepVerifier.create(publicClient().exchange(SUBJECT_TOKEN))
+                .assertNext(session -> assertThat(session.fixedLifetime()).isNull())
+                .verifyComplete();
+    }
+
+    @Test
     void handlerRejectionAndUnapprovedUserAreNamed() {
         stubToken(aResponse().withStatus(400).withHeader("Content-Type", "application/json")
                 .withBody("{\"error\":\"invalid_request\",\"error_description\":\"token handler validation failed\"}"));
