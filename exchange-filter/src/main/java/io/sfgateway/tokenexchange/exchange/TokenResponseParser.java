@@ -105,31 +105,16 @@ final class TokenResponseParser {
     }
 
     /**
-     * A JWT-format access token's {@code exp} in epoch millis: such a token expires then, however
-     * busy, not after the org's session timeout. Read, not verified (the token is Salesforce's,
-     * for Salesforce). A token whose {@code exp} cannot be read is used like a session id; said
-     * once at WARN.
+     * A JWT-format access token's {@code exp}: such a token expires then, however busy. One whose
+     * {@code exp} cannot be read is used like a session id; said once at WARN.
      */
     private long expiresAtMillis(String accessToken) {
-        int first = accessToken.indexOf('.');
-        int second = first < 0 ? -1 : accessToken.indexOf('.', first + 1);
-        JsonNode claims = null;
-        if (second > first) {
-            try {
-                claims = parse(Base64.getUrlDecoder().decode(accessToken.substring(first + 1, second)));
-            } catch (IllegalArgumentException notBase64) {
-                claims = null;
-            }
+        long expiresAt = JwtExpiry.epochMillis(accessToken);
+        if (expiresAt == 0 && jwtHinted.compareAndSet(false, true)) {
+            log.warn("Registration {}: Salesforce said token_format jwt but the access token's exp cannot be read; "
+                    + "such sessions are kept for session-timeout. Said once.", settings.registration());
         }
-        JsonNode exp = claims == null || !claims.isObject() ? null : claims.get("exp");
-        if (exp == null || !exp.isNumber() || exp.asLong() * 1000 <= 0) {
-            if (jwtHinted.compareAndSet(false, true)) {
-                log.warn("Registration {}: Salesforce said token_format jwt but the access token's exp cannot be read; "
-                        + "such sessions are kept for session-timeout. Said once.", settings.registration());
-            }
-            return 0;
-        }
-        return exp.asLong() * 1000; // at or before issued_at: a lifetime of zero, the session is not kept
+        return expiresAt;
     }
 
     /**
