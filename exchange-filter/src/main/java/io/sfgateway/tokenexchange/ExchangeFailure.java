@@ -45,11 +45,33 @@ public final class ExchangeFailure extends RuntimeException {
         NOT_APPROVED
     }
 
+    /**
+     * What Salesforce said about the login itself, beyond the kind, when it changes what the
+     * gateway does with the failure.
+     */
+    public enum LoginCondition {
+        /**
+         * The user's own login limit is spent ({@code rate_limit_exceeded}: 3,600 logins per user
+         * per hour): {@link Kind#UNAVAILABLE}, 503 with a {@code Retry-After} to the end of the
+         * hour, remembered for that subject, and never counted by the registration's circuit
+         * breaker, as other users are not throttled.
+         */
+        USER_THROTTLED,
+        /**
+         * {@code invalid_grant} "ip restricted or invalid login hours": the gateway's egress
+         * address is outside the user's profile's Login IP Ranges (or the user is outside its
+         * login hours). {@link Kind#GATEWAY_REJECTED}, 502: no new token of the caller's would
+         * help, so it is not answered as a bad token; outcome {@code ip_restricted}.
+         */
+        IP_RESTRICTED
+    }
+
     private static final int MAX_DETAIL = 300;
 
     private final Kind kind;
     private final long retryAfterSeconds;
     private final SubjectRefusal subjectRefusal;
+    private final LoginCondition loginCondition;
 
     public ExchangeFailure(Kind kind, String detail) {
         this(kind, detail, 0);
@@ -65,11 +87,33 @@ public final class ExchangeFailure extends RuntimeException {
         this(Kind.SUBJECT_REJECTED, detail, 0, refusal);
     }
 
+    /** A failure whose login condition Salesforce named; its kind follows from the condition. */
+    public ExchangeFailure(LoginCondition condition, String detail, long retryAfterSeconds) {
+        this(condition == LoginCondition.USER_THROTTLED ? Kind.UNAVAILABLE : Kind.GATEWAY_REJECTED, detail,
+                retryAfterSeconds, null, condition);
+    }
+
     private ExchangeFailure(Kind kind, String detail, long retryAfterSeconds, SubjectRefusal subjectRefusal) {
+        this(kind, detail, retryAfterSeconds, subjectRefusal, null);
+    }
+
+    private ExchangeFailure(Kind kind, String detail, long retryAfterSeconds, SubjectRefusal subjectRefusal,
+            LoginCondition loginCondition) {
         super(sanitize(detail), null, false, false);
         this.kind = kind;
         this.retryAfterSeconds = retryAfterSeconds;
         this.subjectRefusal = subjectRefusal;
+        this.loginCondition = loginCondition;
+    }
+
+    /** The same failure with another {@code Retry-After} (a remembered one, as time passes). */
+    public ExchangeFailure withRetryAfter(long seconds) {
+        return new ExchangeFailure(kind, getMessage(), seconds, subjectRefusal, loginCondition);
+    }
+
+    /** The login condition Salesforce named, or {@code null}. */
+    public LoginCondition loginCondition() {
+        return loginCondition;
     }
 
     public Kind kind() {
@@ -93,7 +137,7 @@ public final class ExchangeFailure extends RuntimeException {
 
     /** Whether this failure says the token endpoint is unhealthy (what a circuit breaker counts). */
     public boolean isAvailabilityFailure() {
-        return kind == Kind.UNAVAILABLE || kind == Kind.TIMEOUT;
+        return kind == Kind.UNAVAILABLE && loginCondition != LoginCondition.USER_THROTTLED || kind == Kind.TIMEOUT;
     }
 
     /** Strips control characters (log injection) and bounds the length of text from outside. */

@@ -37,7 +37,8 @@ final class AdminApi {
         Map<String, List<String>> params = uri.parameters();
         Mono<Answer> answer;
         try {
-            answer = route(method, action, params);
+            answer = route(method, action, params).onErrorResume(IllegalArgumentException.class,
+                    e -> Mono.just(Answer.json(400, Json.object("error", e.getMessage()))));
         } catch (IllegalArgumentException e) {
             answer = Mono.just(Answer.json(400, Json.object("error", e.getMessage())));
         }
@@ -108,7 +109,10 @@ final class AdminApi {
     /**
      * {@code POST /__admin/policy?...}: any of {@code flow=true|false}, {@code defaultHandler=true|false},
      * {@code handlerRefusal=<text>}, {@code scopes=a,b}, {@code loginRateLimit=N}, {@code deactivate=<sub>},
-     * {@code withholdApproval=<sub>}, {@code userSessionTimeout=<sub>:<seconds>}, {@code site=/prefix} (empty: none).
+     * {@code withholdApproval=<sub>}, {@code userSessionTimeout=<sub>:<seconds>}, {@code site=/prefix} (empty: none),
+     * {@code siteHost=127.0.0.2} (the site on a host of its own), {@code siteFields=community|site} (the older or the
+     * current field names), {@code restrictIp=<sub>} (outside Login IP Ranges or hours),
+     * {@code jwtTokenTimeout=<seconds>} (JWT-format access tokens; 0: opaque).
      */
     private Mono<Answer> policy(Map<String, List<String>> params) {
         OrgPolicies policies = emulator.policies();
@@ -153,10 +157,29 @@ final class AdminApi {
         if (site != null) {
             policies.sitePrefix(site.isBlank() ? null : site.trim());
         }
+        String siteFields = param(params, "siteFields", null);
+        if (siteFields != null) {
+            policies.communityFieldNames("community".equalsIgnoreCase(siteFields.trim()));
+        }
+        String restricted = param(params, "restrictIp", null);
+        if (restricted != null) {
+            policies.restrictIp(restricted);
+        }
+        String jwtTimeout = param(params, "jwtTokenTimeout", null);
+        if (jwtTimeout != null) {
+            long jwtSeconds = number(jwtTimeout, "jwtTokenTimeout");
+            policies.jwtAccessTokens(jwtSeconds == 0 ? null : Duration.ofSeconds(jwtSeconds));
+        }
+        String siteHost = param(params, "siteHost", null);
         log.debug("admin: org policies changed");
-        return ok("tokenExchangeFlowEnabled", policies.tokenExchangeFlowEnabled(), "defaultHandlerSet",
+        Mono<Object> siteOrigin = siteHost == null ? Mono.empty() : emulator.serveSiteOnLater(siteHost.trim()).cast(Object.class);
+        return siteOrigin.then(Mono.fromCallable(() -> policiesAnswer(policies)));
+    }
+
+    private static Answer policiesAnswer(OrgPolicies policies) {
+        return Answer.json(200, Json.object("tokenExchangeFlowEnabled", policies.tokenExchangeFlowEnabled(), "defaultHandlerSet",
                 policies.defaultHandlerSet(), "appScopes", new java.util.TreeSet<>(policies.appScopes()), "sitePrefix",
-                policies.sitePrefix());
+                policies.sitePrefix(), "siteOrigin", policies.siteOrigin()));
     }
 
     private Map<String, Object> counters() {

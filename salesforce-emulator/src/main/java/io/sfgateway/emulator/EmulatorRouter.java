@@ -9,7 +9,9 @@ import reactor.netty.http.server.HttpServerResponse;
 
 /**
  * Sends each request to the token endpoint, the REST subset or the admin API, also under an Experience Cloud site's
- * prefix when one is served ({@link OrgPolicies#sitePrefix}); 404 otherwise.
+ * prefix when one is served ({@link OrgPolicies#sitePrefix}); 404 otherwise. A site served on a host of its own
+ * ({@link SalesforceEmulator#serveSiteOn}) answers there only, as a real site on {@code <name>.my.site.com} does,
+ * and that host serves nothing else.
  */
 final class EmulatorRouter {
 
@@ -19,23 +21,40 @@ final class EmulatorRouter {
     private final RestApi rest;
     private final AdminApi admin;
     private final OrgPolicies policies;
+    private final String baseUrl;
 
-    EmulatorRouter(TokenEndpoint token, RestApi rest, AdminApi admin, OrgPolicies policies) {
+    EmulatorRouter(TokenEndpoint token, RestApi rest, AdminApi admin, OrgPolicies policies, String baseUrl) {
         this.policies = policies;
+        this.baseUrl = baseUrl;
         this.token = token;
         this.rest = rest;
         this.admin = admin;
     }
 
+    /** A request to the org's own host. */
     Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {
+        return handle(request, response, false);
+    }
+
+    /** A request to the site's own host ({@link SalesforceEmulator#serveSiteOn}). */
+    Mono<Void> handleOnSiteHost(HttpServerRequest request, HttpServerResponse response) {
+        return handle(request, response, true);
+    }
+
+    private Mono<Void> handle(HttpServerRequest request, HttpServerResponse response, boolean onSiteHost) {
         String path = new QueryStringDecoder(request.uri()).path();
         String site = policies.sitePrefix();
+        String siteOrigin = policies.siteOrigin(); // null: the site shares the org's host
+        boolean siteHere = site != null && (siteOrigin == null ? !onSiteHost : onSiteHost);
         Mono<Void> handled;
-        if (site != null && path.startsWith(site + "/services/")) {
+        if (siteHere && path.startsWith(site + "/services/")) {
             String inSite = path.substring(site.length());
-            handled = inSite.equals(TokenEndpoint.PATH) ? token.handle(request, response, site)
+            String siteUrl = (siteOrigin == null ? baseUrl : siteOrigin) + site;
+            handled = inSite.equals(TokenEndpoint.PATH) ? token.handle(request, response, siteUrl)
                     : RestApi.handles(inSite) ? rest.handle(request, response, site)
                     : request.receive().then(Mono.from(Answer.json(404, "{\"error\":\"not_found\"}").send(response)));
+        } else if (onSiteHost) {
+            handled = request.receive().then(Mono.from(Answer.json(404, "{\"error\":\"not_found\"}").send(response)));
         } else if (path.equals(TokenEndpoint.PATH)) {
             handled = token.handle(request, response);
         } else if (RestApi.handles(path)) {

@@ -1,5 +1,6 @@
 package io.sfgateway.emulator;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,15 +42,19 @@ final class ExchangeRequestChecks {
     static final Refused UNSUPPORTED_GRANT_TYPE = new Refused("unsupported_grant_type", "grant type not supported");
     static final Refused INVALID_GRANT = new Refused("invalid_grant", "invalid subject token");
     static final Refused NOT_APPROVED = new Refused("invalid_grant", "user hasn't approved this consumer");
+    /** The user's profile has Login IP Ranges the request's address is outside of, or login hours it is outside of. */
+    static final Refused IP_RESTRICTED = new Refused("invalid_grant", "ip restricted or invalid login hours");
 
     private final EmulatorConfig config;
     private final SubjectTokenValidator validator;
     private final UserDirectory users;
     private final OrgPolicies policies;
+    private final Clock clock;
 
     ExchangeRequestChecks(EmulatorConfig config, SubjectTokenValidator validator, UserDirectory users,
-            OrgPolicies policies) {
+            OrgPolicies policies, Clock clock) {
         this.config = config;
+        this.clock = clock;
         this.policies = policies;
         this.validator = validator;
         this.users = users;
@@ -103,8 +108,11 @@ final class ExchangeRequestChecks {
             // A real handler that maps no user returns null, which Salesforce reports like a refusal.
             return refuse(handlerRefusal, "no user for subject " + verdict.subject());
         }
-        if (!policies.login(verdict.subject())) {
+        if (!policies.login(verdict.subject(), clock.instant())) {
             return refuse(new Refused("rate_limit_exceeded", "number of logins exceeded"), "login rate limit");
+        }
+        if (policies.isIpRestricted(verdict.subject())) {
+            return refuse(IP_RESTRICTED, "outside the profile's login IP ranges or hours");
         }
         if (policies.isInactive(verdict.subject())) {
             return refuse(new Refused("inactive_user", "user is inactive"), "inactive user");
@@ -112,7 +120,9 @@ final class ExchangeRequestChecks {
         if (!policies.isApproved(verdict.subject())) {
             return refuse(NOT_APPROVED, "not a permitted user of the app");
         }
-        return new Granted(app, verdict.subject(), userId.get(), scope == null || scope.isBlank() ? "api" : scope,
+        // No scope asked: Salesforce grants every scope the app has, refresh_token included when it has it.
+        return new Granted(app, verdict.subject(), userId.get(),
+                scope == null || scope.isBlank() ? String.join(" ", new java.util.TreeSet<>(policies.appScopes())) : scope,
                 grantType);
     }
 

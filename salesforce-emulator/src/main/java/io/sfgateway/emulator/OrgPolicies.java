@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.time.Instant;
 
 /**
  * How the emulated org's administrator set it up, and so which refusals a real org would answer:
@@ -30,9 +30,13 @@ public final class OrgPolicies {
     private volatile Set<String> appScopes = DEFAULT_APP_SCOPES;
     private volatile int loginRateLimit;
     private volatile String sitePrefix;
+    private volatile boolean communityFieldNames;
+    private volatile String siteOrigin;
+    private volatile Duration jwtTokenTimeout;
     private final Set<String> inactiveSubjects = ConcurrentHashMap.newKeySet();
     private final Set<String> unapprovedSubjects = ConcurrentHashMap.newKeySet();
-    private final ConcurrentHashMap<String, AtomicInteger> logins = new ConcurrentHashMap<>();
+    private final Set<String> ipRestrictedSubjects = ConcurrentHashMap.newKeySet();
+    private final ConcurrentHashMap<String, HourlyLogins> logins = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Duration> userSessionTimeouts = new ConcurrentHashMap<>();
 
     OrgPolicies() {
@@ -71,7 +75,18 @@ public final class OrgPolicies {
         unapprovedSubjects.add(subject);
     }
 
-    /** Logins allowed per user until {@link SalesforceEmulator#reset()}; 0 for no limit. Past it: {@code rate_limit_exceeded}. */
+    /**
+     * A user outside the Login IP Ranges of their profile, or outside its login hours: exchanges get
+     * {@code invalid_grant} "ip restricted or invalid login hours", whatever the token.
+     */
+    public void restrictIp(String subject) {
+        ipRestrictedSubjects.add(subject);
+    }
+
+    /**
+     * Logins allowed per user per clock hour, as Salesforce's per-user login limit (3,600 an hour on a real org);
+     * 0 for no limit. Past it: {@code rate_limit_exceeded} until the next hour.
+     */
     public void loginRateLimit(int perUser) {
         if (perUser < 0) {
             throw new IllegalArgumentException("login rate limit must not be negative");
@@ -98,6 +113,45 @@ public final class OrgPolicies {
             throw new IllegalArgumentException("a site prefix is /name[/name...]");
         }
         sitePrefix = prefix;
+    }
+
+    /**
+     * Whether a site's answer names the site with the older field names ({@code sfdc_community_url},
+     * {@code sfdc_community_id}, as in Salesforce's headless-identity samples) instead of {@code sfdc_site_url} and
+     * {@code sfdc_site_id}.
+     */
+    public void communityFieldNames(boolean older) {
+        communityFieldNames = older;
+    }
+
+    /**
+     * "Issue JWT-based access tokens" on the app: answers say {@code token_format: jwt} and each access token is a
+     * JWT that expires {@code tokenTimeout} after it was issued (the app's Token Timeout, 30 minutes by default on a
+     * real org), however busy; {@code null}: opaque session ids (the default).
+     */
+    public void jwtAccessTokens(Duration tokenTimeout) {
+        if (tokenTimeout != null && (tokenTimeout.isNegative() || tokenTimeout.isZero())) {
+            throw new IllegalArgumentException("token timeout must be positive");
+        }
+        jwtTokenTimeout = tokenTimeout;
+    }
+
+    /** The origin of the site's own host ({@link SalesforceEmulator#serveSiteOn}), or {@code null}: the org's host. */
+    public String siteOrigin() {
+        return siteOrigin;
+    }
+
+    void siteOrigin(String origin) {
+        siteOrigin = origin;
+    }
+
+    public boolean communityFieldNames() {
+        return communityFieldNames;
+    }
+
+    /** The JWT-format tokens' lifetime, or {@code null} for opaque session ids. */
+    public Duration jwtAccessTokens() {
+        return jwtTokenTimeout;
     }
 
     public boolean tokenExchangeFlowEnabled() {
@@ -129,10 +183,23 @@ public final class OrgPolicies {
         return !unapprovedSubjects.contains(subject);
     }
 
-    /** Counts one login of {@code subject}; false when it is over the limit. */
-    boolean login(String subject) {
+    boolean isIpRestricted(String subject) {
+        return ipRestrictedSubjects.contains(subject);
+    }
+
+    /** Counts one login of {@code subject} in the clock hour of {@code now}; false when it is over the limit. */
+    boolean login(String subject, Instant now) {
         int limit = loginRateLimit;
-        return limit == 0 || logins.computeIfAbsent(subject, s -> new AtomicInteger()).incrementAndGet() <= limit;
+        if (limit == 0) {
+            return true;
+        }
+        long hour = now.getEpochSecond() / 3600;
+        return logins.compute(subject, (s, count) -> count == null || count.hour() != hour
+                ? new HourlyLogins(hour, 1) : new HourlyLogins(hour, count.logins() + 1)).logins() <= limit;
+    }
+
+    /** One user's logins in one clock hour (hours since the epoch). */
+    private record HourlyLogins(long hour, int logins) {
     }
 
     /** The timeout of {@code subject}'s sessions: the org's, or the user's own when shorter. */
@@ -148,6 +215,10 @@ public final class OrgPolicies {
         appScopes = DEFAULT_APP_SCOPES;
         loginRateLimit = 0;
         sitePrefix = null;
+        communityFieldNames = false;
+        siteOrigin = null;
+        jwtTokenTimeout = null;
+        ipRestrictedSubjects.clear();
         inactiveSubjects.clear();
         unapprovedSubjects.clear();
         logins.clear();

@@ -40,6 +40,10 @@ public final class SalesforceEmulator implements AutoCloseable {
     private final SessionStore sessions;
     private final SObjectStore records;
     private final OrgPolicies policies = new OrgPolicies();
+    private final AtomicReference<EmulatorRouter> router = new AtomicReference<>();
+    /** Listeners of sites on hosts of their own, by host: bound once, kept until {@link #close()}. */
+    private final java.util.concurrent.ConcurrentHashMap<String, DisposableServer> siteServers =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private SalesforceEmulator(EmulatorConfig config, IdentityProvider idp, LoopResources loops,
             DisposableServer server, EmulatorControls controls, EmulatorCounters counters, SessionStore sessions,
@@ -68,20 +72,22 @@ public final class SalesforceEmulator implements AutoCloseable {
             EmulatorCounters counters = new EmulatorCounters();
             SObjectStore records = new SObjectStore();
             // The router needs the base URL, known only once bound: requests before then get a 503.
-            AtomicReference<EmulatorRouter> router = new AtomicReference<>();
+            AtomicReference<SalesforceEmulator> started = new AtomicReference<>();
             DisposableServer server = HttpServer.create()
                     .host(config.host())
                     .port(config.port())
                     .runOn(loops)
                     .handle((request, response) -> {
-                        EmulatorRouter r = router.get();
+                        SalesforceEmulator e = started.get();
+                        EmulatorRouter r = e == null ? null : e.router.get();
                         return r != null ? r.handle(request, response)
                                 : Mono.from(Answer.text(503, "starting").send(response));
                     })
                     .bindNow(STOP_TIMEOUT);
             SalesforceEmulator emulator = new SalesforceEmulator(config, idp, loops, server, controls, counters,
                     sessions, records);
-            router.set(emulator.newRouter());
+            started.set(emulator);
+            emulator.router.set(emulator.newRouter());
             log.info("Salesforce emulator started: baseUrl={} orgId={} issuer={}", emulator.baseUrl,
                     config.orgId(), idp.issuer());
             return emulator;
@@ -98,15 +104,54 @@ public final class SalesforceEmulator implements AutoCloseable {
         SubjectTokenValidator validator = new SubjectTokenValidator(idp, config.audience(),
                 config.opaqueTokenRule(), clock);
         ExchangeRequestChecks checks = new ExchangeRequestChecks(config, validator,
-                new UserDirectory(config.users(), config.autoProvisionUsers()), policies);
+                new UserDirectory(config.users(), config.autoProvisionUsers()), policies, clock);
         SessionIssuer issuer = new SessionIssuer(config.orgId(), baseUrl, sessions, controls, counters, random,
-                clock);
+                clock, policies);
         warmUp(validator);
         return new EmulatorRouter(
                 new TokenEndpoint(checks, issuer, controls, counters),
                 new RestApi(sessions, controls, counters, new OrgEndpoints(config.orgId(), baseUrl, counters),
                         new SObjectEndpoints(records), baseUrl, clock, policies),
-                new AdminApi(this, config.audience()), policies);
+                new AdminApi(this, config.audience()), policies, baseUrl);
+    }
+
+    /**
+     * Serves the Experience Cloud site ({@link OrgPolicies#sitePrefix}) on a host name of its own, as a real site
+     * lives on {@code <name>.my.site.com} while {@code instance_url} stays on the org's My Domain: the site answers
+     * at {@code http://<host>:<port()><prefix>} only, and the org's own host no longer does. {@code host} is another
+     * loopback address (such as {@code 127.0.0.2}: the whole 127.0.0.0/8 range reaches this machine). Returns the
+     * site host's origin. Call it from a thread that may block; {@link #reset()} serves the site on the org's host
+     * again. The admin API's {@code policy?siteHost=} does the same without blocking.
+     */
+    public String serveSiteOn(String host) {
+        return serveSiteOnLater(host).block(STOP_TIMEOUT);
+    }
+
+    Mono<String> serveSiteOnLater(String host) {
+        if (host == null || !host.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")) {
+            return Mono.error(new IllegalArgumentException("a site host is a loopback address such as 127.0.0.2"));
+        }
+        String origin = "http://" + host + ":" + server.port();
+        DisposableServer bound = siteServers.get(host);
+        Mono<DisposableServer> listener = bound != null ? Mono.just(bound) : HttpServer.create()
+                .host(host)
+                .port(server.port())
+                .runOn(loops)
+                .handle((request, response) -> router.get().handleOnSiteHost(request, response))
+                .bind()
+                .map(fresh -> {
+                    DisposableServer raced = siteServers.putIfAbsent(host, fresh);
+                    if (raced != null) {
+                        fresh.dispose();
+                        return raced;
+                    }
+                    return fresh;
+                });
+        return listener.map(s -> {
+            policies.siteOrigin(origin);
+            log.debug("site host {} serves the site", origin);
+            return origin;
+        });
     }
 
     /**
@@ -184,6 +229,7 @@ public final class SalesforceEmulator implements AutoCloseable {
     /** Stops the org (answering requests in flight or hanging by closing them) and the IdP. */
     @Override
     public void close() {
+        siteServers.values().forEach(site -> site.disposeNow(STOP_TIMEOUT));
         try {
             server.disposeNow(STOP_TIMEOUT);
         } catch (IllegalStateException e) {

@@ -9,20 +9,23 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * @param site whether it was issued on the Experience Cloud site (then honoured there only)
  * @param refreshToken whether a refresh token (an approval) was issued with it
+ * @param expiresAt when a JWT-format access token expires, however busy (its {@code exp}); {@code null} for a session
+ *     id, which lives until idle for the session timeout
  * @param lastActiveMillis when the session was last marked active; Salesforce's timeout is an idle timeout
  */
 record Session(String accessToken, String subject, String userId, String clientId, Instant issuedAt, boolean site,
-        boolean refreshToken, AtomicLong lastActiveMillis) {
+        boolean refreshToken, Instant expiresAt, AtomicLong lastActiveMillis) {
 
     Session(String accessToken, String subject, String userId, String clientId, Instant issuedAt, boolean site,
-            boolean refreshToken) {
-        this(accessToken, subject, userId, clientId, issuedAt, site, refreshToken,
+            boolean refreshToken, Instant expiresAt) {
+        this(accessToken, subject, userId, clientId, issuedAt, site, refreshToken, expiresAt,
                 new AtomicLong(issuedAt.toEpochMilli()));
     }
 
-    /** Whether {@code timeout} has passed since the session was last active. */
+    /** Whether {@code timeout} has passed since the session was last active, or a JWT-format token's {@code exp}. */
     boolean expired(Duration timeout, Instant now) {
-        return now.toEpochMilli() - lastActiveMillis.get() >= timeout.toMillis();
+        return now.toEpochMilli() - lastActiveMillis.get() >= timeout.toMillis()
+                || expiresAt != null && !now.isBefore(expiresAt);
     }
 
     /**

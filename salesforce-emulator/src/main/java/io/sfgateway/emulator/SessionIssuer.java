@@ -1,9 +1,15 @@
 package io.sfgateway.emulator;
 
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,9 +27,13 @@ final class SessionIssuer {
     private final EmulatorCounters counters;
     private final RandomTokens random;
     private final Clock clock;
+    private final OrgPolicies policies;
+    private final byte[] jwtKey;
 
     SessionIssuer(String orgId, String baseUrl, SessionStore sessions, EmulatorControls controls,
-            EmulatorCounters counters, RandomTokens random, Clock clock) {
+            EmulatorCounters counters, RandomTokens random, Clock clock, OrgPolicies policies) {
+        this.policies = policies;
+        this.jwtKey = random.urlSafe(32).getBytes(StandardCharsets.US_ASCII);
         this.orgId = orgId;
         this.baseUrl = baseUrl;
         this.sessions = sessions;
@@ -44,15 +54,20 @@ final class SessionIssuer {
     }
 
     /**
-     * Issues the session; {@code sitePrefix} is the Experience Cloud site the request came through, or {@code null}.
-     * A site's answer names the site ({@code sfdc_site_url}, {@code sfdc_site_id}) and keeps {@code instance_url} on
-     * the org's own host.
+     * Issues the session; {@code siteUrl} is the Experience Cloud site the request came through (its host and
+     * prefix), or {@code null}. A site's answer names the site ({@code sfdc_site_url} and {@code sfdc_site_id}, or
+     * the older {@code sfdc_community_url} and {@code sfdc_community_id}) and keeps {@code instance_url} on the org's
+     * own host, as a real org's does.
      */
-    Map<String, Object> issue(ExchangeRequestChecks.Granted grant, TokenFault fault, String sitePrefix) {
+    Map<String, Object> issue(ExchangeRequestChecks.Granted grant, TokenFault fault, String siteUrl) {
         Instant now = clock.instant();
         boolean refreshToken = wantsRefreshToken(grant.scope());
-        Session session = new Session(random.accessToken(orgId), grant.subject(), grant.userId(),
-                grant.app().clientId(), now, sitePrefix != null, refreshToken);
+        Duration jwtTimeout = policies.jwtAccessTokens();
+        Instant expiresAt = jwtTimeout == null ? null : now.plus(jwtTimeout);
+        String accessToken = expiresAt == null ? random.accessToken(orgId)
+                : jwtAccessToken(grant, now, expiresAt);
+        Session session = new Session(accessToken, grant.subject(), grant.userId(),
+                grant.app().clientId(), now, siteUrl != null, refreshToken, expiresAt);
         sessions.add(session, controls::sessionTimeout);
         counters.exchange(grant.subject());
 
@@ -75,13 +90,38 @@ final class SessionIssuer {
         body.put("id", id);
         body.put("token_type", "Bearer");
         body.put("issued_at", issuedAt);
-        if (sitePrefix != null) {
-            body.put("sfdc_site_url", baseUrl + sitePrefix);
-            body.put("sfdc_site_id", OrgPolicies.SITE_ID);
+        body.put("token_format", expiresAt == null ? "opaque" : "jwt");
+        if (siteUrl != null) {
+            boolean older = policies.communityFieldNames();
+            body.put(older ? "sfdc_community_url" : "sfdc_site_url", siteUrl);
+            body.put(older ? "sfdc_community_id" : "sfdc_site_id", OrgPolicies.SITE_ID);
         }
         log.debug("session issued: subject={} userId={} clientId={} fault={}", grant.subject(), grant.userId(),
                 grant.app().clientId(), fault);
         return body;
+    }
+
+    /**
+     * A JWT-based access token as Salesforce issues one with "Issue JWT-based access tokens" on: {@code iat} and
+     * {@code exp} (the app's Token Timeout later), signed with a key of this emulator only (the gateway never checks
+     * Salesforce's signature; Salesforce signs with its own key).
+     */
+    private String jwtAccessToken(ExchangeRequestChecks.Granted grant, Instant now, Instant expiresAt) {
+        Base64.Encoder url = Base64.getUrlEncoder().withoutPadding();
+        String header = url.encodeToString(Json.write(Json.object("alg", "HS256", "typ", "JWT", "tnt", orgId))
+                .getBytes(StandardCharsets.UTF_8));
+        String payload = url.encodeToString(Json.write(Json.object(
+                "iss", baseUrl, "sub", grant.userId(), "aud", "https://api.salesforce.com", "client_id",
+                grant.app().clientId(), "scp", grant.scope(), "jti", random.urlSafe(16),
+                "iat", now.getEpochSecond(), "exp", expiresAt.getEpochSecond())).getBytes(StandardCharsets.UTF_8));
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(jwtKey, "HmacSHA256"));
+            return header + "." + payload + "." + url.encodeToString(
+                    mac.doFinal((header + "." + payload).getBytes(StandardCharsets.US_ASCII)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
     }
 
     private static boolean wantsRefreshToken(String scope) {

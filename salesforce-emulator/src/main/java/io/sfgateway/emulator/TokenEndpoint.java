@@ -36,8 +36,8 @@ final class TokenEndpoint {
         return handle(request, response, null);
     }
 
-    /** @param sitePrefix the Experience Cloud site the request came through, or {@code null} */
-    Mono<Void> handle(HttpServerRequest request, HttpServerResponse response, String sitePrefix) {
+    /** @param siteUrl the Experience Cloud site the request came through (host and prefix), or {@code null} */
+    Mono<Void> handle(HttpServerRequest request, HttpServerResponse response, String siteUrl) {
         if (!HttpMethod.POST.equals(request.method())) {
             return Mono.from(Answer.json(400, Json.oauthError("invalid_request", "must use HTTP POST"))
                     .send(response));
@@ -45,13 +45,13 @@ final class TokenEndpoint {
         counters.tokenRequest();
         String contentType = request.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE);
         return request.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("")
-                .flatMap(body -> answer(contentType, body, sitePrefix))
+                .flatMap(body -> answer(contentType, body, siteUrl))
                 .transform(answer -> Latency.delay(answer, controls.tokenLatency(), Latency.eventLoopOf(request)))
                 .flatMap(answer -> Mono.from(answer.send(response)));
     }
 
     /** The answer to one request; for {@link TokenFault#HANG} a Mono that never emits. */
-    private Mono<Answer> answer(String contentType, String body, String sitePrefix) {
+    private Mono<Answer> answer(String contentType, String body, String siteUrl) {
         Map<String, String> form;
         try {
             form = FormBody.parse(body);
@@ -69,6 +69,8 @@ final class TokenEndpoint {
                 return Mono.just(ExchangeRequestChecks.INVALID_GRANT.answer());
             case INVALID_CLIENT:
                 return Mono.just(ExchangeRequestChecks.INVALID_CLIENT.answer());
+            case UNKNOWN_ERROR:
+                return Mono.just(Answer.json(400, Json.oauthError("unknown_error", "retry your request")));
             case SERVER_ERROR:
                 return Mono.just(Answer.json(500, Json.oauthError("server_error", "internal server error")));
             case UNAVAILABLE:
@@ -89,7 +91,7 @@ final class TokenEndpoint {
         if (outcome instanceof ExchangeRequestChecks.Refused refused) {
             return Mono.just(refused.answer());
         }
-        Map<String, Object> success = issuer.issue((ExchangeRequestChecks.Granted) outcome, fault, sitePrefix);
+        Map<String, Object> success = issuer.issue((ExchangeRequestChecks.Granted) outcome, fault, siteUrl);
         return Mono.just(Answer.json(200, success).withHeader("Cache-Control", "no-cache,no-store"));
     }
 }

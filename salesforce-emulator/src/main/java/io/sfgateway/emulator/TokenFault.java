@@ -16,6 +16,11 @@ public enum TokenFault {
     INVALID_GRANT,
     /** 400 {@code invalid_client}, as if the client credentials were wrong. */
     INVALID_CLIENT,
+    /**
+     * 400 {@code unknown_error} "retry your request": Salesforce's intermittent, explicitly retryable answer (seen by
+     * Salesforce's own drivers), whatever the request.
+     */
+    UNKNOWN_ERROR,
     /** 500 {@code server_error}. */
     SERVER_ERROR,
     /** 503 {@code temporarily_unavailable}. */

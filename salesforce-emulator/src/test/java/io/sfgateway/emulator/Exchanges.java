@@ -12,7 +12,7 @@ final class Exchanges {
     private Exchanges() {
     }
 
-    /** A valid form for the default demo-client and that subject token. */
+    /** A valid form for the default demo-client and that subject token, asking for {@code api} as the gateway's docs advise. */
     static Map<String, String> form(String subjectToken) {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("grant_type", GRANT);
@@ -20,6 +20,7 @@ final class Exchanges {
         form.put("subject_token_type", ACCESS_TOKEN);
         form.put("client_id", "demo-client");
         form.put("client_secret", "demo-secret");
+        form.put("scope", "api");
         return form;
     }
 

@@ -30,7 +30,7 @@ class TokenResponseTest extends EmulatorTestBase {
         assertThat(response.contentType()).startsWith("application/json");
         JsonNode body = response.json();
         assertThat(body.propertyNames()).containsExactlyInAnyOrder("access_token", "signature", "scope",
-                "instance_url", "id", "token_type", "issued_at");
+                "instance_url", "id", "token_type", "issued_at", "token_format");
         assertThat(body.get("access_token").asString()).startsWith(sf.orgId() + "!")
                 .matches("00D[0-9A-Za-z]{15}![A-Za-z0-9_-]{90,}");
         assertThat(body.get("instance_url").asString()).isEqualTo(sf.baseUrl());
@@ -40,6 +40,7 @@ class TokenResponseTest extends EmulatorTestBase {
         assertThat(body.get("issued_at").isString()).as("issued_at is a string").isTrue();
         assertThat(Long.parseLong(body.get("issued_at").asString())).isBetween(before, after);
         assertThat(body.has("expires_in")).isFalse();
+        assertThat(body.get("token_format").asString()).isEqualTo("opaque");
         assertThat(body.get("signature").asString())
                 .isEqualTo(hmac("demo-secret", body.get("id").asString() + body.get("issued_at").asString()));
         assertThat(response.headers().firstValue("Cache-Control")).hasValueSatisfying(v -> assertThat(v)
@@ -69,6 +70,36 @@ class TokenResponseTest extends EmulatorTestBase {
 
         JsonNode lookalike = exchange(with(form(aliceToken()), "scope", "api refresh_token_x")).json();
         assertThat(lookalike.has("refresh_token")).isFalse();
+    }
+
+    @Test
+    void noScopeAskedGrantsEveryScopeOfTheAppRefreshTokenIncluded() {
+        JsonNode all = exchange(with(form(aliceToken()), "scope", null)).json();
+        assertThat(all.get("scope").asString().split(" "))
+                .containsExactlyInAnyOrderElementsOf(OrgPolicies.DEFAULT_APP_SCOPES);
+        assertThat(all.has("refresh_token")).as("the app has refresh_token").isTrue();
+
+        sf.policies().appScopes(java.util.Set.of("api", "web"));
+        JsonNode some = exchange(with(form(aliceToken()), "scope", null)).json();
+        assertThat(some.get("scope").asString()).isEqualTo("api web");
+        assertThat(some.has("refresh_token")).isFalse();
+    }
+
+    @Test
+    void jwtBasedAccessTokensCarryTheirFormatAndExpireOnTheirTokenTimeout() throws Exception {
+        sf.policies().jwtAccessTokens(java.time.Duration.ofSeconds(1));
+        JsonNode body = exchange(form(aliceToken())).json();
+        assertThat(body.get("token_format").asString()).isEqualTo("jwt");
+        String token = body.get("access_token").asString();
+        String[] parts = token.split("\\.");
+        assertThat(parts).hasSize(3);
+        JsonNode claims = tools.jackson.databind.json.JsonMapper.builder().build()
+                .readTree(java.util.Base64.getUrlDecoder().decode(parts[1]));
+        assertThat(claims.get("exp").asLong() - claims.get("iat").asLong()).isEqualTo(1);
+        String limits = sf.baseUrl() + "/services/data/v62.0/limits";
+        assertThat(Http.get(limits, token).status()).isEqualTo(200);
+        Thread.sleep(1_100); // the JUnit thread
+        assertThat(Http.get(limits, token).status()).as("past exp, however recently used").isEqualTo(401);
     }
 
     @Test

@@ -84,6 +84,7 @@ final class RegistrationValidator {
         } catch (IllegalArgumentException e) {
             throw new InvalidConfigurationException(key + "instance-url-allowlist", e.getMessage());
         }
+        SalesforceUrls.warnWhenRestIsOutsideTheAllowlist(key + "instance-url-allowlist", URI.create(base), allowlist);
         String secret = registration.clientSecret();
         return new ExchangeSettings(
                 name,

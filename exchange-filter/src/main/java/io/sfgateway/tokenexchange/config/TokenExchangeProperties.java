@@ -95,7 +95,7 @@ public record TokenExchangeProperties(
             @DefaultValue("2h") @DurationMin(seconds = 1) Duration sessionTimeout,
             List<String> instanceUrlAllowlist,
             @DefaultValue @Valid @NestedConfigurationProperty SubjectProperties subject,
-            @DefaultValue({"/services/data/", "/services/apexrest/", "/services/async/", "/services/Soap/"})
+            @DefaultValue({"/services/data/", "/services/apexrest/"})
             List<String> sessionPaths,
             @DefaultValue({"Cookie", "X-SFDC-Session"}) List<String> strippedRequestHeaders,
             @DefaultValue("access_token") List<String> strippedQueryParameters,
@@ -103,7 +103,7 @@ public record TokenExchangeProperties(
 
         /** The defaults of {@link #sessionPaths}: Salesforce's API surface. */
         public static final List<String> DEFAULT_SESSION_PATHS =
-                List.of("/services/data/", "/services/apexrest/", "/services/async/", "/services/Soap/");
+                List.of("/services/data/", "/services/apexrest/");
 
         public Registration {
             sessionPaths = sessionPaths == null ? DEFAULT_SESSION_PATHS : List.copyOf(sessionPaths);

@@ -59,7 +59,9 @@ public final class TokenExchanger {
             throw parser.refusal(status, answer.body(), subjectToken, retryAfterSeconds(answer.retryAfter()));
         }
         Kind kind = status >= 500 && status < 600 ? Kind.UNAVAILABLE : Kind.SESSION_UNACCEPTABLE;
-        throw new ExchangeFailure(kind, "token endpoint answered HTTP " + status);
+        throw new ExchangeFailure(kind, "token endpoint answered HTTP " + status + (status >= 300 && status < 400
+                ? " (a redirect: login-url is not a token endpoint host, or the My Domain was renamed; use the"
+                        + " current My Domain or site URL)" : ""));
     }
 
     private static long retryAfterSeconds(String value) {

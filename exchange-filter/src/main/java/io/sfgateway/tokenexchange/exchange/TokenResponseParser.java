@@ -22,7 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Turns the token endpoint's answers into a {@link SalesforceSession} or an
  * {@link ExchangeFailure}: success bodies are checked for shape, allowlist and signature, and an
- * Experience Cloud member's {@code sfdc_site_url} becomes where REST goes; error bodies are
+ * Experience Cloud member's site ({@code sfdc_site_url} or {@code sfdc_community_url}) becomes
+ * where REST goes; error bodies are
  * classified by their OAuth error code ({@link TokenErrorClassifier}).
  */
 final class TokenResponseParser {
@@ -44,13 +45,14 @@ final class TokenResponseParser {
     private final RecurringValues recurring = new RecurringValues();
     private final TokenErrorClassifier errors;
     private final AtomicBoolean siteHinted = new AtomicBoolean();
+    private final AtomicBoolean jwtHinted = new AtomicBoolean();
     /** {@code Mac.getInstance} looks the provider up each time: one keyed instance per thread instead. */
     private final ThreadLocal<Mac> signatureMac;
 
     TokenResponseParser(ExchangeSettings settings, LongSupplier clock) {
         this.settings = settings;
         this.clock = clock;
-        this.errors = new TokenErrorClassifier(settings.registration());
+        this.errors = new TokenErrorClassifier(settings.registration(), clock);
         this.signatureMac = ThreadLocal.withInitial(this::newSignatureMac);
     }
 
@@ -78,22 +80,7 @@ final class TokenResponseParser {
         if (instanceUrl == null) {
             throw unacceptable("token response has no instance_url");
         }
-        URI instance = recurring.knownInstanceUrl(instanceUrl);
-        if (instance == null) {
-            try {
-                instance = new URI(instanceUrl);
-            } catch (java.net.URISyntaxException e) {
-                throw unacceptable("instance_url is not a URI");
-            }
-        }
-        if (!settings.allowlist().allows(instance)) {
-            throw unacceptable("instance_url " + ExchangeFailure.sanitize(instanceUrl) + " is not allowlisted");
-        }
-        instance = recurring.rememberInstanceUrl(instanceUrl, instance);
-        URI site = siteUrl(text(json, "sfdc_site_url"));
-        if (site != null) {
-            instance = site;
-        }
+        URI instance = restUrl(instanceUrl, siteField(json));
         String id = text(json, "id");
         String issuedAt = text(json, "issued_at");
         String signature = text(json, "signature");
@@ -111,8 +98,23 @@ final class TokenResponseParser {
         }
         // refresh_token and id_token are never kept: the gateway has no use for them, and a
         // refresh token is a long-lived credential (docs/REAL-ORGS.md, "No refresh tokens").
+        long issued = issuedAtMillis(issuedAt);
         return new SalesforceSession(accessToken, instance, recurring.share(orgId), userId,
-                issuedAtMillis(issuedAt), recurring.share(text(json, "scope")), null, null);
+                issued, recurring.share(text(json, "scope")), null, null,
+                "jwt".equalsIgnoreCase(text(json, "token_format")) ? expiresAtMillis(accessToken) : 0);
+    }
+
+    /**
+     * A JWT-format access token's {@code exp}: such a token expires then, however busy. One whose
+     * {@code exp} cannot be read is used like a session id; said once at WARN.
+     */
+    private long expiresAtMillis(String accessToken) {
+        long expiresAt = JwtExpiry.epochMillis(accessToken);
+        if (expiresAt == 0 && jwtHinted.compareAndSet(false, true)) {
+            log.warn("Registration {}: Salesforce said token_format jwt but the access token's exp cannot be read; "
+                    + "such sessions are kept for session-timeout. Said once.", settings.registration());
+        }
+        return expiresAt;
     }
 
     /**
@@ -138,32 +140,50 @@ final class TokenResponseParser {
     }
 
     /**
-     * Where an Experience Cloud site member's REST calls go: Salesforce answers such a user with
-     * {@code sfdc_site_url} (and {@code sfdc_site_id}), and a site session is only sure to be
-     * honoured on its site, so an allowlisted site URL wins over {@code instance_url}. One that is
-     * not allowlisted is ignored (REST then goes to {@code instance_url}), said once at WARN.
+     * The Experience Cloud site Salesforce named, under either name it uses: {@code sfdc_site_url}
+     * (current Help pages) or {@code sfdc_community_url} (older answers, Salesforce's headless
+     * identity samples, its Mobile SDK); {@code null} for a user who is not a site member.
      */
-    private URI siteUrl(String value) {
-        if (value == null || value.isBlank()) {
-            return null;
+    private static SiteField siteField(JsonNode json) {
+        String site = text(json, "sfdc_site_url");
+        if (site != null && !site.isBlank()) {
+            return new SiteField("sfdc_site_url", site);
         }
-        URI site = recurring.knownInstanceUrl(value);
-        if (site == null) {
+        String community = text(json, "sfdc_community_url");
+        return community != null && !community.isBlank() ? new SiteField("sfdc_community_url", community) : null;
+    }
+
+    /** A site URL and the field it came in. */
+    private record SiteField(String field, String value) {
+    }
+
+    /**
+     * Where REST calls for this session go, which is the one URL the allowlist must cover: an
+     * Experience Cloud member's REST goes to the site Salesforce named, while {@code instance_url}
+     * stays on the org's own host (My Domain), which is then never called and need not be
+     * allowlisted; anyone else's goes to {@code instance_url}.
+     */
+    private URI restUrl(String instanceUrl, SiteField site) {
+        String rest = site == null ? instanceUrl : site.value();
+        String field = site == null ? "instance_url" : site.field();
+        URI url = recurring.knownInstanceUrl(rest);
+        if (url == null) {
             try {
-                site = new URI(value);
+                url = new URI(rest);
             } catch (java.net.URISyntaxException e) {
-                return null;
+                throw unacceptable(field + " is not a URI");
             }
         }
-        if (!settings.allowlist().allows(site)) {
-            if (siteHinted.compareAndSet(false, true)) {
-                log.warn("Registration {}: Salesforce named the Experience Cloud site {} (sfdc_site_url) but it is not in "
-                        + "instance-url-allowlist; REST calls go to instance_url instead. Add the site URL to the allowlist "
-                        + "to send site users' calls to their site.", settings.registration(), ExchangeFailure.sanitize(value));
+        if (!settings.allowlist().allows(url)) {
+            if (site != null && siteHinted.compareAndSet(false, true)) {
+                log.warn("Registration {}: Salesforce named the Experience Cloud site {} ({}), where site members' REST "
+                        + "calls go, but it is not in instance-url-allowlist, so their exchanges are refused. Add the site "
+                        + "URL to instance-url-allowlist (instance_url, the org's own host, need not be in it). Said once.",
+                        settings.registration(), ExchangeFailure.sanitize(rest), field);
             }
-            return null;
+            throw unacceptable(field + " " + ExchangeFailure.sanitize(rest) + " is not allowlisted");
         }
-        return recurring.rememberInstanceUrl(value, site);
+        return recurring.rememberInstanceUrl(rest, url);
     }
 
     private void verifySignature(String id, String issuedAt, String signature) {

@@ -20,7 +20,8 @@ import org.slf4j.spi.LoggingEventBuilder;
  * <ul>
  *   <li>{@code salesforce.token.exchange}: timer, tags {@code registration}, {@code outcome} =
  *       success | rejected | handler_rejected (the Apex handler refused the subject token) |
- *       not_approved (the user is not approved for the app) | error | timeout | circuit_open;</li>
+ *       not_approved (the user is not approved for the app) | ip_restricted (outside the profile's Login IP
+ *       Ranges or login hours) | error | timeout | circuit_open;</li>
  *   <li>{@code salesforce.token.exchange.coalesced}: requests that joined an exchange in flight;</li>
  *   <li>{@code salesforce.token.exchange.refused}: requests answered with an error, tags
  *       {@code registration}, {@code reason};</li>
@@ -72,7 +73,8 @@ public final class ExchangeObserver implements SessionEvents {
                 case HANDLER_REJECTED -> "handler_rejected";
                 case NOT_APPROVED -> "not_approved";
             };
-            case GATEWAY_REJECTED -> "rejected";
+            case GATEWAY_REJECTED -> failure.loginCondition() == ExchangeFailure.LoginCondition.IP_RESTRICTED
+                    ? "ip_restricted" : "rejected";
             case TIMEOUT -> "timeout";
             case CIRCUIT_OPEN -> "circuit_open";
             case UNAVAILABLE, SESSION_UNACCEPTABLE, RATE_LIMITED -> "error"; // RATE_LIMITED never reaches an exchange

@@ -40,10 +40,16 @@ public final class ForwardingPolicy {
         return headerNames.stream().map(name -> name.toLowerCase(Locale.ROOT)).toList();
     }
 
-    /** The defaults: Salesforce's API paths; no cookies, session headers or access_token either way. */
+    /**
+     * The defaults: the REST API and Apex REST, the paths whose session handling the gateway
+     * knows (a 401 {@code INVALID_SESSION_ID} renews and replays); no cookies, session headers or
+     * access_token either way. Bulk API 1.0 ({@code /services/async/}) and SOAP
+     * ({@code /services/Soap/}) report a dead session otherwise (Bulk 1.0: HTTP 400
+     * {@code InvalidSessionId}; SOAP: a 500 fault) and are opt-in.
+     */
     public static ForwardingPolicy defaults() {
-        return new ForwardingPolicy(List.of("/services/data/", "/services/apexrest/", "/services/async/",
-                "/services/Soap/"), List.of("Cookie", "X-SFDC-Session"), List.of("access_token"), List.of("Set-Cookie"));
+        return new ForwardingPolicy(List.of("/services/data/", "/services/apexrest/"),
+                List.of("Cookie", "X-SFDC-Session"), List.of("access_token"), List.of("Set-Cookie"));
     }
 
     public SessionPaths sessionPaths() {

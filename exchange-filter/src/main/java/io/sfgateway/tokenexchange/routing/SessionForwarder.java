@@ -88,6 +88,9 @@ public final class SessionForwarder {
 
     private Mono<Void> send(ServerWebExchange exchange, GatewayFilterChain chain, SalesforceSession session,
             SessionRenewal renewal, ForwardingPolicy policy, boolean replayable) {
+        // The route's own URL: the replay moves it onto the renewed session's instance again, not the URL already
+        // moved (which holds a site's prefix: it would be added twice).
+        URI routed = exchange.getRequiredAttribute(GATEWAY_REQUEST_URL_ATTR);
         return chain.filter(toSalesforce(exchange, session, policy)).then(Mono.defer(() -> {
             policy.stripResponseHeaders(exchange.getResponse());
             if (exchange.getResponse().getStatusCode() != HttpStatus.UNAUTHORIZED) {
@@ -99,11 +102,16 @@ public final class SessionForwarder {
                 }
                 return Mono.defer(() -> {
                     discardUpstreamAnswer(exchange); // before renewing: if that fails, only the error is written
-                    return renewal.renewed().flatMap(fresh -> chain.filter(toSalesforce(exchange, fresh, policy))
+                    return renewal.renewed().flatMap(fresh -> chain.filter(toSalesforce(routedTo(exchange, routed), fresh, policy))
                             .then(Mono.fromRunnable(() -> policy.stripResponseHeaders(exchange.getResponse()))));
                 });
             });
         }));
+    }
+
+    private static ServerWebExchange routedTo(ServerWebExchange exchange, URI routed) {
+        exchange.getAttributes().put(GATEWAY_REQUEST_URL_ATTR, routed);
+        return exchange;
     }
 
     /** The request as Salesforce gets it: instance URL and Salesforce access token. */

@@ -34,8 +34,8 @@ final class CachedSession {
         this.session = session;
         this.failure = null;
         this.lifetime = lifetime;
-        this.expireAtNanos = receivedAtNanos + lifetime.usableNanos();
-        this.refreshAtNanos = receivedAtNanos + lifetime.refreshAfterNanos();
+        this.expireAtNanos = receivedAtNanos + lifetime.usableNanos(session);
+        this.refreshAtNanos = receivedAtNanos + lifetime.refreshAfterNanos(session);
     }
 
     private CachedSession(ExchangeFailure failure, SessionLifetime lifetime, long nowNanos) {

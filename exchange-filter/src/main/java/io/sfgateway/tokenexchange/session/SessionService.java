@@ -111,7 +111,7 @@ public final class SessionService {
 
     /** A refusal remembered is answered before a permit is taken; then the limiter decides. */
     private Mono<SalesforceSession> admitted(Subject subject, InetSocketAddress client) {
-        ExchangeFailure remembered = refusals.recall(registration, subject.tokenDigest());
+        ExchangeFailure remembered = remembered(subject);
         if (remembered != null) {
             return Mono.error(remembered);
         }
@@ -120,8 +120,14 @@ public final class SessionService {
     }
 
     private Mono<SalesforceSession> exchange(Subject subject) {
-        ExchangeFailure remembered = refusals.recall(registration, subject.tokenDigest());
+        ExchangeFailure remembered = remembered(subject);
         return remembered != null ? Mono.error(remembered) : observedExchange(subject);
+    }
+
+    /** A refusal of this token, or a spent login limit of this subject, remembered; else {@code null}. */
+    private ExchangeFailure remembered(Subject subject) {
+        ExchangeFailure refused = refusals.recall(registration, subject.tokenDigest());
+        return refused != null ? refused : refusals.recallThrottled(registration, subject.key());
     }
 
     private Mono<SalesforceSession> observedExchange(Subject subject) {
@@ -133,8 +139,12 @@ public final class SessionService {
                     .doOnError(ExchangeFailure.class, failure -> {
                         observer.exchanged(registration, handler, subject.key(), ticker.read() - start, null, failure);
                         logFailure(failure);
-                        if (failure.kind() == ExchangeFailure.Kind.SUBJECT_REJECTED) {
+                        if (failure.kind() == ExchangeFailure.Kind.SUBJECT_REJECTED
+                                || failure.loginCondition() == ExchangeFailure.LoginCondition.IP_RESTRICTED) {
+                            // IP_RESTRICTED too: the caller's retries would each be another failed login.
                             refusals.remember(registration, subject.tokenDigest(), failure);
+                        } else if (failure.loginCondition() == ExchangeFailure.LoginCondition.USER_THROTTLED) {
+                            refusals.rememberThrottled(registration, subject.key(), failure);
                         }
                     });
         });
@@ -145,6 +155,12 @@ public final class SessionService {
      * not logged one by one: {@code ExchangeGuard} logs the breaker's transitions.
      */
     private void logFailure(ExchangeFailure failure) {
+        if (failure.loginCondition() == ExchangeFailure.LoginCondition.IP_RESTRICTED) {
+            // Said once at WARN, with its fix, by the classifier; counted as outcome ip_restricted.
+            log.debug("Salesforce refused a login on registration {} (IP or login hours): {}", registration,
+                    LogSafe.text(failure.detail()));
+            return;
+        }
         switch (failure.kind()) {
             // At DEBUG: the audit line records every exchange, and the refused-request counter counts them.
             case SUBJECT_REJECTED -> log.debug("Salesforce refused the subject token on registration {}: {}",

@@ -187,7 +187,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
             Supplier<Mono<SalesforceSession>> exchange, Runnable done) {
         return exchange.get().doOnError(failure -> done.run()).map(session -> {
             byte[] value = seal.seal(name, session, clock.millis());
-            guard.call(() -> link.template().opsForValue().set(name.redisKey(), value, lifetime.usable()))
+            guard.call(() -> link.template().opsForValue().set(name.redisKey(), value, lifetime.usable(session)))
                     .then(guard.call(() -> link.announceWritten(name.redisKey())))
                     .doFinally(signal -> done.run())
                     .subscribe(null, trouble -> log.debug("Shared session store: write skipped ({})", trouble.getMessage()));
@@ -215,7 +215,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
             return null;
         }
         long ageMillis = Math.max(0, clock.millis() - decoded.obtainedAtMillis());
-        return ageMillis < lifetime.usable().toMillis()
+        return ageMillis < lifetime.usable(decoded.session()).toMillis()
                 ? new StoredSession(decoded.session(), Duration.ofMillis(ageMillis).toNanos())
                 : null;
     }

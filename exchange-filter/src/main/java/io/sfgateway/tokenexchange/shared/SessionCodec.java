@@ -38,6 +38,9 @@ public final class SessionCodec {
             write(out, session.scope());
             write(out, session.refreshToken());
             write(out, session.idToken());
+            if (session.expiresAtMillis() > 0) {
+                out.writeLong(session.expiresAtMillis()); // a JWT-format token's exp; absent for a session id
+            }
         } catch (IOException e) {
             throw new IllegalStateException("writing to memory", e);
         }
@@ -53,8 +56,12 @@ public final class SessionCodec {
             String orgId = read(in);
             String userId = read(in);
             long issuedAt = in.readLong();
-            SalesforceSession session = new SalesforceSession(accessToken, instanceUrl, orgId, userId, issuedAt, read(in),
-                    read(in), read(in));
+            String scope = read(in);
+            String refreshToken = read(in);
+            String idToken = read(in);
+            long expiresAt = in.available() == Long.BYTES ? in.readLong() : 0;
+            SalesforceSession session = new SalesforceSession(accessToken, instanceUrl, orgId, userId, issuedAt, scope,
+                    refreshToken, idToken, expiresAt);
             return in.available() == 0 ? new Decoded(session, obtainedAt) : null;
         } catch (IOException | RuntimeException e) {
             return null;

@@ -32,6 +32,42 @@ class RealOrgConfigurationTest {
                 .run(context -> assertFailure(context.getStartupFailure(), ACME + "login-url", "My Domain"));
     }
 
+    @Test
+    void theLightningHostStopsStartUpSuggestingMyDomain() {
+        runner.withPropertyValues(ACME + "login-url=https://acme.lightning.force.com")
+                .run(context -> assertFailure(context.getStartupFailure(), ACME + "login-url",
+                        "https://acme.my.salesforce.com"));
+        runner.withPropertyValues(ACME + "login-url=https://acme--uat.sandbox.lightning.force.com")
+                .run(context -> assertFailure(context.getStartupFailure(), ACME + "login-url",
+                        "https://acme--uat.sandbox.my.salesforce.com"));
+        runner.withPropertyValues(ACME + "login-url=https://acme--c.vf.force.com")
+                .run(context -> assertFailure(context.getStartupFailure(), ACME + "login-url", "My Domain"));
+        runner.withPropertyValues(ACME + "login-url=https://acme.my.salesforce.com",
+                        ACME + "instance-url-allowlist=https://*.lightning.force.com")
+                .run(context -> assertFailure(context.getStartupFailure(), ACME + "instance-url-allowlist",
+                        "never issues a session"));
+    }
+
+    @Test
+    @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+    void aLoginUrlOutsideTheAllowlistIsWarnedAbout(org.springframework.boot.test.system.CapturedOutput output) {
+        // A GovCloud org with an allowlist written for commercial orgs.
+        runner.withPropertyValues(ACME + "login-url=https://agency.my.salesforce.mil", ACME + "scopes=api",
+                        ACME + "instance-url-allowlist=https://*.my.salesforce.com")
+                .run(context -> assertThat(context).hasNotFailed());
+        assertThat(output.getAll()).contains("login-url https://agency.my.salesforce.mil is outside instance-url-allowlist");
+    }
+
+    @Test
+    @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+    void theDefaultAllowlistCoversTheLoginUrl(org.springframework.boot.test.system.CapturedOutput output) {
+        runner.withPropertyValues(ACME + "login-url=https://agency.my.salesforce.mil", ACME + "scopes=api")
+                .run(context -> assertThat(context).hasNotFailed());
+        runner.withPropertyValues(ACME + "login-url=https://acme.my.site.com/partners", ACME + "scopes=api")
+                .run(context -> assertThat(context).hasNotFailed());
+        assertThat(output.getAll()).doesNotContain("is outside instance-url-allowlist");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"http://acme.my.salesforce.com", "http://10.0.0.7:8080", "http://128.0.0.1",
             "http://localhost.evil.com", "http://127.0.0.1.nip.io"})
@@ -86,10 +122,19 @@ class RealOrgConfigurationTest {
 
     @Test
     @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+    void anOmittedScopesIsWarnedAboutAtStartUpToo(org.springframework.boot.test.system.CapturedOutput output) {
+        runner.withPropertyValues(ACME + "login-url=https://acme.my.salesforce.com")
+                .run(context -> assertThat(context).hasNotFailed());
+        assertThat(output.getAll()).contains(ACME + "scopes is not set").contains("every scope the app has")
+                .contains("scopes: [api]");
+    }
+
+    @Test
+    @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
     void noWarningWithoutIt(org.springframework.boot.test.system.CapturedOutput output) {
         runner.withPropertyValues(ACME + "login-url=https://acme.my.salesforce.com", ACME + "scopes=api")
                 .run(context -> assertThat(context).hasNotFailed());
-        assertThat(output.getAll()).doesNotContain("holds 'refresh_token'");
+        assertThat(output.getAll()).doesNotContain("holds 'refresh_token'").doesNotContain("scopes is not set");
     }
 
     @Test

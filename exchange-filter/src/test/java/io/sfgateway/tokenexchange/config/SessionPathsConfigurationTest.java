@@ -27,8 +27,8 @@ class SessionPathsConfigurationTest {
             assertThat(context).hasNotFailed();
             TokenExchangeProperties properties = context.getBean(TokenExchangeProperties.class);
             TokenExchangeProperties.Registration acme = properties.registrations().get("acme");
-            assertThat(acme.sessionPaths()).containsExactly("/services/data/", "/services/apexrest/",
-                    "/services/async/", "/services/Soap/");
+            // Only what the gateway handles: Bulk API 1.0 and SOAP are opt-in.
+            assertThat(acme.sessionPaths()).containsExactly("/services/data/", "/services/apexrest/");
             assertThat(acme.strippedRequestHeaders()).containsExactly("Cookie", "X-SFDC-Session");
             assertThat(acme.strippedQueryParameters()).containsExactly("access_token");
             assertThat(acme.strippedResponseHeaders()).containsExactly("Set-Cookie");

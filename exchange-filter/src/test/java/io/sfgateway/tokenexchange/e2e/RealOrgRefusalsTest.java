@@ -93,25 +93,73 @@ class RealOrgRefusalsTest extends RealOrgTestSupport {
     }
 
     @Test
-    void theLoginRateLimitIsUnavailabilityWithRetryAfter() {
+    void aUsersLoginLimitIsUnavailabilityForTheRestOfTheHourAndRemembered() {
         ORG.policies().loginRateLimit(1);
         String subject = uniqueSubject("busy");
-        get("real", token(subject, 1)).expectStatus().isOk();
-        get("real", token(subject, 2)).expectStatus().isEqualTo(503).expectHeader().valueEquals("Retry-After", "30");
+        get("throttle", token(subject, 1)).expectStatus().isOk();
+        String retryAfter = get("throttle", token(subject, 2)).expectStatus().isEqualTo(503)
+                .returnResult(String.class).getResponseHeaders().getFirst("Retry-After");
+        assertThat(Long.parseLong(retryAfter)).as("an hourly window, not a few seconds").isBetween(60L, 3600L);
+        long requests = ORG.counters().tokenRequests();
+
+        get("throttle", token(subject, 2)).expectStatus().isEqualTo(503).expectHeader().exists("Retry-After");
+        assertThat(ORG.counters().tokenRequests()).as("remembered: no other failed login").isEqualTo(requests);
     }
 
     @Test
-    void loginThrottlingCountsForTheBreakerLikeA429() {
+    void oneUsersLoginLimitNeverOpensTheBreakerForOtherUsers() {
         ORG.policies().loginRateLimit(1);
-        String subject = uniqueSubject("hammer");
-        get("throttle", token(subject, 1)).expectStatus().isOk();
-        get("throttle", token(subject, 2)).expectStatus().isEqualTo(503);
-        get("throttle", token(subject, 3)).expectStatus().isEqualTo(503);
+        String hammer = uniqueSubject("hammer");
+        get("throttle", token(hammer, 1)).expectStatus().isOk();
+        for (int n = 2; n <= 5; n++) { // new opaque tokens of one user: each a new cache key, each throttled
+            get("throttle", token(hammer, n)).expectStatus().isEqualTo(503).expectHeader().exists("Retry-After");
+        }
+
+        get("throttle", token(uniqueSubject("bystander"), 1)).expectStatus().isOk();
+        assertThat(circuitBreakers.circuitBreaker("salesforce-token-exchange-throttle").getState().name())
+                .isEqualTo("CLOSED");
+    }
+
+    @Test
+    void salesforcesTransientUnknownErrorIsUnavailabilityCountedByTheBreaker() {
+        ORG.controls().tokenFault(io.sfgateway.emulator.TokenFault.UNKNOWN_ERROR); // 400 "retry your request"
+        get("throttle", token(uniqueSubject("transient"), 1)).expectStatus().isEqualTo(503)
+                .expectHeader().exists("Retry-After");
+        get("throttle", token(uniqueSubject("transient"), 1)).expectStatus().isEqualTo(503);
         long requests = ORG.counters().tokenRequests();
 
-        get("throttle", token(subject, 4)).expectStatus().isEqualTo(503).expectHeader().exists("Retry-After");
+        get("throttle", token(uniqueSubject("transient"), 1)).expectStatus().isEqualTo(503)
+                .expectHeader().exists("Retry-After");
         assertThat(ORG.counters().tokenRequests()).as("breaker open: Salesforce not called").isEqualTo(requests);
         assertThat(circuitBreakers.circuitBreaker("salesforce-token-exchange-throttle").getState().name()).isEqualTo("OPEN");
+    }
+
+    @Test
+    void aLoginOutsideTheIpRangesIsTheEnvironmentsWithItsOwnOutcomeAndOneHint() {
+        String first = uniqueSubject("ip-restricted");
+        String second = uniqueSubject("ip-restricted");
+        ORG.policies().restrictIp(first);
+        ORG.policies().restrictIp(second);
+        double before = exchangeCount(metrics(), "iprange", "ip_restricted");
+
+        // Not 401 invalid_token: no new token of the caller's would help, so the caller is not asked to log in again.
+        get("iprange", token(first, 1)).expectStatus().isEqualTo(502).expectHeader().doesNotExist("WWW-Authenticate");
+        get("iprange", token(second, 1)).expectStatus().isEqualTo(502);
+        long requests = ORG.counters().tokenRequests();
+        get("iprange", token(first, 1)).expectStatus().isEqualTo(502);
+        assertThat(ORG.counters().tokenRequests()).as("remembered briefly, like a refusal").isEqualTo(requests);
+
+        assertThat(exchangeCount(metrics(), "iprange", "ip_restricted")).isEqualTo(before + 2);
+        assertThat(LOGS.linesContaining("Login IP Ranges")).as("one hint, not one per refusal").hasSize(1)
+                .allMatch(line -> line.contains("Relax IP restrictions"));
+        get("iprange", token(uniqueSubject("in-range"), 1)).expectStatus().isOk();
+    }
+
+    @Test
+    void aHandlersTextThatReadsLikeAConfigurationErrorIsStillTheCallers() {
+        ORG.policies().handlerRefusal("email claim is required");
+        get("real", "unmapped." + uniqueSubject("no-email")).expectStatus().isUnauthorized()
+                .expectHeader().valueEquals("WWW-Authenticate", INVALID_TOKEN);
     }
 
     @Test
@@ -139,6 +187,35 @@ class RealOrgRefusalsTest extends RealOrgTestSupport {
         // ...so the gateway's cached copy is stale: the caller is still served, at the cost of another exchange.
         get("refresh", token(subject, 1)).expectStatus().isOk();
         assertThat(ORG.counters().exchanges(subject)).isEqualTo(7);
+    }
+
+    @Test
+    void noScopesMeansEveryScopeOfTheAppRefreshTokenIncludedSoTheSixthExchangeRevokesTheOldest() {
+        String subject = uniqueSubject("no-scopes");
+        get("noscopes", token(subject, 1)).expectStatus().isOk();
+        assertThat(ORG.counters().lastTokenForm()).doesNotContainKey("scope");
+        String oldest = lastSession();
+        for (int n = 2; n <= 6; n++) {
+            get("noscopes", token(subject, n)).expectStatus().isOk();
+            lastSession();
+        }
+        // The app has refresh_token, so each exchange was an approval, and the sixth revoked the first session...
+        client.get().uri(ORG.baseUrl() + LIMITS).header("Authorization", "Bearer " + oldest).exchange()
+                .expectStatus().isUnauthorized();
+        // ...which the caller does not see, at the cost of another exchange.
+        get("noscopes", token(subject, 1)).expectStatus().isOk();
+        assertThat(ORG.counters().exchanges(subject)).isEqualTo(7);
+
+        // An app without refresh_token: the same configuration revokes nothing.
+        ORG.policies().appScopes(Set.of("api", "web"));
+        String calm = uniqueSubject("no-scopes-calm");
+        get("noscopes", token(calm, 1)).expectStatus().isOk();
+        String first = lastSession();
+        for (int n = 2; n <= 6; n++) {
+            get("noscopes", token(calm, n)).expectStatus().isOk();
+        }
+        client.get().uri(ORG.baseUrl() + LIMITS).header("Authorization", "Bearer " + first).exchange()
+                .expectStatus().isOk();
     }
 
     @Test

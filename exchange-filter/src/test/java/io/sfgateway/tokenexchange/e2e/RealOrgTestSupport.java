@@ -31,10 +31,16 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  *   <li>{@code real}: names its handler, scope {@code api}, 2 h sessions;</li>
  *   <li>{@code nohandler}: no {@code token-handler} (relies on the app's default handler);</li>
  *   <li>{@code refresh}: scopes {@code api, refresh_token} (what the docs advise against);</li>
+ *   <li>{@code noscopes}: no {@code scopes} at all (Salesforce then grants every scope of the app);</li>
+ *   <li>{@code iprange}: like {@code real}, for the Login IP Ranges test (its one WARN is per registration);</li>
+ *   <li>{@code jwtformat}: like {@code real}, for JWT-format access tokens.</li>
  *   <li>{@code jwt}: the {@code jwt} shorthand; {@code jwtlower}: RFC 8693's lower-case URN;</li>
  *   <li>{@code wrongclient}: a consumer key the org does not know;</li>
  *   <li>{@code throttle}: a breaker that opens after two failures of two calls;</li>
- *   <li>{@code site}: the login URL is the Experience Cloud site {@code <org>/partners}.</li>
+ *   <li>{@code site}: the login URL is the Experience Cloud site {@code <org>/partners};</li>
+ *   <li>{@code sitehost}: the login URL is the site on a host of its own, {@code http://127.0.0.2:<port>/partners}
+ *       ({@link #SITE_HOST}), as a real site on {@code <name>.my.site.com}, with the default allowlist;</li>
+ *   <li>{@code siteorgonly}: the same site, with an allowlist naming only the org's own host.</li>
  * </ul>
  */
 @SpringBootTest(classes = TestGatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -44,6 +50,8 @@ abstract class RealOrgTestSupport {
     static final String CLIENT_SECRET = "r3al-0rg-client-secret-value";
     static final String HANDLER = "AcmeTokenExchangeHandler";
     static final String SITE = "/partners";
+    /** The site's own host: another loopback address, so another host name than the org's 127.0.0.1. */
+    static final String SITE_HOST = "127.0.0.2";
     static final String LIMITS = "/services/data/v62.0/limits";
 
     static final SalesforceEmulator ORG = SalesforceEmulator.start(EmulatorConfig.builder()
@@ -67,7 +75,9 @@ abstract class RealOrgTestSupport {
 
     @DynamicPropertySource
     static void gateway(DynamicPropertyRegistry properties) {
-        String[] names = {"real", "nohandler", "refresh", "jwt", "jwtlower", "wrongclient", "throttle", "site"};
+        String[] names = {"real", "nohandler", "refresh", "jwt", "jwtlower", "wrongclient", "throttle", "site", "sitehost",
+            "siteorgonly", "noscopes", "iprange",
+            "jwtformat"};
         for (int i = 0; i < names.length; i++) {
             String route = "spring.cloud.gateway.server.webflux.routes[" + i + "].";
             String name = names[i];
@@ -77,13 +87,19 @@ abstract class RealOrgTestSupport {
             properties.add(route + "filters[0]", () -> "StripPrefix=1");
             properties.add(route + "filters[1]", () -> "SalesforceTokenExchange=" + name);
             String key = "salesforce.token-exchange.registrations." + name + ".";
-            properties.add(key + "login-url", name.equals("site") ? () -> ORG.baseUrl() + SITE : ORG::baseUrl);
+            properties.add(key + "login-url", name.equals("site") ? () -> ORG.baseUrl() + SITE
+                    : name.startsWith("site") ? () -> "http://" + SITE_HOST + ":" + ORG.port() + SITE : ORG::baseUrl);
+            if (name.equals("siteorgonly")) {
+                properties.add(key + "instance-url-allowlist[0]", ORG::baseUrl);
+            }
             properties.add(key + "client-id", () -> name.equals("wrongclient") ? "3MVG9-unknown" : CLIENT_ID);
             properties.add(key + "client-secret", () -> CLIENT_SECRET);
             if (!name.equals("nohandler")) {
                 properties.add(key + "token-handler", () -> HANDLER);
             }
-            properties.add(key + "scopes", () -> name.equals("refresh") ? "api,refresh_token" : "api");
+            if (!name.equals("noscopes")) {
+                properties.add(key + "scopes", () -> name.equals("refresh") ? "api,refresh_token" : "api");
+            }
             properties.add(key + "session-timeout", () -> "2h");
             properties.add(key + "subject.validate", () -> "false");
             if (name.equals("jwt")) {

@@ -49,6 +49,8 @@ class RestSurfaceTest extends ForwardingTestSupport {
             "/broad/cometd/62.0",
             "/broad/services/data",
             "/broad/SERVICES/DATA/v62.0/limits",
+            "/broad/services/async/62.0/job", // Bulk API 1.0: opt-in
+            "/broad/services/Soap/u/62.0", // SOAP: opt-in
             "/services/oauth2/userinfo",
             "/services/dat%61/v62.0/limits"})
     void pathsOutsideTheSessionPathsNeverGetTheSession(String path) throws Exception {

@@ -361,6 +361,12 @@ class TokenExchangerTest {
                 Arguments.of(400, "{\"error\":\"rate_limit_exceeded\",\"error_description\":\"number of logins exceeded\"}", Kind.UNAVAILABLE),
                 Arguments.of(403, "{\"error\":\"rate_limit_exceeded\"}", Kind.UNAVAILABLE),
                 Arguments.of(400, "{\"error\":\"temporarily_unavailable\",\"error_description\":\"try later\"}", Kind.UNAVAILABLE),
+                Arguments.of(400, "{\"error\":\"unknown_error\",\"error_description\":\"retry your request\"}", Kind.UNAVAILABLE),
+                Arguments.of(400, "{\"error\":\"invalid_grant\",\"error_description\":\"ip restricted or invalid login hours\"}", Kind.GATEWAY_REJECTED),
+                // A handler's own words are the caller's, even when they read like a configuration error.
+                Arguments.of(400, "{\"error\":\"invalid_request\",\"error_description\":\"email claim is required\"}", Kind.SUBJECT_REJECTED),
+                Arguments.of(400, "{\"error\":\"invalid_request\",\"error_description\":\"tenant not supported\"}", Kind.SUBJECT_REJECTED),
+                Arguments.of(400, "{\"error\":\"invalid_request\",\"error_description\":\"content type must be application/x-www-form-urlencoded\"}", Kind.GATEWAY_REJECTED),
                 Arguments.of(400, "<html>Bad Request</html>", Kind.GATEWAY_REJECTED),
                 Arguments.of(403, "", Kind.GATEWAY_REJECTED));
     }
@@ -370,6 +376,29 @@ class TokenExchangerTest {
     void refusalsAreClassifiedByOAuthErrorCode(int status, String body, Kind kind) {
         stubToken(aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body));
         assertFailure(confidential().exchange(SUBJECT_TOKEN), kind);
+    }
+
+    @Test
+    void aUsersLoginThrottleIsNotTheBreakersAndWaitsForTheHour() {
+        stubToken(aResponse().withStatus(400).withHeader("Content-Type", "application/json")
+                .withBody("{\"error\":\"rate_limit_exceeded\",\"error_description\":\"number of logins exceeded\"}"));
+        StepVerifier.create(confidential().exchange(SUBJECT_TOKEN))
+                .expectErrorSatisfies(error -> {
+                    ExchangeFailure failure = (ExchangeFailure) error;
+                    assertThat(failure.loginCondition()).isEqualTo(ExchangeFailure.LoginCondition.USER_THROTTLED);
+                    assertThat(failure.isAvailabilityFailure()).as("one user's limit, not the org's health").isFalse();
+                    assertThat(failure.retryAfterSeconds()).isBetween(60L, 3600L);
+                })
+                .verify(VERIFY);
+        stubToken(aResponse().withStatus(400).withHeader("Content-Type", "application/json")
+                .withBody("{\"error\":\"unknown_error\",\"error_description\":\"retry your request\"}"));
+        StepVerifier.create(confidential().exchange(SUBJECT_TOKEN))
+                .expectErrorSatisfies(error -> {
+                    ExchangeFailure failure = (ExchangeFailure) error;
+                    assertThat(failure.isAvailabilityFailure()).as("Salesforce's transient fault").isTrue();
+                    assertThat(failure.retryAfterSeconds()).isPositive();
+                })
+                .verify(VERIFY);
     }
 
     @ParameterizedTest
@@ -402,15 +431,45 @@ class TokenExchangerTest {
         StepVerifier.create(new TokenExchanger(webClient, site).exchange(SUBJECT_TOKEN))
                 .assertNext(session -> assertThat(session.instanceUrl()).hasToString("https://acme.my.site.com/partners"))
                 .verifyComplete();
-        // Not allowlisted (or not a plain site URL): ignored, instance_url stays where REST goes.
+        // Only the site need be allowlisted: instance_url (the org's host) is never called for a site member.
+        ExchangeSettings siteOnly = new ExchangeSettings("acme", URI.create(wm.baseUrl() + TOKEN_PATH), CLIENT_ID, null,
+                ExchangeSettings.TOKEN_EXCHANGE, ExchangeSettings.TOKEN_TYPE_JWT, null, null,
+                InstanceUrlAllowlist.of(List.of("https://acme.my.site.com/partners")));
+        stubToken(okJson("{\"access_token\":\"tok\",\"instance_url\":\"https://acme.my.salesforce.com\","
+                + "\"sfdc_community_url\":\"https://acme.my.site.com/partners\",\"sfdc_community_id\":\"0DM5g000000abcd\"}"));
+        StepVerifier.create(new TokenExchanger(webClient, siteOnly).exchange(SUBJECT_TOKEN))
+                .assertNext(session -> assertThat(session.instanceUrl()).hasToString("https://acme.my.site.com/partners"))
+                .verifyComplete();
+        // A site outside the allowlist (or not a plain site URL) is refused, even with instance_url allowlisted:
+        // REST for a site member goes to the site, and instance_url would answer 401.
         for (String url : List.of("https://acme.my.site.com/other", "https://evil.example.com/partners",
                 "https://acme.my.site.com/partners/../x")) {
             stubToken(okJson("{\"access_token\":\"tok\",\"instance_url\":\"https://acme.my.salesforce.com\","
                     + "\"sfdc_site_url\":\"" + url + "\"}"));
             StepVerifier.create(new TokenExchanger(webClient, site).exchange(SUBJECT_TOKEN))
-                    .assertNext(session -> assertThat(session.instanceUrl()).hasToString("https://acme.my.salesforce.com"))
-                    .verifyComplete();
+                    .expectErrorSatisfies(error -> assertThat(((ExchangeFailure) error).kind())
+                            .isEqualTo(ExchangeFailure.Kind.SESSION_UNACCEPTABLE))
+                    .verify(VERIFY);
         }
+    }
+
+    @Test
+    void aJwtFormatTokenCarriesItsExpAndAnOpaqueOneNone() {
+        String claims = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                "{\"sub\":\"005x\",\"iat\":1700000000,\"exp\":1700001800}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        stubToken(okJson("{\"access_token\":\"eyJhbGciOiJIUzI1NiJ9." + claims + ".c2ln\",\"instance_url\":"
+                + "\"https://acme.my.salesforce.com\",\"issued_at\":\"1700000000000\",\"token_format\":\"jwt\"}"));
+        StepVerifier.create(publicClient().exchange(SUBJECT_TOKEN))
+                .assertNext(session -> {
+                    assertThat(session.expiresAtMillis()).isEqualTo(1_700_001_800_000L);
+                    assertThat(session.fixedLifetime()).isEqualTo(Duration.ofMinutes(30));
+                })
+                .verifyComplete();
+        stubToken(okJson("{\"access_token\":\"00Dx!abc\",\"instance_url\":\"https://acme.my.salesforce.com\","
+                + "\"token_format\":\"opaque\"}"));
+        StepVerifier.create(publicClient().exchange(SUBJECT_TOKEN))
+                .assertNext(session -> assertThat(session.fixedLifetime()).isNull())
+                .verifyComplete();
     }
 
     @Test
@@ -435,9 +494,10 @@ class TokenExchangerTest {
     }
 
     @Test
-    void loginThrottlingIsUnavailableWithRetryAfter() {
+    void orgWideLoginThrottlingIsUnavailableWithRetryAfter() {
+        // temporarily_unavailable: the org's, counted by the breaker (one user's rate_limit_exceeded is not: below).
         stubToken(aResponse().withStatus(400).withHeader("Content-Type", "application/json")
-                .withBody("{\"error\":\"rate_limit_exceeded\",\"error_description\":\"number of logins exceeded\"}"));
+                .withBody("{\"error\":\"temporarily_unavailable\",\"error_description\":\"try later\"}"));
         StepVerifier.create(confidential().exchange(SUBJECT_TOKEN))
                 .expectErrorSatisfies(error -> {
                     ExchangeFailure failure = (ExchangeFailure) error;

@@ -31,6 +31,14 @@ class SessionSealTest {
     }
 
     @Test
+    void aJwtFormatSessionKeepsItsExpiry() {
+        SalesforceSession jwt = new SalesforceSession("eyJ.x.y", URI.create("https://acme.my.salesforce.com"), "00D",
+                "005", 1_700_000_000_000L, "api", null, null, 1_700_001_800_000L);
+        SessionSeal.Name name = seal.names(ALICE).get(0);
+        assertThat(seal.open(name, seal.seal(name, jwt, 42L)).session()).usingRecursiveComparison().isEqualTo(jwt);
+    }
+
+    @Test
     void redisSeesNeitherTheSessionNorTheSubject() {
         SessionSeal.Name name = seal.names(ALICE).get(0);
         String value = new String(seal.seal(name, SESSION, 42L), StandardCharsets.ISO_8859_1);
