@@ -75,7 +75,8 @@ public final class ExchangeObserver implements SessionEvents {
             case GATEWAY_REJECTED -> "rejected";
             case TIMEOUT -> "timeout";
             case CIRCUIT_OPEN -> "circuit_open";
-            case UNAVAILABLE, SESSION_UNACCEPTABLE, RATE_LIMITED -> "error"; // RATE_LIMITED never reaches an exchange
+            // RATE_LIMITED and API_LIMIT never reach an exchange
+            case UNAVAILABLE, SESSION_UNACCEPTABLE, RATE_LIMITED, API_LIMIT -> "error";
         };
     }
 
