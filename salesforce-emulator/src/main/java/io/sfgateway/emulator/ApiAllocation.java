@@ -28,6 +28,7 @@ public final class ApiAllocation {
     private final AtomicLong used = new AtomicLong();
     private volatile long limit = DEFAULT_DAILY_LIMIT;
     private final Set<String> apiDisabledUsers = ConcurrentHashMap.newKeySet();
+    private volatile String limitInfoOverride;
 
     /** Sets the daily allocation (at least 1). */
     public void limit(long dailyLimit) {
@@ -53,6 +54,15 @@ public final class ApiAllocation {
         } else {
             apiDisabledUsers.add(subject);
         }
+    }
+
+    /**
+     * Sends {@code raw} as the {@code Sforce-Limit-Info} value instead of the real figures (a header a
+     * client must survive: garbage, other parts, a changed format); {@code null} restores it. The
+     * allocation is still counted and enforced.
+     */
+    public void limitInfoOverride(String raw) {
+        limitInfoOverride = raw;
     }
 
     public long limit() {
@@ -83,6 +93,10 @@ public final class ApiAllocation {
 
     /** The header value Salesforce sends: {@code api-usage=<used>/<limit>}. */
     String limitInfo() {
+        String override = limitInfoOverride;
+        if (override != null) {
+            return override;
+        }
         return "api-usage=" + used.get() + "/" + limit;
     }
 
@@ -90,5 +104,6 @@ public final class ApiAllocation {
         used.set(0);
         limit = DEFAULT_DAILY_LIMIT;
         apiDisabledUsers.clear();
+        limitInfoOverride = null;
     }
 }
