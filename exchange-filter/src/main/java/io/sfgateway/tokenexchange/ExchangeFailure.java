@@ -31,7 +31,12 @@ public final class ExchangeFailure extends RuntimeException {
         /** Salesforce answered, but the gateway refuses what it sent (allowlist, signature, shape): 502. */
         SESSION_UNACCEPTABLE,
         /** Too many new opaque tokens from the client or overall; Salesforce was not called: 429. */
-        RATE_LIMITED
+        RATE_LIMITED,
+        /**
+         * The org's API usage is above the registration's {@code api-usage.shed-above}; Salesforce was
+         * not called: 429.
+         */
+        API_LIMIT
     }
 
     /**

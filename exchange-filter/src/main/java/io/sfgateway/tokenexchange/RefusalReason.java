@@ -17,6 +17,8 @@ public enum RefusalReason {
     UNAVAILABLE("unavailable"),
     /** Salesforce refused the gateway, or the gateway refused Salesforce's session (502). */
     BAD_GATEWAY("bad_gateway"),
+    /** The org's API usage is above {@code api-usage.shed-above}: the request was shed (429). */
+    API_LIMIT_SHED("api_limit_shed"),
     /** A path with a dot segment in any encoding (400). */
     DOT_SEGMENTS("dot_segments"),
     /** A path outside the registration's session paths (404). */

@@ -101,6 +101,8 @@ final class AdminApi {
             case "instance-url":
                 controls.instanceUrl(param(params, "url", null));
                 return ok("instanceUrl", emulator.instanceUrl());
+            case "api-usage":
+                return apiUsage(params);
             default:
                 return Mono.just(notFound());
         }
@@ -182,6 +184,31 @@ final class AdminApi {
                 policies.sitePrefix(), "siteOrigin", policies.siteOrigin()));
     }
 
+    /**
+     * {@code POST /__admin/api-usage?...}: any of {@code limit=N} (the daily allocation), {@code used=N} (requests
+     * spent today), {@code disableApi=<sub>} and {@code enableApi=<sub>} (the user's API Enabled permission).
+     */
+    private Mono<Answer> apiUsage(Map<String, List<String>> params) {
+        ApiAllocation allocation = emulator.apiAllocation();
+        String limit = param(params, "limit", null);
+        if (limit != null) {
+            allocation.limit(number(limit, "limit"));
+        }
+        String used = param(params, "used", null);
+        if (used != null) {
+            allocation.usage(number(used, "used"));
+        }
+        String disable = param(params, "disableApi", null);
+        if (disable != null) {
+            allocation.apiEnabled(disable, false);
+        }
+        String enable = param(params, "enableApi", null);
+        if (enable != null) {
+            allocation.apiEnabled(enable, true);
+        }
+        return ok("limit", allocation.limit(), "used", allocation.usage());
+    }
+
     private Map<String, Object> counters() {
         EmulatorCounters counters = emulator.counters();
         return Json.object(
@@ -214,7 +241,8 @@ final class AdminApi {
     }
 
     private static boolean knows(String action) {
-        return List.of("reset", "fault", "latency", "revoke", "session-timeout", "instance-url", "policy")
+        return List.of("reset", "fault", "latency", "revoke", "session-timeout", "instance-url", "policy",
+                "api-usage")
                 .contains(action);
     }
 

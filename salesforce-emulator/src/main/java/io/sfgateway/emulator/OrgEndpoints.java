@@ -6,22 +6,22 @@ import java.util.Map;
 /** The org-level REST resources: API versions, a version's resources, limits, userinfo and an Apex REST echo. */
 final class OrgEndpoints {
 
-    /** The API versions the org advertises, oldest first; the last is the newest. */
-    static final List<Map<String, Object>> VERSIONS = List.of(
-            Json.object("label", "Spring '25", "url", "/services/data/v63.0", "version", "63.0"),
-            Json.object("label", "Summer '25", "url", "/services/data/v64.0", "version", "64.0"),
-            Json.object("label", "Winter '26", "url", "/services/data/v65.0", "version", "65.0"));
+    /** The oldest version still served: Salesforce retired v7.0 to v20.0 in 2023 and v21.0 to v30.0 in 2025. */
+    static final int OLDEST_SUPPORTED_VERSION = 31;
+    /** The newest version the org serves (Winter '26). */
+    static final int NEWEST_VERSION = 65;
 
-    private static final long DAILY_API_REQUESTS = 15_000;
+    /** The API versions the org advertises, oldest first (v31.0, Summer '14, on); the last is the newest. */
+    static final List<Map<String, Object>> VERSIONS = versions();
 
     private final String orgId;
     private final String baseUrl;
-    private final EmulatorCounters counters;
+    private final ApiAllocation allocation;
 
-    OrgEndpoints(String orgId, String baseUrl, EmulatorCounters counters) {
+    OrgEndpoints(String orgId, String baseUrl, ApiAllocation allocation) {
         this.orgId = orgId;
         this.baseUrl = baseUrl;
-        this.counters = counters;
+        this.allocation = allocation;
     }
 
     Answer versions(String method) {
@@ -42,10 +42,10 @@ final class OrgEndpoints {
         if (!method.equals("GET")) {
             return RestErrors.methodNotAllowed(method, "GET,HEAD");
         }
-        long remaining = Math.max(0, DAILY_API_REQUESTS - counters.restCalls());
+        long remaining = Math.max(0, allocation.limit() - allocation.usage());
         return Answer.json(200, Json.object(
                 "ConcurrentAsyncGetReportInstances", limit(200, 200),
-                "DailyApiRequests", limit(DAILY_API_REQUESTS, remaining),
+                "DailyApiRequests", limit(allocation.limit(), remaining),
                 "DailyAsyncApexExecutions", limit(250_000, 250_000),
                 "DailyBulkApiBatches", limit(15_000, 15_000),
                 "DataStorageMB", limit(5, 5),
@@ -86,6 +86,21 @@ final class OrgEndpoints {
     Answer apexEcho(RecordedRequest request, Session session) {
         return Answer.json(200, Json.object("method", request.method(), "path", request.path(), "query",
                 request.query(), "userId", session.userId(), "body", request.body()));
+    }
+
+    /** v31.0 was Summer '14; a release (Spring, Summer, Winter) a version since, Winter belonging to the next year. */
+    private static List<Map<String, Object>> versions() {
+        String[] seasons = {"Spring", "Summer", "Winter"};
+        List<Map<String, Object>> versions = new java.util.ArrayList<>();
+        for (int v = OLDEST_SUPPORTED_VERSION; v <= NEWEST_VERSION; v++) {
+            int release = v - OLDEST_SUPPORTED_VERSION + 1; // 0 would be Spring '14
+            int season = release % 3;
+            int year = 14 + release / 3 + (season == 2 ? 1 : 0);
+            String number = v + ".0";
+            versions.add(Json.object("label", seasons[season] + " '" + year, "url", "/services/data/v" + number,
+                    "version", number));
+        }
+        return List.copyOf(versions);
     }
 
     private static Map<String, Object> limit(long max, long remaining) {

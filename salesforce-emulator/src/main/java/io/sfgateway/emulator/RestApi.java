@@ -18,7 +18,11 @@ import reactor.netty.http.server.HttpServerResponse;
 
 /**
  * The REST subset: records and counts every request, checks the session (401 {@code INVALID_SESSION_ID}
- * otherwise), injects latency, then routes to {@link OrgEndpoints} or {@link SObjectEndpoints}.
+ * otherwise), injects latency, then routes to {@link OrgEndpoints} or {@link SObjectEndpoints}. After the
+ * session, as Salesforce: the user's API access ({@code 403 API_CURRENTLY_DISABLED}), the versions list (free,
+ * no limit header), a retired version ({@code 410}), then the org's daily allocation ({@link ApiAllocation}):
+ * every answer from there on carries {@code Sforce-Limit-Info}, and a spent allocation answers
+ * {@code 403 REQUEST_LIMIT_EXCEEDED}.
  */
 final class RestApi {
 
@@ -27,7 +31,8 @@ final class RestApi {
     static final String APEX_REST = "/services/apexrest/";
 
     private static final Logger log = LoggerFactory.getLogger(RestApi.class);
-    private static final Pattern VERSION = Pattern.compile("v\\d{2,3}\\.\\d");
+    private static final Pattern VERSION = Pattern.compile("v\\d{1,3}\\.\\d");
+    static final String LIMIT_INFO = "Sforce-Limit-Info";
 
     private final SessionStore sessions;
     private final EmulatorControls controls;
@@ -37,10 +42,12 @@ final class RestApi {
     private final String baseUrl;
     private final Clock clock;
     private final OrgPolicies policies;
+    private final ApiAllocation allocation;
 
     RestApi(SessionStore sessions, EmulatorControls controls, EmulatorCounters counters, OrgEndpoints org,
-            SObjectEndpoints sobjects, String baseUrl, Clock clock, OrgPolicies policies) {
+            SObjectEndpoints sobjects, String baseUrl, Clock clock, OrgPolicies policies, ApiAllocation allocation) {
         this.policies = policies;
+        this.allocation = allocation;
         this.sessions = sessions;
         this.controls = controls;
         this.counters = counters;
@@ -79,7 +86,43 @@ final class RestApi {
             return RestErrors.invalidSession();
         }
         log.debug("REST {} {} subject={}", request.method(), request.path(), session.get().subject());
-        return route(request, session.get());
+        if (request.path().equals(USERINFO)) {
+            return route(request, session.get()); // OAuth, not the REST API: neither limited nor counted
+        }
+        if (!allocation.apiEnabled(session.get().subject())) {
+            return RestErrors.apiDisabled();
+        }
+        if (isVersionsList(request.path())) {
+            return org.versions(request.method()); // free, and without Sforce-Limit-Info, as Salesforce's
+        }
+        String version = versionOf(request.path());
+        if (version != null && isRetired(version)) {
+            return RestErrors.gone().withHeader(LIMIT_INFO, allocation.limitInfo());
+        }
+        if (!allocation.trySpend()) {
+            return RestErrors.requestLimitExceeded().withHeader(LIMIT_INFO, allocation.limitInfo());
+        }
+        return route(request, session.get()).withHeader(LIMIT_INFO, allocation.limitInfo());
+    }
+
+    private static boolean isVersionsList(String path) {
+        return path.equals(DATA) || path.equals(DATA + "/");
+    }
+
+    /** The {@code vNN.N} segment right after {@code /services/data/}, or {@code null}. */
+    private static String versionOf(String path) {
+        if (!path.startsWith(DATA + "/")) {
+            return null;
+        }
+        int start = DATA.length() + 1;
+        int end = path.indexOf('/', start);
+        String segment = end < 0 ? path.substring(start) : path.substring(start, end);
+        return VERSION.matcher(segment).matches() ? segment : null;
+    }
+
+    private static boolean isRetired(String version) {
+        int major = Integer.parseInt(version.substring(1, version.indexOf('.')));
+        return major < OrgEndpoints.OLDEST_SUPPORTED_VERSION;
     }
 
     private Optional<Session> authenticate(String authorization) {

@@ -14,6 +14,24 @@ final class RestErrors {
         return Answer.json(401, INVALID_SESSION_BODY).withHeader("WWW-Authenticate", "Token");
     }
 
+    /** Salesforce's 403 once the org's daily API allocation is spent. */
+    static final String REQUEST_LIMIT_EXCEEDED_BODY =
+            "[{\"message\":\"TotalRequests Limit exceeded.\",\"errorCode\":\"REQUEST_LIMIT_EXCEEDED\"}]";
+
+    static Answer requestLimitExceeded() {
+        return Answer.json(403, REQUEST_LIMIT_EXCEEDED_BODY);
+    }
+
+    /** A user without the {@code API Enabled} permission. */
+    static Answer apiDisabled() {
+        return Answer.json(403, Json.restError("API_CURRENTLY_DISABLED", "API is disabled for this User"));
+    }
+
+    /** A retired API version (the body's wording is the emulator's; Salesforce's status is 410). */
+    static Answer gone() {
+        return Answer.json(410, Json.restError("GONE", "The requested API version is retired and no longer available"));
+    }
+
     static Answer notFound() {
         return Answer.json(404,
                 "[{\"errorCode\":\"NOT_FOUND\",\"message\":\"The requested resource does not exist\"}]");

@@ -44,6 +44,7 @@ public final class SalesforceEmulator implements AutoCloseable {
     /** Listeners of sites on hosts of their own, by host: bound once, kept until {@link #close()}. */
     private final java.util.concurrent.ConcurrentHashMap<String, DisposableServer> siteServers =
             new java.util.concurrent.ConcurrentHashMap<>();
+    private final ApiAllocation apiAllocation = new ApiAllocation();
 
     private SalesforceEmulator(EmulatorConfig config, IdentityProvider idp, LoopResources loops,
             DisposableServer server, EmulatorControls controls, EmulatorCounters counters, SessionStore sessions,
@@ -110,8 +111,8 @@ public final class SalesforceEmulator implements AutoCloseable {
         warmUp(validator);
         return new EmulatorRouter(
                 new TokenEndpoint(checks, issuer, controls, counters),
-                new RestApi(sessions, controls, counters, new OrgEndpoints(config.orgId(), baseUrl, counters),
-                        new SObjectEndpoints(records), baseUrl, clock, policies),
+                new RestApi(sessions, controls, counters, new OrgEndpoints(config.orgId(), baseUrl, apiAllocation),
+                        new SObjectEndpoints(records), baseUrl, clock, policies, apiAllocation),
                 new AdminApi(this, config.audience()), policies, baseUrl);
     }
 
@@ -198,6 +199,11 @@ public final class SalesforceEmulator implements AutoCloseable {
         return policies;
     }
 
+    /** The org's daily API allocation and its users' API access (defaults after {@link #reset()}). */
+    public ApiAllocation apiAllocation() {
+        return apiAllocation;
+    }
+
     public EmulatorCounters counters() {
         return counters;
     }
@@ -214,12 +220,14 @@ public final class SalesforceEmulator implements AutoCloseable {
     }
 
     /**
-     * Clears counters, faults, latencies, the instance URL override, the org policies and sessions, restores the
+     * Clears counters, faults, latencies, the instance URL override, the org policies, the API usage and sessions,
+     * restores the
      * configured session timeout and the canned records; keeps apps, users and the IdP's keys.
      */
     public void reset() {
         controls.reset();
         policies.reset();
+        apiAllocation.reset();
         sessions.revokeAll();
         counters.reset();
         records.reset();

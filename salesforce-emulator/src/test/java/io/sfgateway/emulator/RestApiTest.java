@@ -95,6 +95,7 @@ class RestApiTest extends EmulatorTestBase {
 
     @Test
     void limitsCountDown() {
+        sf.apiAllocation().limit(15_000); // a Developer Edition org's allocation
         String session = Exchanges.session(sf, "alice");
         JsonNode first = Http.get(data("/limits"), session).json().get("DailyApiRequests");
         JsonNode second = Http.get(data("/limits"), session).json().get("DailyApiRequests");

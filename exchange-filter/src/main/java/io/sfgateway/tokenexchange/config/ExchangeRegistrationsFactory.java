@@ -6,6 +6,9 @@ import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.sfgateway.tokenexchange.apiusage.ApiUsageMonitor;
+import io.sfgateway.tokenexchange.apiusage.ApiUsagePolicy;
 import io.sfgateway.tokenexchange.config.TokenExchangeProperties.Registration;
 import io.sfgateway.tokenexchange.exchange.ExchangeSettings;
 import io.sfgateway.tokenexchange.exchange.TokenExchanger;
@@ -65,7 +68,7 @@ final class ExchangeRegistrationsFactory {
 
     static ExchangeRegistrations create(TokenExchangeProperties properties, WebClient webClient,
             CircuitBreakerRegistry breakers, SessionCache cache, RefusalMemory refusals, ExchangeObserver observer,
-            SubjectResolvers subjectResolvers, Ticker ticker) {
+            SubjectResolvers subjectResolvers, Ticker ticker, MeterRegistry meters) {
         RegistrationValidator.validateGlobal(properties);
         RegistrationValidator.validateForwardingGlobal(properties);
         Scheduler timer = timer();
@@ -79,7 +82,7 @@ final class ExchangeRegistrationsFactory {
                     cache, refusals, new GuardedTokenExchange(exchanger, guard), observer,
                     newOpaqueSubjects(name, registration.subject()), ticker);
             registrations.put(name, new ExchangeRegistration(name, subjectResolvers.forRegistration(name, registration), sessions,
-                    forwarding(registration)));
+                    forwarding(registration), apiUsage(name, registration.apiUsage(), meters, ticker)));
             log.info("Salesforce token exchange registration '{}': {}", name, settings);
         });
         return new ExchangeRegistrations(registrations);
@@ -117,6 +120,12 @@ final class ExchangeRegistrationsFactory {
         SubjectProperties.OpaqueAdmission admission = subject.opaqueAdmission();
         return new NewOpaqueSubjectLimiter(name, admission.perClientLimit(), admission.globalLimit(),
                 admission.limitPeriod(), admission.maxTrackedClients());
+    }
+
+    private static ApiUsageMonitor apiUsage(String name, TokenExchangeProperties.ApiUsage apiUsage, MeterRegistry meters,
+            Ticker ticker) {
+        return new ApiUsageMonitor(name, new ApiUsagePolicy(apiUsage.warnAt(), apiUsage.shedAbove(), apiUsage.retryAfter()),
+                meters, ticker);
     }
 
     private static ForwardingPolicy forwarding(Registration registration) {

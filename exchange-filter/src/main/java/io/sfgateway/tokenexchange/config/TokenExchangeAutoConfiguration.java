@@ -88,8 +88,11 @@ public class TokenExchangeAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public SessionCache salesforceSessionCache(TokenExchangeProperties properties, ExchangeObserver observer,
-            SessionStore store, @Qualifier("salesforceTokenExchangeTicker") Ticker ticker) {
-        return new SessionCache(properties.cache().maximumSize(), ticker, observer, store);
+            SessionStore store, @Qualifier("salesforceTokenExchangeTicker") Ticker ticker,
+            ObjectProvider<MeterRegistry> meterRegistry) {
+        SessionCache cache = new SessionCache(properties.cache().maximumSize(), ticker, observer, store);
+        cache.bindMetrics(meterRegistry.getIfAvailable(() -> Metrics.globalRegistry));
+        return cache;
     }
 
     @Bean
@@ -104,9 +107,9 @@ public class TokenExchangeAutoConfiguration {
     public ExchangeRegistrations salesforceExchangeRegistrations(TokenExchangeProperties properties,
             TokenExchangeWebClient webClient, CircuitBreakerRegistry circuitBreakers, SessionCache cache,
             RefusalMemory refusals, ExchangeObserver observer, SubjectResolvers subjectResolvers,
-            @Qualifier("salesforceTokenExchangeTicker") Ticker ticker) {
+            @Qualifier("salesforceTokenExchangeTicker") Ticker ticker, ObjectProvider<MeterRegistry> meterRegistry) {
         return ExchangeRegistrationsFactory.create(properties, webClient.webClient(), circuitBreakers, cache, refusals,
-                observer, subjectResolvers, ticker);
+                observer, subjectResolvers, ticker, meterRegistry.getIfAvailable(() -> Metrics.globalRegistry));
     }
 
     @Bean

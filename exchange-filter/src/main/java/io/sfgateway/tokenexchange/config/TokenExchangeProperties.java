@@ -83,6 +83,7 @@ public record TokenExchangeProperties(
      * @param strippedQueryParameters query parameters never sent to Salesforce (names compared
      *     case-insensitively, after percent-decoding)
      * @param strippedResponseHeaders Salesforce answer headers never sent back to the caller
+     * @param apiUsage what to do with the org's API usage read from Salesforce's answers
      */
     public record Registration(
             URI loginUrl,
@@ -99,7 +100,8 @@ public record TokenExchangeProperties(
             List<String> sessionPaths,
             @DefaultValue({"Cookie", "X-SFDC-Session"}) List<String> strippedRequestHeaders,
             @DefaultValue("access_token") List<String> strippedQueryParameters,
-            @DefaultValue("Set-Cookie") List<String> strippedResponseHeaders) {
+            @DefaultValue("Set-Cookie") List<String> strippedResponseHeaders,
+            @DefaultValue @Valid ApiUsage apiUsage) {
 
         /** The defaults of {@link #sessionPaths}: Salesforce's API surface. */
         public static final List<String> DEFAULT_SESSION_PATHS =
@@ -115,6 +117,7 @@ public record TokenExchangeProperties(
                     : List.copyOf(strippedResponseHeaders);
             scopes = scopes == null ? List.of() : List.copyOf(scopes);
             instanceUrlAllowlist = instanceUrlAllowlist == null ? List.of() : List.copyOf(instanceUrlAllowlist);
+            apiUsage = apiUsage == null ? new ApiUsage(null, null, null) : apiUsage;
         }
 
         @Override
@@ -122,6 +125,30 @@ public record TokenExchangeProperties(
             return "Registration[loginUrl=" + loginUrl + ", clientId=" + clientId + ", clientSecret="
                     + (clientSecret == null || clientSecret.isEmpty() ? "(none)" : "(set)") + ", grantType=" + grantType
                     + ", subjectTokenType=" + subjectTokenType + "]";
+        }
+    }
+
+    /**
+     * The org's API usage, read from the {@code Sforce-Limit-Info} header of Salesforce's answers
+     * ({@code registrations.<name>.api-usage.*}).
+     *
+     * @param warnAt shares of the org's daily API limit (each in (0, 1]) at which one WARN is
+     *     logged as usage crosses them upwards
+     * @param shedAbove a share in (0, 1]: above it, new requests are answered 429 with
+     *     {@code Retry-After} without calling Salesforce; absent (the default), nothing is shed
+     * @param retryAfter the {@code Retry-After} of a shed request, and how often one request is
+     *     let through while shedding to read the usage again
+     */
+    public record ApiUsage(
+            @DefaultValue({"0.80", "0.95"})
+            List<@DecimalMin(value = "0", inclusive = false) @DecimalMax("1") Double> warnAt,
+            @DecimalMin(value = "0", inclusive = false) @DecimalMax("1") Double shedAbove,
+            @DefaultValue("60s") @DurationMin(seconds = 1) Duration retryAfter) {
+
+        @ConstructorBinding
+        public ApiUsage {
+            warnAt = warnAt == null ? List.of(0.80, 0.95) : List.copyOf(warnAt);
+            retryAfter = retryAfter == null ? Duration.ofSeconds(60) : retryAfter;
         }
     }
 

@@ -77,7 +77,8 @@ public final class ExchangeObserver implements SessionEvents {
                     ? "ip_restricted" : "rejected";
             case TIMEOUT -> "timeout";
             case CIRCUIT_OPEN -> "circuit_open";
-            case UNAVAILABLE, SESSION_UNACCEPTABLE, RATE_LIMITED -> "error"; // RATE_LIMITED never reaches an exchange
+            // RATE_LIMITED and API_LIMIT never reach an exchange
+            case UNAVAILABLE, SESSION_UNACCEPTABLE, RATE_LIMITED, API_LIMIT -> "error";
         };
     }
 

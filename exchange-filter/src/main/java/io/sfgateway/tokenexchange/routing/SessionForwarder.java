@@ -72,26 +72,41 @@ public final class SessionForwarder {
 
     public Mono<Void> forward(ServerWebExchange exchange, GatewayFilterChain chain, SalesforceSession session,
             SessionRenewal renewal, ForwardingPolicy policy) {
+        return forward(exchange, chain, session, renewal, policy, UpstreamAnswers.NONE);
+    }
+
+    /** @param answers hears each answer Salesforce gives (the one replayed after a stale session too) */
+    public Mono<Void> forward(ServerWebExchange exchange, GatewayFilterChain chain, SalesforceSession session,
+            SessionRenewal renewal, ForwardingPolicy policy, UpstreamAnswers answers) {
+        Sending sending = new Sending(chain, renewal, policy, answers);
         HttpHeaders headers = exchange.getRequest().getHeaders();
         long length = headers.getContentLength();
         boolean hasBody = length > 0 || headers.containsHeader(HttpHeaders.TRANSFER_ENCODING);
         if (!hasBody) {
-            return send(exchange, chain, session, renewal, policy, true);
+            return send(exchange, sending, session, true);
         }
         if (length > 0 && length <= replayLimitBytes && budget.tryTake(length)) {
             return ServerWebExchangeUtils.cacheRequestBody(exchange, cached ->
-                            send(exchange.mutate().request(cached).build(), chain, session, renewal, policy, true))
+                            send(exchange.mutate().request(cached).build(), sending, session, true))
                     .doFinally(signal -> budget.giveBack(length));
         }
-        return send(exchange, chain, session, renewal, policy, false);
+        return send(exchange, sending, session, false);
     }
 
-    private Mono<Void> send(ServerWebExchange exchange, GatewayFilterChain chain, SalesforceSession session,
-            SessionRenewal renewal, ForwardingPolicy policy, boolean replayable) {
+    /** What one forwarded request is sent through. */
+    private record Sending(GatewayFilterChain chain, SessionRenewal renewal, ForwardingPolicy policy,
+            UpstreamAnswers answers) {
+    }
+
+    private Mono<Void> send(ServerWebExchange exchange, Sending sending, SalesforceSession session, boolean replayable) {
+        GatewayFilterChain chain = sending.chain();
+        SessionRenewal renewal = sending.renewal();
+        ForwardingPolicy policy = sending.policy();
         // The route's own URL: the replay moves it onto the renewed session's instance again, not the URL already
         // moved (which holds a site's prefix: it would be added twice).
         URI routed = exchange.getRequiredAttribute(GATEWAY_REQUEST_URL_ATTR);
         return chain.filter(toSalesforce(exchange, session, policy)).then(Mono.defer(() -> {
+            sending.answers().answered(session, exchange.getResponse());
             policy.stripResponseHeaders(exchange.getResponse());
             if (exchange.getResponse().getStatusCode() != HttpStatus.UNAUTHORIZED) {
                 return Mono.empty();
@@ -103,7 +118,10 @@ public final class SessionForwarder {
                 return Mono.defer(() -> {
                     discardUpstreamAnswer(exchange); // before renewing: if that fails, only the error is written
                     return renewal.renewed().flatMap(fresh -> chain.filter(toSalesforce(routedTo(exchange, routed), fresh, policy))
-                            .then(Mono.fromRunnable(() -> policy.stripResponseHeaders(exchange.getResponse()))));
+                            .then(Mono.fromRunnable(() -> {
+                                sending.answers().answered(fresh, exchange.getResponse());
+                                policy.stripResponseHeaders(exchange.getResponse());
+                            })));
                 });
             });
         }));

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.sfgateway.tokenexchange.ExchangeFailure;
 import io.sfgateway.tokenexchange.SalesforceSession;
 import io.sfgateway.tokenexchange.Subject;
@@ -64,6 +65,7 @@ public final class SessionCache {
                 .expireAfter(new SessionExpiry())
                 .ticker(ticker)
                 .executor(Runnable::run)
+                .recordStats() // for cache.puts and cache.evictions; the warm path's asMap() reads record nothing
                 .buildAsync();
         store.onRemoteEviction(new SessionStore.RemoteEvictions() {
             @Override
@@ -181,6 +183,14 @@ public final class SessionCache {
         long before = cache.synchronous().estimatedSize();
         cache.asMap().keySet().removeIf(key -> Subject.isKeyOf(key.subject(), subjectKey));
         return before - cache.synchronous().estimatedSize();
+    }
+
+    /**
+     * Registers the cache's size, puts and evictions with Micrometer's Caffeine binder
+     * ({@link SessionCacheMetrics}, tag {@code cache=salesforce.sessions}).
+     */
+    public void bindMetrics(MeterRegistry registry) {
+        new SessionCacheMetrics(cache.synchronous()).bindTo(registry);
     }
 
     public long estimatedSize() {

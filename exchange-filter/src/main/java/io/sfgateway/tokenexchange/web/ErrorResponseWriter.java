@@ -41,6 +41,8 @@ public final class ErrorResponseWriter implements ExchangeErrorRenderer {
                 "Salesforce sign-in is temporarily unavailable; retry later."),
         TOO_MANY_REQUESTS(HttpStatus.TOO_MANY_REQUESTS, null, "too_many_requests",
                 "Too many new tokens; retry later."),
+        API_LIMIT(HttpStatus.TOO_MANY_REQUESTS, null, "too_many_requests",
+                "The Salesforce org's daily API requests are nearly spent; retry later."),
         DOT_SEGMENTS(HttpStatus.BAD_REQUEST, null, "invalid_request",
                 "The path holds a dot segment or an encoding the gateway does not accept."),
         OUTSIDE_SESSION_PATHS(HttpStatus.NOT_FOUND, null, "not_found",
@@ -97,12 +99,14 @@ public final class ErrorResponseWriter implements ExchangeErrorRenderer {
                 case GATEWAY_REJECTED, SESSION_UNACCEPTABLE -> Answer.BAD_GATEWAY;
                 case UNAVAILABLE, TIMEOUT, CIRCUIT_OPEN -> Answer.UNAVAILABLE;
                 case RATE_LIMITED -> Answer.TOO_MANY_REQUESTS;
+                case API_LIMIT -> Answer.API_LIMIT;
             };
             reason = switch (failure.kind()) {
                 case SUBJECT_REJECTED -> RefusalReason.SUBJECT_REJECTED;
                 case GATEWAY_REJECTED, SESSION_UNACCEPTABLE -> RefusalReason.BAD_GATEWAY;
                 case UNAVAILABLE, TIMEOUT, CIRCUIT_OPEN -> RefusalReason.UNAVAILABLE;
                 case RATE_LIMITED -> RefusalReason.RATE_LIMITED;
+                case API_LIMIT -> RefusalReason.API_LIMIT_SHED;
             };
             retryAfter = failure.retryAfterSeconds() > 0 ? failure.retryAfterSeconds() : DEFAULT_RETRY_AFTER_SECONDS;
             // The failed exchange itself is logged once by SessionService (and circuit breaker transitions by
@@ -142,7 +146,7 @@ public final class ErrorResponseWriter implements ExchangeErrorRenderer {
         if (answer.challenge != null) {
             headers.set(HttpHeaders.WWW_AUTHENTICATE, answer.challenge);
         }
-        if (answer == Answer.UNAVAILABLE || answer == Answer.TOO_MANY_REQUESTS) {
+        if (answer.status == HttpStatus.SERVICE_UNAVAILABLE || answer.status == HttpStatus.TOO_MANY_REQUESTS) {
             headers.set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
         }
         return response.writeWith(Mono.just(response.bufferFactory().wrap(answer.body)));

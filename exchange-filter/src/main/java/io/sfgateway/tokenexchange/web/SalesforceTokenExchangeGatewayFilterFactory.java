@@ -2,7 +2,9 @@ package io.sfgateway.tokenexchange.web;
 
 import io.sfgateway.tokenexchange.SalesforceSession;
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.sfgateway.tokenexchange.apiusage.ApiUsageMonitor;
 import io.sfgateway.tokenexchange.routing.RenewalLimit;
+import io.sfgateway.tokenexchange.routing.UpstreamAnswers;
 import io.sfgateway.tokenexchange.routing.SessionForwarder;
 import io.sfgateway.tokenexchange.routing.SessionPaths;
 import io.sfgateway.tokenexchange.subject.BearerTokens;
@@ -32,7 +34,9 @@ import reactor.core.publisher.Mono;
  * {@link SessionForwarder} points the request at the session's instance with the Salesforce
  * token. A refusal anywhere is answered by the {@link ExchangeErrorRenderer}. Before any of it, the
  * path is judged ({@link SessionPaths}): a dot segment in any encoding is refused with 400, a
- * path outside the registration's session paths with 404, and neither costs an exchange. A path
+ * path outside the registration's session paths with 404, and neither costs an exchange. With
+ * {@code api-usage.shed-above} set and the org's usage above it, a request with a token is
+ * refused with 429 at once ({@link ApiUsageMonitor}). A path
  * outside is refused rather than forwarded without a session: the gateway would otherwise need a
  * session to know the instance, and an open relay to the rest of the org is not its job.
  *
@@ -103,6 +107,10 @@ public class SalesforceTokenExchangeGatewayFilterFactory
             } catch (InvalidSubjectException missingOrMalformed) {
                 return errors.write(exchange, registration.name(), missingOrMalformed);
             }
+            ApiUsageMonitor apiUsage = registration.apiUsage();
+            if (apiUsage != null && !apiUsage.admit()) {
+                return errors.write(exchange, registration.name(), apiUsage.shed()); // neither exchange nor forward
+            }
             TokenDigest digest = TokenDigest.of(token); // the one hash of the token: memo, refusal memory, opaque key
             Subject known = registration.subjects().known(token, digest);
             if (known != null) {
@@ -137,8 +145,9 @@ public class SalesforceTokenExchangeGatewayFilterFactory
         /** Errors here come from renewing a session Salesforce called invalid, before the replay. */
         private Mono<Void> forward(ServerWebExchange exchange, GatewayFilterChain chain, Subject subject,
                 SalesforceSession session) {
+            ApiUsageMonitor apiUsage = registration.apiUsage();
             return forwarder.forward(exchange, chain, session, registration.sessions().renewal(subject, renewals),
-                            registration.forwarding())
+                            registration.forwarding(), apiUsage != null ? apiUsage : UpstreamAnswers.NONE)
                     .onErrorResume(ErrorResponseWriter::handles, error -> errors.write(exchange, registration.name(), error));
         }
 

@@ -41,6 +41,9 @@ class PropertyRangesTest {
             "registrations.acme.subject.opaque-admission.min-length, 0",
             "registrations.acme.subject.opaque-admission.limit-period, 0s",
             "registrations.acme.subject.opaque-admission.max-tracked-clients, 0",
+            "registrations.acme.api-usage.shed-above, 0",
+            "registrations.acme.api-usage.shed-above, 1.01",
+            "registrations.acme.api-usage.retry-after, 500ms",
     })
     void anOutOfRangeValueStopsStartUpNamingTheKey(String key, String value) {
         runner.withPropertyValues(PREFIX + key + "=" + value).run(context -> {
@@ -58,7 +61,8 @@ class PropertyRangesTest {
 
     @ParameterizedTest
     @CsvSource({"cache.refresh-ahead, 1", "cache.rejection-ttl, 0s", "min-renewal-interval, 0s",
-            "registrations.acme.session-timeout, 1s", "registrations.acme.subject.clock-skew, 0s"})
+            "registrations.acme.session-timeout, 1s", "registrations.acme.subject.clock-skew, 0s",
+            "registrations.acme.api-usage.shed-above, 1", "registrations.acme.api-usage.retry-after, 1s"})
     void theEdgesOfEachRangeAreAccepted(String key, String value) {
         runner.withPropertyValues(PREFIX + key + "=" + value).run(context -> assertThat(context).hasNotFailed());
     }
