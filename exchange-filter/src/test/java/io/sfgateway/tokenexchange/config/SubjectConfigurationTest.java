@@ -91,7 +91,7 @@ class SubjectConfigurationTest {
 
     @SuppressWarnings("deprecation")
     private static SubjectProperties subject(java.time.Duration refetchInterval, java.time.Duration minRefresh) {
-        return new SubjectProperties(true, "https://idp", java.net.URI.create("https://idp/jwks"),
+        return new SubjectProperties(true, "https://idp", null, java.net.URI.create("https://idp/jwks"),
                 java.util.List.of("gw"), "sub", java.time.Duration.ofSeconds(30), refetchInterval,
                 java.time.Duration.ofMinutes(5),
                 new SubjectProperties.OpaqueAdmission(16, null, 20, 200, java.time.Duration.ofSeconds(1), 10_000),
