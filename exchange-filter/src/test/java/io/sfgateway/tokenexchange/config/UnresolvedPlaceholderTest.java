@@ -61,7 +61,7 @@ class UnresolvedPlaceholderTest {
             assertThat(((InvalidConfigurationException) refused).keys()).containsExactlyInAnyOrder(ACME + "client-id",
                     ACME + "client-secret", ACME + "login-url");
             org.springframework.boot.diagnostics.FailureAnalysis analysis = new InvalidConfigurationFailureAnalyzer(
-                    context.getEnvironment()).analyze(context.getStartupFailure());
+                    new org.springframework.mock.env.MockEnvironment()).analyze(context.getStartupFailure());
             assertThat(analysis.getAction()).contains(ACME + "client-id", ACME + "client-secret", ACME + "login-url");
         });
     }
