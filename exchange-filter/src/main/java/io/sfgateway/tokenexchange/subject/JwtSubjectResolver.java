@@ -75,19 +75,8 @@ public final class JwtSubjectResolver implements SubjectResolver {
     /** @param timer where the JWKS fetch timeout fires (the gateway passes Netty's event loops) */
     public JwtSubjectResolver(WebClient webClient, URI jwksUri, String issuer, List<String> audiences,
             String subjectClaim, Duration clockSkew, Duration jwksMinRefresh, Scheduler timer) {
-        this(webClient, jwksUri, issuer, audiences, subjectClaim, clockSkew, jwksMinRefresh, DEFAULT_MAX_BACKOFF, timer,
-                Clock.systemUTC());
-    }
-
-    /**
-     * @param jwksMaxBackoff the longest wait between two fetches while the IdP fails
-     * @param clock what the key fetch schedule and the verified-token memo read the time from
-     */
-    public JwtSubjectResolver(WebClient webClient, URI jwksUri, String issuer, List<String> audiences,
-            String subjectClaim, Duration clockSkew, Duration jwksMinRefresh, Duration jwksMaxBackoff, Scheduler timer,
-            Clock clock) {
         this(webClient, JwksLocation.fixed(jwksUri), issuer, audiences, subjectClaim, clockSkew, jwksMinRefresh,
-                jwksMaxBackoff, timer, clock);
+                DEFAULT_MAX_BACKOFF, timer, Clock.systemUTC());
     }
 
     /**
