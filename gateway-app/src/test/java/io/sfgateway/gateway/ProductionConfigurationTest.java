@@ -47,6 +47,39 @@ class ProductionConfigurationTest {
     }
 
     @Test
+    void issuerUriAloneConfiguresTheIdpByDiscoveryAndTheDocumentedDefaultsHold() {
+        try (ConfigurableApplicationContext app = run("--SF_LOGIN_URL=https://acme.my.salesforce.com",
+                "--SF_CLIENT_ID=3MVG9-client", "--IDP_ISSUER_URI=http://127.0.0.1:9/realms/acme")) {
+            var subject = app.getBean(io.sfgateway.tokenexchange.config.TokenExchangeProperties.class)
+                    .registrations().get("salesforce").subject();
+            assertThat(subject.issuerUri()).hasToString("http://127.0.0.1:9/realms/acme");
+            assertThat(subject.jwksUri()).isNull();
+            assertThat(subject.requiredIssuer()).isEqualTo("http://127.0.0.1:9/realms/acme");
+            // docs/READY-GATEWAY.md, "Defaults that differ from a bare Spring Boot application"
+            var environment = app.getEnvironment();
+            assertThat(environment.getProperty("management.endpoint.health.show-components")).isEqualTo("always");
+            assertThat(environment.getProperty("management.endpoint.health.show-details")).isEqualTo("never");
+            assertThat(environment.getProperty("spring.data.redis.client-name")).isEqualTo("sf-gateway");
+            assertThat(environment.getProperty(
+                    "logging.level.org.hibernate.validator.internal.metadata.aggregated.CascadingMetaDataBuilder"))
+                    .isEqualTo("ERROR");
+        }
+    }
+
+    @Test
+    void everyUnsetVariableOfTheEnvironmentRegistrationIsNamedTogether() {
+        Throwable failure = catchThrowable(() -> run("--spring.profiles.active=env"));
+        Throwable cause = failure;
+        while (!(cause instanceof InvalidConfigurationException) && cause != null && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        assertThat(cause).isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("${SF_LOGIN_URL}").hasMessageContaining("${SF_CLIENT_ID}");
+        assertThat(((InvalidConfigurationException) cause).keys())
+                .contains(REGISTRATIONS + "salesforce.login-url", REGISTRATIONS + "salesforce.client-id");
+    }
+
+    @Test
     void theOperatorsOwnYamlAloneStartsTheGatewayWithNoVariableSet() throws IOException {
         writeOwnYaml("""
                 spring.cloud.gateway.server.webflux.routes:

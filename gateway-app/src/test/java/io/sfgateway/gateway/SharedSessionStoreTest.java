@@ -60,8 +60,7 @@ class SharedSessionStoreTest {
                 EmulatedOrg emulated = new EmulatedOrg();
                 // Where Redis would be if anything tried it: the trap counts every connection.
                 ConfigurableApplicationContext app = SpringApplication.run(GatewayApplication.class, emulated.gatewayArgs(
-                        "--spring.data.redis.host=127.0.0.1", "--spring.data.redis.port=" + trap.port(),
-                        "--management.endpoint.health.show-components=always"))) {
+                        "--spring.data.redis.host=127.0.0.1", "--spring.data.redis.port=" + trap.port()))) {
             int port = port(app, "local.server.port");
             int management = port(app, "local.management.port");
             assertThat(call(port, emulated.token("alice")).block()).isEqualTo(200);
@@ -163,7 +162,7 @@ class SharedSessionStoreTest {
 
     /** The ready gateway with these environment variables added to the real ones, as a container sets them. */
     private static ConfigurableApplicationContext runWithVariables(EmulatedOrg emulated, Map<String, String> variables) {
-        String[] args = emulated.gatewayArgs("--management.endpoint.health.show-components=always");
+        String[] args = emulated.gatewayArgs(); // health components are visible by default
         StandardEnvironment environment = new StandardEnvironment();
         Map<String, Object> all = new HashMap<>(System.getenv());
         all.putAll(variables);

@@ -26,14 +26,16 @@ public final class EmulatorMain {
             // A uniquely named file, so a Spring Boot app that has this jar on its class path never picks it up.
             System.setProperty("logback.configurationFile", "salesforce-emulator-logback.xml");
         }
+        if (wantsHelp(args)) {
+            System.out.println(USAGE);
+            return;
+        }
         EmulatorConfig config;
         try {
             config = config(options(args));
         } catch (IllegalArgumentException e) {
             System.err.println("salesforce-emulator: " + e.getMessage());
-            System.err.println("options: --port=N --idp-port=N --auto-provision-users=true|false --client-id=ID"
-                    + " --client-secret=SECRET (empty = public client) --session-timeout=SECONDS --org-id=ID"
-                    + " --audience=AUD --host=ADDRESS (default 127.0.0.1) --instance-url=URL (the name clients use)");
+            System.err.println(USAGE);
             System.exit(2);
             return;
         }
@@ -51,7 +53,44 @@ public final class EmulatorMain {
                 + " jwksUri=" + emulator.idp().jwksUri()
                 + " clientId=" + config.apps().get(0).clientId()
                 + " audience=" + config.audience());
+        // Deliberately stdout, not the log: the emulated app's secret is for pasting, and no log line may hold a secret.
+        System.out.print(howToUse(emulator, config));
+        System.out.flush();
         stopped.await();
+    }
+
+    static final String USAGE = """
+            usage: java -jar salesforce-emulator-<version>-exec.jar [options]
+              --port=N                     the org's port (default 8090; 0 = a free one)
+              --idp-port=N                 the IdP's port (default port + 1)
+              --auto-provision-users=BOOL  any subject gets a user (default true; false: alice and bob only)
+              --client-id=ID               the External Client App's consumer key (default demo-client)
+              --client-secret=SECRET       its secret (default demo-secret; empty = public client)
+              --session-timeout=SECONDS    the org's session timeout (default 7200)
+              --org-id=ID                  the org id (default 00D000000000001AAA)
+              --audience=AUD               the audience the IdP's tokens carry (default salesforce-gateway)
+              --host=ADDRESS               the address to bind (default 127.0.0.1)
+              --instance-url=URL           the name clients use for the org, in the sessions it issues
+              --help                       this text""";
+
+    /** {@code --help} or {@code -h}: print the usage and exit 0, whatever else is given. */
+    static boolean wantsHelp(String[] args) {
+        for (String arg : args) {
+            if (arg.equals("--help") || arg.equals("-h")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** What to paste next: the app's credentials and a command that mints an IdP token for alice. */
+    static String howToUse(SalesforceEmulator emulator, EmulatorConfig config) {
+        ConnectedApp app = config.apps().get(0);
+        return "salesforce-emulator: app clientId=" + app.clientId() + " clientSecret="
+                + (app.clientSecret() == null ? "(none: public client)" : app.clientSecret())
+                + " issuer-uri=" + emulator.idp().issuer() + " (OIDC discovery at " + emulator.idp().discoveryUri() + ")\n"
+                + "salesforce-emulator: mint an IdP token for alice (bob: sub=bob): curl -s '" + emulator.baseUrl()
+                + "/__admin/idp/token?sub=alice&aud=" + config.audience() + "'\n";
     }
 
     static Map<String, String> options(String[] args) {

@@ -85,6 +85,27 @@ class SmallPartsTest {
     }
 
     @Test
+    void helpIsAnOptionAndTheReadyTextSaysHowToUseTheEmulator() throws Exception {
+        assertThat(EmulatorMain.wantsHelp(new String[] {"--help"})).isTrue();
+        assertThat(EmulatorMain.wantsHelp(new String[] {"--port=9000", "-h"})).isTrue();
+        assertThat(EmulatorMain.wantsHelp(new String[] {"--port=9000"})).isFalse();
+        assertThat(EmulatorMain.USAGE).contains("--port=N", "--idp-port=N", "--client-secret=SECRET", "--help");
+
+        EmulatorConfig defaults = EmulatorMain.config(EmulatorMain.options(new String[] {"--port=0"}));
+        try (SalesforceEmulator sf = SalesforceEmulator.start(defaults)) {
+            String text = EmulatorMain.howToUse(sf, defaults);
+            assertThat(text).contains("clientId=demo-client clientSecret=demo-secret", "issuer-uri=" + sf.idp().issuer());
+            java.util.regex.Matcher mint = java.util.regex.Pattern.compile("curl -s '([^']+)'").matcher(text);
+            assertThat(mint.find()).isTrue();
+            java.net.http.HttpResponse<String> token = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(mint.group(1))).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(token.statusCode()).isEqualTo(200);
+            assertThat(token.body()).startsWith("eyJ");
+        }
+    }
+
+    @Test
     void aPublicUrlNamesTheOrgInItsSessions() {
         try (SalesforceEmulator sf = SalesforceEmulator.start(EmulatorConfig.builder()
                 .publicUrl("http://salesforce-emulator:8090").build())) {

@@ -34,7 +34,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * The sample gateway end to end: a caller's IdP token in, the Salesforce session out. One
- * WireMock server plays the IdP (its JWKS) and the Salesforce org (token endpoint and REST).
+ * WireMock server plays the IdP (its discovery metadata and JWKS) and the Salesforce org (token endpoint and REST).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class GatewayApplicationTest {
@@ -56,8 +56,7 @@ class GatewayApplicationTest {
         registry.add("SF_LOGIN_URL", ORG::baseUrl);
         registry.add("SF_CLIENT_ID", () -> "sample-consumer-key");
         registry.add("SF_CLIENT_SECRET", () -> "sample-consumer-secret");
-        registry.add("IDP_ISSUER", () -> ORG.baseUrl() + "/idp");
-        registry.add("IDP_JWKS_URI", () -> ORG.baseUrl() + "/idp/jwks.json");
+        registry.add("IDP_ISSUER_URI", () -> ORG.baseUrl() + "/idp");
     }
 
     @BeforeEach
@@ -66,6 +65,10 @@ class GatewayApplicationTest {
     }
 
     private static void stubOrgAndIdp() {
+        // The IdP's OpenID Provider metadata: issuer-uri alone is configured, discovery finds the keys.
+        ORG.stubFor(get("/idp/.well-known/openid-configuration").willReturn(aResponse()
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"issuer\":\"%s/idp\",\"jwks_uri\":\"%s/idp/jwks.json\"}".formatted(ORG.baseUrl(), ORG.baseUrl()))));
         ORG.stubFor(get("/idp/jwks.json").willReturn(aResponse()
                 .withHeader("Content-Type", "application/json")
                 .withBody(new JWKSet(IDP_KEY.toPublicJWK()).toString())));
@@ -98,7 +101,8 @@ class GatewayApplicationTest {
         ORG.verify(1, postRequestedFor(urlEqualTo("/services/oauth2/token"))
                 .withRequestBody(containing("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange"))
                 .withRequestBody(containing("subject_token=" + idpToken))
-                .withRequestBody(containing("client_id=sample-consumer-key")));
+                .withRequestBody(containing("client_id=sample-consumer-key"))
+                .withRequestBody(containing("scope=api")));
         ORG.verify(1, getRequestedFor(urlPathEqualTo("/services/data/v62.0/limits"))
                 .withHeader("Authorization", equalTo("Bearer " + SALESFORCE_TOKEN)));
     }

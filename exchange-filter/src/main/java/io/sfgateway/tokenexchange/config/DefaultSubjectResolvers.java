@@ -1,9 +1,11 @@
 package io.sfgateway.tokenexchange.config;
 
+import io.sfgateway.tokenexchange.subject.JwksLocation;
 import io.sfgateway.tokenexchange.subject.JwtSubjectResolver;
 import io.sfgateway.tokenexchange.subject.OpaqueTokenShape;
 import io.sfgateway.tokenexchange.subject.SubjectResolver;
 import java.time.Clock;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -17,6 +19,8 @@ import reactor.core.scheduler.Scheduler;
 public final class DefaultSubjectResolvers implements SubjectResolvers {
 
     private static final Logger log = LoggerFactory.getLogger(DefaultSubjectResolvers.class);
+    /** One request for the issuer's OIDC metadata; the key fetch as a whole has its own limit. */
+    private static final Duration DISCOVERY_ATTEMPT_TIMEOUT = Duration.ofSeconds(5);
 
     private final WebClient webClient;
     private final Scheduler timer;
@@ -54,7 +58,17 @@ public final class DefaultSubjectResolvers implements SubjectResolvers {
             log.info("Registration '{}' names users by claim '{}': sessions are keyed by issuer, sub and that claim",
                     name, subject.subjectClaim());
         }
-        JwtSubjectResolver resolver = new JwtSubjectResolver(webClient, subject.jwksUri(), subject.issuer(),
+        JwksLocation keys;
+        if (subject.jwksUri() != null) {
+            keys = JwksLocation.fixed(subject.jwksUri());
+            if (subject.issuerUri() != null) {
+                log.info("Registration '{}' takes its signing keys from {}jwks-uri; {}issuer-uri only names the issuer "
+                        + "(no OIDC discovery)", name, key, key);
+            }
+        } else {
+            keys = JwksLocation.discovered(webClient, subject.issuerUri().toString(), DISCOVERY_ATTEMPT_TIMEOUT, timer);
+        }
+        JwtSubjectResolver resolver = new JwtSubjectResolver(webClient, keys, subject.requiredIssuer(),
                 subject.audiences(), subject.subjectClaim(), subject.clockSkew(),
                 SubjectChecks.jwksMinRefresh(subject), subject.jwks().maxBackoff(), timer, clock);
         resolver.prefetchKeys();

@@ -1,17 +1,30 @@
 package io.sfgateway.tokenexchange.config;
 
-/** A configuration problem that stops start-up; names the key to fix. */
+import java.util.List;
+
+/** A configuration problem that stops start-up; names the key (or keys) to fix. */
 public class InvalidConfigurationException extends IllegalStateException {
 
-    private final String key;
+    private final List<String> keys;
 
     public InvalidConfigurationException(String key, String problem) {
         super(key + ": " + problem);
-        this.key = key;
+        this.keys = List.of(key);
     }
 
-    /** The full configuration key at fault, e.g. {@code salesforce.token-exchange.registrations.acme.client-id}. */
+    /** Several keys at fault, reported together; {@code message} names each. */
+    InvalidConfigurationException(List<String> keys, String message) {
+        super(message);
+        this.keys = List.copyOf(keys);
+    }
+
+    /** The full configuration key at fault (the first, when several are), e.g. {@code salesforce.token-exchange.registrations.acme.client-id}. */
     public String key() {
-        return key;
+        return keys.get(0);
+    }
+
+    /** Every key at fault, in the order reported. */
+    public List<String> keys() {
+        return keys;
     }
 }

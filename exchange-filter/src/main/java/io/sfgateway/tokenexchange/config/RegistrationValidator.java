@@ -71,6 +71,9 @@ final class RegistrationValidator {
         if (registration.subject().validate() && registration.subject().jwksUri() != null) {
             SalesforceUrls.requireSecure(key + "subject.jwks-uri", registration.subject().jwksUri(), plainHttpHosts);
         }
+        if (registration.subject().validate() && registration.subject().issuerUri() != null) {
+            SalesforceUrls.requireSecure(key + "subject.issuer-uri", registration.subject().issuerUri(), plainHttpHosts);
+        }
         for (String pattern : registration.instanceUrlAllowlist()) {
             SalesforceUrls.requireSecureAllowlistEntry(key + "instance-url-allowlist", pattern, plainHttpHosts);
         }

@@ -1,6 +1,8 @@
 package io.sfgateway.tokenexchange.config;
 
+import java.net.URI;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -21,13 +23,16 @@ final class SubjectChecks {
             validateOpaque(key, subject);
             return;
         }
-        if (subject.jwksUri() == null) {
-            throw new InvalidConfigurationException(key + "jwks-uri", "is required when subject.validate is true");
+        if (subject.issuerUri() != null) {
+            validateIssuerUri(key, subject);
+        } else if (subject.jwksUri() == null) {
+            throw new InvalidConfigurationException(key + "jwks-uri", "is required when subject.validate is true "
+                    + "(or set " + key + "issuer-uri alone: OIDC discovery then finds the keys)");
         }
-        if (!subject.jwksUri().isAbsolute() || subject.jwksUri().getHost() == null) {
+        if (subject.jwksUri() != null && (!subject.jwksUri().isAbsolute() || subject.jwksUri().getHost() == null)) {
             throw new InvalidConfigurationException(key + "jwks-uri", "must be an absolute URL");
         }
-        if (subject.issuer() == null || subject.issuer().isBlank()) {
+        if (subject.issuerUri() == null && (subject.issuer() == null || subject.issuer().isBlank())) {
             throw new InvalidConfigurationException(key + "issuer",
                     "is required when subject.validate is true (without it any issuer the keys sign for is accepted)");
         }
@@ -43,6 +48,22 @@ final class SubjectChecks {
         }
         positive(key + "jwks.min-refresh", jwksMinRefresh(subject));
         positive(key + "jwks.max-backoff", subject.jwks().maxBackoff());
+    }
+
+    /** As Spring Security: {@code issuer-uri} is the issuer; {@code issuer}, when also set, must say the same. */
+    private static void validateIssuerUri(String key, SubjectProperties subject) {
+        URI issuerUri = subject.issuerUri();
+        String scheme = issuerUri.getScheme() == null ? "" : issuerUri.getScheme().toLowerCase(Locale.ROOT);
+        if (!issuerUri.isAbsolute() || issuerUri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))
+                || issuerUri.getRawQuery() != null || issuerUri.getRawFragment() != null) {
+            throw new InvalidConfigurationException(key + "issuer-uri",
+                    "must be an absolute https URL without query or fragment (the IdP's issuer, exactly as in its tokens' iss)");
+        }
+        String issuer = subject.issuer();
+        if (issuer != null && !issuer.isBlank() && !issuer.equals(issuerUri.toString())) {
+            throw new InvalidConfigurationException(key + "issuer", "differs from " + key + "issuer-uri: issuer-uri is the "
+                    + "issuer tokens must name; remove issuer, or set it to the same value");
+        }
     }
 
     private static void validateOpaque(String key, SubjectProperties subject) {

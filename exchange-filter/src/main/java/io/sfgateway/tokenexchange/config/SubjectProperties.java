@@ -14,8 +14,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param validate whether to validate locally (the default); false for opaque tokens, which
  *     Salesforce's handler alone validates: then every new token costs an exchange, so
  *     {@code opaque-admission} bounds them, and start-up logs a warning
- * @param issuer the exact {@code iss} required; required when validating
- * @param jwksUri where the IdP publishes its signing keys; required when validating
+ * @param issuer the exact {@code iss} required; required when validating unless
+ *     {@code issuer-uri} is set
+ * @param issuerUri the IdP's issuer, as Spring Security's resource server takes it: the exact
+ *     {@code iss} required, and, when {@code jwks-uri} is not set, where OpenID Connect discovery
+ *     ({@code <issuer-uri>/.well-known/openid-configuration}) finds the signing keys; the
+ *     document's {@code issuer} must equal it exactly
+ * @param jwksUri where the IdP publishes its signing keys; when set it wins over discovery;
+ *     required when validating unless {@code issuer-uri} is set
  * @param audiences accepted {@code aud} values; at least one is required when validating
  * @param subjectClaim the claim naming the user; the session key always holds {@code sub}
  *     and the issuer too, so another claim can only narrow a key, never widen it
@@ -31,6 +37,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record SubjectProperties(
         @DefaultValue("true") boolean validate,
         String issuer,
+        URI issuerUri,
         URI jwksUri,
         List<String> audiences,
         @DefaultValue("sub") String subjectClaim,
@@ -42,6 +49,11 @@ public record SubjectProperties(
 
     public SubjectProperties {
         audiences = audiences == null ? List.of() : List.copyOf(audiences);
+    }
+
+    /** The {@code iss} required: {@code issuer-uri} when set (start-up refuses a different {@code issuer}), else {@code issuer}. */
+    public String requiredIssuer() {
+        return issuerUri != null ? issuerUri.toString() : issuer;
     }
 
     /**

@@ -30,8 +30,8 @@ import org.springframework.validation.annotation.Validated;
  *     a request whose body would not fit in what is left is streamed and not replayable
  * @param minRenewalInterval the least time between two sessions of one subject replaced because
  *     Salesforce called them invalid; a 401 sooner goes back to the caller and the session stays
- * @param plainHttpHosts host names, besides loopback, that {@code login-url}, {@code jwks-uri}
- *     and allowlist entries may reach over plain {@code http}: only for a test org inside one
+ * @param plainHttpHosts host names, besides loopback, that login-url, issuer-uri, jwks-uri
+ *     and allowlist entries may reach over plain http: only for a test org inside one
  *     private network (the Kubernetes dev overlay's emulator); empty by default
  */
 @ConfigurationProperties("salesforce.token-exchange")
@@ -181,7 +181,7 @@ public record TokenExchangeProperties(
      * Sessions shared by every replica through Redis (connection: {@code spring.data.redis.*}).
      *
      * @param enabled whether to use the shared store; off, nothing about Redis is loaded
-     * @param keyId the id of the key in {@code keys} that seals new values
+     * @param keyId the id of the key in keys that seals new values
      * @param keys key id to base64 of 32 random bytes (AES-256-GCM); every listed key still opens
      *     values, so keys rotate without a flush
      * @param timeout the longest one Redis call may take before the replica carries on without it

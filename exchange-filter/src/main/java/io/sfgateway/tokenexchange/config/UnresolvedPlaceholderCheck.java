@@ -1,11 +1,14 @@
 package io.sfgateway.tokenexchange.config;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
@@ -23,7 +26,8 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * <p>Runs on the environment before the properties are bound, so it covers every registration key
  * whatever its type (a URI would otherwise fail binding with a less direct message). Only the
  * value the binder will use is checked: the highest-precedence source that defines the key (or,
- * for a list element, the list). The message names the key and the variable, never the value.
+ * for a list element, the list). Every unresolved placeholder is reported in one message, naming
+ * each key and variable, never the value.
  */
 final class UnresolvedPlaceholderCheck {
 
@@ -43,18 +47,39 @@ final class UnresolvedPlaceholderCheck {
             }
         }
         PropertySourcesPlaceholdersResolver resolver = new PropertySourcesPlaceholdersResolver(environment);
+        Map<String, Set<String>> unresolved = new LinkedHashMap<>();
         for (ConfigurationPropertyName name : names) {
             ConfigurationProperty property = effective(sources, name);
             if (property == null || !(property.getValue() instanceof String raw)) {
                 continue;
             }
-            Matcher unresolved = PLACEHOLDER.matcher(String.valueOf(resolver.resolvePlaceholders(raw)));
-            if (unresolved.find()) {
-                throw new InvalidConfigurationException(name.toString(), "${" + unresolved.group(1)
-                        + "} is not set: set the environment variable or property " + unresolved.group(1)
-                        + ", or give the key a value");
+            Matcher variables = PLACEHOLDER.matcher(String.valueOf(resolver.resolvePlaceholders(raw)));
+            while (variables.find()) {
+                unresolved.computeIfAbsent(name.toString(), key -> new LinkedHashSet<>()).add(variables.group(1));
             }
         }
+        if (!unresolved.isEmpty()) {
+            throw refusal(unresolved);
+        }
+    }
+
+    /** One message for every unresolved placeholder, so one restart shows them all. */
+    private static InvalidConfigurationException refusal(Map<String, Set<String>> unresolved) {
+        if (unresolved.size() == 1 && unresolved.values().iterator().next().size() == 1) {
+            Map.Entry<String, Set<String>> only = unresolved.entrySet().iterator().next();
+            String variable = only.getValue().iterator().next();
+            return new InvalidConfigurationException(only.getKey(), "${" + variable
+                    + "} is not set: set the environment variable or property " + variable + ", or give the key a value");
+        }
+        Set<String> variables = new LinkedHashSet<>();
+        unresolved.values().forEach(variables::addAll);
+        StringBuilder message = new StringBuilder();
+        unresolved.forEach((key, names) -> message.append(message.isEmpty() ? "" : "; ").append(key).append(": ")
+                .append(names.stream().map(variable -> "${" + variable + "}").collect(Collectors.joining(" and ")))
+                .append(" is not set"));
+        message.append(" (").append(unresolved.size()).append(" keys): set the environment variables or properties ")
+                .append(String.join(", ", variables)).append(", or give the keys values");
+        return new InvalidConfigurationException(new ArrayList<>(unresolved.keySet()), message.toString());
     }
 
     /**

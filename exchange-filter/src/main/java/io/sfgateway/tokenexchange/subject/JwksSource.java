@@ -3,7 +3,6 @@ package io.sfgateway.tokenexchange.subject;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import io.github.resilience4j.core.IntervalFunction;
-import java.net.URI;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,8 +21,9 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * The IdP's signing keys, fetched from the configured {@code jwks-uri} only (never from a URL
- * named inside a token), without blocking, cached, and fetched again when a token names a
+ * The IdP's signing keys, fetched from the configured {@code jwks-uri}, or the one OIDC discovery
+ * of the configured {@code issuer-uri} finds ({@link JwksLocation}), never from a URL named inside
+ * a token, without blocking, cached, and fetched again when a token names a
  * {@code kid} the cached set lacks (key rotation) or once the set is older than {@code maxAge}.
  * <ul>
  *   <li>Whatever causes it, a fetch starts at most once per {@code minRefresh}: a stream of
@@ -43,7 +43,7 @@ final class JwksSource {
     private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
 
     private final WebClient webClient;
-    private final URI jwksUri;
+    private final JwksLocation jwksUri;
     private final Duration minRefresh;
     private final Duration maxBackoff;
     private final Duration maxAge;
@@ -58,7 +58,7 @@ final class JwksSource {
     private final AtomicInteger failures = new AtomicInteger();
     private final AtomicReference<Mono<Snapshot>> inFlight = new AtomicReference<>();
 
-    JwksSource(WebClient webClient, URI jwksUri, Duration minRefresh, Duration maxBackoff, Duration maxAge,
+    JwksSource(WebClient webClient, JwksLocation jwksUri, Duration minRefresh, Duration maxBackoff, Duration maxAge,
             Duration fetchTimeout, Clock clock, Scheduler timer) {
         this.webClient = webClient;
         this.timer = timer;
@@ -121,11 +121,11 @@ final class JwksSource {
         Mono<Snapshot> fetch = Mono.defer(() -> {
                     startedAt[0] = clock.instant();
                     nextFetchAt = startedAt[0].plus(minRefresh); // until this one ends, nobody starts another
-                    return webClient.get()
-                            .uri(jwksUri)
+                    return jwksUri.jwksUri().flatMap(uri -> webClient.get()
+                            .uri(uri)
                             .accept(MediaType.APPLICATION_JSON)
                             .retrieve()
-                            .bodyToMono(String.class);
+                            .bodyToMono(String.class));
                 })
                 .timeout(fetchTimeout, timer)
                 .map(this::parse)

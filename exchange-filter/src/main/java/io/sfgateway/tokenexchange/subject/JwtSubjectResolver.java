@@ -75,15 +75,16 @@ public final class JwtSubjectResolver implements SubjectResolver {
     /** @param timer where the JWKS fetch timeout fires (the gateway passes Netty's event loops) */
     public JwtSubjectResolver(WebClient webClient, URI jwksUri, String issuer, List<String> audiences,
             String subjectClaim, Duration clockSkew, Duration jwksMinRefresh, Scheduler timer) {
-        this(webClient, jwksUri, issuer, audiences, subjectClaim, clockSkew, jwksMinRefresh, DEFAULT_MAX_BACKOFF, timer,
-                Clock.systemUTC());
+        this(webClient, JwksLocation.fixed(jwksUri), issuer, audiences, subjectClaim, clockSkew, jwksMinRefresh,
+                DEFAULT_MAX_BACKOFF, timer, Clock.systemUTC());
     }
 
     /**
+     * @param jwksLocation a configured {@code jwks-uri}, or OIDC discovery of the issuer
      * @param jwksMaxBackoff the longest wait between two fetches while the IdP fails
      * @param clock what the key fetch schedule and the verified-token memo read the time from
      */
-    public JwtSubjectResolver(WebClient webClient, URI jwksUri, String issuer, List<String> audiences,
+    public JwtSubjectResolver(WebClient webClient, JwksLocation jwksLocation, String issuer, List<String> audiences,
             String subjectClaim, Duration clockSkew, Duration jwksMinRefresh, Duration jwksMaxBackoff, Scheduler timer,
             Clock clock) {
         if (issuer == null || issuer.isBlank()) {
@@ -92,7 +93,7 @@ public final class JwtSubjectResolver implements SubjectResolver {
         if (audiences == null || audiences.isEmpty()) {
             throw new IllegalArgumentException("at least one audience is required: without one, any audience is accepted");
         }
-        this.keys = new JwksSource(webClient, jwksUri, jwksMinRefresh, jwksMaxBackoff, Duration.ofMinutes(10),
+        this.keys = new JwksSource(webClient, jwksLocation, jwksMinRefresh, jwksMaxBackoff, Duration.ofMinutes(10),
                 Duration.ofSeconds(5), clock, timer);
         this.clock = clock;
         this.verified = new VerifiedTokens(100_000, clock);

@@ -90,9 +90,27 @@ class ConfigurationValidationTest {
     @Test
     void theFailureAnalysisTellsWhatToFix() {
         InvalidConfigurationException problem = new InvalidConfigurationException(ACME + "client-id", "is required");
-        FailureAnalysis analysis = new InvalidConfigurationFailureAnalyzer().analyze(new RuntimeException(problem));
+        FailureAnalysis analysis = new InvalidConfigurationFailureAnalyzer(new org.springframework.mock.env.MockEnvironment())
+                .analyze(new RuntimeException(problem));
         assertThat(analysis.getDescription()).contains(ACME + "client-id: is required");
         assertThat(analysis.getAction()).contains(ACME + "client-id");
+    }
+
+    @Test
+    void theFailureAnalysisNamesTheEnvironmentVariableThatSetsTheKey() {
+        String shared = "salesforce.token-exchange.cache.shared.";
+        // As the ready gateway maps it: key-id: ${SF_CACHE_SHARED_KEY_ID:}
+        org.springframework.mock.env.MockEnvironment environment = new org.springframework.mock.env.MockEnvironment()
+                .withProperty(shared + "key-id", "${SF_CACHE_SHARED_KEY_ID:}");
+        InvalidConfigurationFailureAnalyzer analyzer = new InvalidConfigurationFailureAnalyzer(environment);
+
+        assertThat(analyzer.analyze(new RuntimeException(new InvalidConfigurationException(shared + "key-id",
+                "is required"))).getDescription())
+                .endsWith(shared + "key-id: is required (environment variable SF_CACHE_SHARED_KEY_ID)");
+        assertThat(analyzer.analyze(new RuntimeException(new InvalidConfigurationException(shared + "keys.k1",
+                "is missing: key-id names it"))).getDescription())
+                .endsWith(shared + "keys.k1: is missing: key-id names it (environment variable "
+                        + "SALESFORCE_TOKENEXCHANGE_CACHE_SHARED_KEYS_K1)");
     }
 
     private static void assertFailure(Throwable failure, String key) {

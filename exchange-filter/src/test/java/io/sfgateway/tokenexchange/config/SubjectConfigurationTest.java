@@ -41,6 +41,32 @@ class SubjectConfigurationTest {
     }
 
     @Test
+    void issuerUriAloneIsEnoughAsWithSpringSecurity() {
+        runner.withPropertyValues(SUBJECT + "issuer-uri=https://127.0.0.1:9/realms/acme", SUBJECT + "audiences=gw")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    SubjectProperties subject = context.getBean(TokenExchangeProperties.class).registrations().get("acme").subject();
+                    assertThat(subject.requiredIssuer()).isEqualTo("https://127.0.0.1:9/realms/acme");
+                });
+        // Both set: jwks-uri gives the keys, issuer-uri the required iss (no discovery).
+        runner.withPropertyValues(SUBJECT + "issuer-uri=https://127.0.0.1:9/realms/acme", SUBJECT + "audiences=gw",
+                SUBJECT + "jwks-uri=https://127.0.0.1:9/realms/acme/certs").run(context -> assertThat(context).hasNotFailed());
+    }
+
+    @Test
+    void anIssuerThatContradictsIssuerUriOrABadIssuerUriNamesTheKey() {
+        runner.withPropertyValues(SUBJECT + "issuer-uri=https://127.0.0.1:9/realms/acme", SUBJECT + "audiences=gw",
+                        SUBJECT + "issuer=https://127.0.0.1:9/realms/other")
+                .run(context -> assertFailure(context.getStartupFailure(), SUBJECT + "issuer"));
+        runner.withPropertyValues(SUBJECT + "issuer-uri=http://idp.example.com", SUBJECT + "audiences=gw")
+                .run(context -> assertFailure(context.getStartupFailure(), SUBJECT + "issuer-uri"));
+        runner.withPropertyValues(SUBJECT + "issuer-uri=https://idp.example.com?tenant=1", SUBJECT + "audiences=gw")
+                .run(context -> assertFailure(context.getStartupFailure(), SUBJECT + "issuer-uri"));
+        runner.withPropertyValues(SUBJECT + "issuer-uri=/realms/acme", SUBJECT + "audiences=gw")
+                .run(context -> assertFailure(context.getStartupFailure(), SUBJECT + "issuer-uri"));
+    }
+
+    @Test
     void validationWithoutAnAudienceNamesTheKey() {
         runner.withPropertyValues(SUBJECT + "jwks-uri=https://idp.example.com/jwks", SUBJECT + "issuer=https://idp.example.com")
                 .run(context -> assertFailure(context.getStartupFailure(), SUBJECT + "audiences"));
@@ -91,7 +117,7 @@ class SubjectConfigurationTest {
 
     @SuppressWarnings("deprecation")
     private static SubjectProperties subject(java.time.Duration refetchInterval, java.time.Duration minRefresh) {
-        return new SubjectProperties(true, "https://idp", java.net.URI.create("https://idp/jwks"),
+        return new SubjectProperties(true, "https://idp", null, java.net.URI.create("https://idp/jwks"),
                 java.util.List.of("gw"), "sub", java.time.Duration.ofSeconds(30), refetchInterval,
                 java.time.Duration.ofMinutes(5),
                 new SubjectProperties.OpaqueAdmission(16, null, 20, 200, java.time.Duration.ofSeconds(1), 10_000),

@@ -49,6 +49,24 @@ class UnresolvedPlaceholderTest {
     }
 
     @Test
+    void everyUnresolvedPlaceholderIsNamedInOneMessage() {
+        runner.withPropertyValues(ACME + "client-id=${SF_CLIENT_ID_NOT_SET}", ACME + "client-secret=${SF_CLIENT_SECRET_NOT_SET}",
+                ACME + "login-url=${SF_LOGIN_URL_NOT_SET}").run(context -> {
+            Throwable refused = rootCause(context.getStartupFailure());
+            assertThat(refused).isInstanceOf(InvalidConfigurationException.class)
+                    .hasMessageContaining(ACME + "client-id: ${SF_CLIENT_ID_NOT_SET} is not set")
+                    .hasMessageContaining(ACME + "client-secret: ${SF_CLIENT_SECRET_NOT_SET} is not set")
+                    .hasMessageContaining(ACME + "login-url: ${SF_LOGIN_URL_NOT_SET} is not set")
+                    .hasMessageContaining("(3 keys)");
+            assertThat(((InvalidConfigurationException) refused).keys()).containsExactlyInAnyOrder(ACME + "client-id",
+                    ACME + "client-secret", ACME + "login-url");
+            org.springframework.boot.diagnostics.FailureAnalysis analysis = new InvalidConfigurationFailureAnalyzer(
+                    new org.springframework.mock.env.MockEnvironment()).analyze(context.getStartupFailure());
+            assertThat(analysis.getAction()).contains(ACME + "client-id", ACME + "client-secret", ACME + "login-url");
+        });
+    }
+
+    @Test
     void resolvedAndDefaultedPlaceholdersStart() {
         runner.withPropertyValues(ACME + "client-id=${ACME_CLIENT_ID}", "ACME_CLIENT_ID=from-the-environment",
                 ACME + "token-handler=${ACME_HANDLER:DefaultHandler}").run(context -> {

@@ -70,7 +70,7 @@ class JwksRefreshTest {
     void serveKeys() {
         idp.resetAll();
         idp.stubFor(get(urlEqualTo("/jwks")).willReturn(okJson(new JWKSet(key.toPublicJWK()).toString())));
-        resolver = new JwtSubjectResolver(JwtSubjectResolverTest.webClient(), URI.create(idp.baseUrl() + "/jwks"), ISSUER,
+        resolver = new JwtSubjectResolver(JwtSubjectResolverTest.webClient(), JwksLocation.fixed(URI.create(idp.baseUrl() + "/jwks")), ISSUER,
                 List.of(AUDIENCE), "sub", Duration.ofSeconds(30), MIN_REFRESH, MAX_BACKOFF, Schedulers.parallel(), clock);
     }
 

@@ -145,7 +145,7 @@ class JwtSubjectResolverTest {
 
     /** A resolver whose key fetch schedule and memo read {@code clock}: a test moves time instead of sleeping. */
     static JwtSubjectResolver resolver(Duration refetchInterval, JwksRefreshTest.FakeClock clock) {
-        return new JwtSubjectResolver(webClient, jwksUri(), ISSUER, List.of(AUDIENCE), "sub", Duration.ofSeconds(30),
+        return new JwtSubjectResolver(webClient, JwksLocation.fixed(jwksUri()), ISSUER, List.of(AUDIENCE), "sub", Duration.ofSeconds(30),
                 refetchInterval, Duration.ofMinutes(5), Schedulers.parallel(), clock);
     }
 
@@ -411,7 +411,7 @@ class JwtSubjectResolverTest {
         @Test
         void unknownKidIsInvalidAndRefetchesAtMostOncePerInterval() throws Exception {
             JwksRefreshTest.FakeClock clock = new JwksRefreshTest.FakeClock(Instant.now());
-            JwtSubjectResolver resolver = new JwtSubjectResolver(webClient, jwksUri(), ISSUER, List.of(AUDIENCE), "sub",
+            JwtSubjectResolver resolver = new JwtSubjectResolver(webClient, JwksLocation.fixed(jwksUri()), ISSUER, List.of(AUDIENCE), "sub",
                     Duration.ofSeconds(30), Duration.ofMillis(500), Duration.ofMinutes(5), Schedulers.parallel(), clock);
             String unknown = sign(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("unknown-kid").build(), claims().build(),
                     new RSASSASigner(attackerRsa));
@@ -757,7 +757,7 @@ class JwtSubjectResolverTest {
         @Test
         void aRememberedTokenIsRefusedOnceItExpires() throws Exception {
             JwksRefreshTest.FakeClock clock = new JwksRefreshTest.FakeClock(Instant.now());
-            JwtSubjectResolver resolver = new JwtSubjectResolver(webClient, jwksUri(), ISSUER, List.of(AUDIENCE), "sub",
+            JwtSubjectResolver resolver = new JwtSubjectResolver(webClient, JwksLocation.fixed(jwksUri()), ISSUER, List.of(AUDIENCE), "sub",
                     Duration.ZERO, LONG, Duration.ofMinutes(5), Schedulers.parallel(), clock);
             String longLived = rs256(claims().build());
             assertSubject(resolver.resolve(longLived), "jwt:" + ISSUER + " alice", longLived); // keys fetched, client warm

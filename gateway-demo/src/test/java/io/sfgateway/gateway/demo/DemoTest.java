@@ -23,6 +23,10 @@ class DemoTest {
     private static final Pattern CURL = Pattern.compile(
             "curl -s -H 'Authorization: Bearer ([^']+)' '(http://localhost:(\\d+))(/services/data/[^']+)'");
     private static final Pattern MINT = Pattern.compile("TOKEN=\\$\\(curl -s '([^']+)'\\)");
+    private static final Pattern WHOAMI = Pattern.compile(
+            "curl -s -H \"Authorization: Bearer \\$TOKEN\" 'http://localhost:\\d+(/services/apexrest/[^']+)'");
+    private static final Pattern WRITE = Pattern.compile("curl -s -X POST -H \"Authorization: Bearer \\$TOKEN\" "
+            + "-H 'Content-Type: application/json' -d '([^']+)' 'http://localhost:\\d+(/services/data/[^']+)'");
     private static final Pattern HEALTH = Pattern.compile("curl -s (http://localhost:\\d+/actuator/health)\\n");
 
     @Test
@@ -57,6 +61,18 @@ class DemoTest {
             assertThat(fresh).isNotBlank().isNotEqualTo(alice);
             client.get().uri(curl.group(4)).header("Authorization", "Bearer " + fresh).exchange()
                     .expectStatus().isOk();
+            Matcher whoami = WHOAMI.matcher(output.getOut());
+            assertThat(whoami.find()).as("a command showing which user the caller became").isTrue();
+            client.get().uri(whoami.group(1)).header("Authorization", "Bearer " + fresh).exchange()
+                    .expectStatus().isOk()
+                    .expectBody().jsonPath("$.userId").isEqualTo("005000000000001AAA");
+            Matcher write = WRITE.matcher(output.getOut());
+            assertThat(write.find()).as("a write is printed").isTrue();
+            client.post().uri(write.group(2)).header("Authorization", "Bearer " + fresh)
+                    .header("Content-Type", "application/json").bodyValue(write.group(1)).exchange()
+                    .expectStatus().isCreated();
+            assertThat(output.getAll()).as("Spring Cloud Gateway's HV000271 warnings are quiet").doesNotContain("HV000271");
+            assertThat(output.getOut()).contains("this one is alice's (for bob's, change sub=alice to sub=bob)");
             assertThat(output.getOut()).contains("Ctrl+C", "--server.port=", "--management.server.port=");
         }
     }
