@@ -79,7 +79,7 @@ final class ExchangeRegistrationsFactory {
             TokenExchanger exchanger = new TokenExchanger(webClient, settings);
             ExchangeGuard guard = guard(name, properties, breakers, timer);
             SessionService sessions = new SessionService(name, settings.tokenHandler(), lifetime(registration, properties),
-                    cache, refusals, new GuardedTokenExchange(exchanger, guard), observer,
+                    cache, refusals, new GuardedTokenExchange(exchanger, guard, name, observer.observations()), observer,
                     newOpaqueSubjects(name, registration.subject()), ticker);
             registrations.put(name, new ExchangeRegistration(name, subjectResolvers.forRegistration(name, registration), sessions,
                     forwarding(registration), apiUsage(name, registration.apiUsage(), meters, ticker)));

@@ -2,6 +2,7 @@ package io.sfgateway.tokenexchange.config;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.sfgateway.tokenexchange.session.SessionStore;
 import io.sfgateway.tokenexchange.shared.RedisSessionStore;
 import io.sfgateway.tokenexchange.shared.SharedStoreHealthIndicator;
@@ -49,14 +50,15 @@ public class SharedSessionStoreAutoConfiguration {
     public RedisSessionStore salesforceSessionStore(TokenExchangeProperties properties,
             ReactiveRedisConnectionFactory redis, CircuitBreakerRegistry breakers,
             @Qualifier("salesforceTokenExchangeClock") ObjectProvider<Clock> clock,
-            ObjectProvider<MeterRegistry> meterRegistry) {
+            ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<ObservationRegistry> observations) {
         TokenExchangeProperties.Shared shared = properties.cache().shared();
         if (shared.timeout() == null || shared.timeout().isNegative() || shared.timeout().isZero()) {
             throw new InvalidConfigurationException(KEY + "timeout", "must be positive");
         }
         return SharedStores.create(redis, sealingKeyId(shared), keys(shared), shared.timeout(),
                 properties.exchange().timeout().plusSeconds(1), List.copyOf(properties.registrations().keySet()),
-                breakers, clock.getIfAvailable(Clock::systemUTC), new StoreReads(meterRegistry.getIfAvailable()));
+                breakers, clock.getIfAvailable(Clock::systemUTC), new StoreReads(meterRegistry.getIfAvailable(),
+                        observations.getIfAvailable(() -> ObservationRegistry.NOOP)));
     }
 
     private static String sealingKeyId(TokenExchangeProperties.Shared shared) {

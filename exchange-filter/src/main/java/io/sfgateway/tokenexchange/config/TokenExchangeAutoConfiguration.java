@@ -4,9 +4,11 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import io.micrometer.observation.ObservationRegistry;
 import io.netty.channel.ChannelOption;
 import io.sfgateway.tokenexchange.exchange.TokenEndpointClient;
 import io.sfgateway.tokenexchange.observe.ExchangeObserver;
+import io.sfgateway.tokenexchange.observe.ForwardObservationConvention;
 import io.sfgateway.tokenexchange.routing.RenewalLimit;
 import io.sfgateway.tokenexchange.routing.ReplayBudget;
 import io.sfgateway.tokenexchange.routing.SessionForwarder;
@@ -21,6 +23,7 @@ import io.sfgateway.tokenexchange.web.SalesforceTokenExchangeGatewayFilterFactor
 import java.time.Clock;
 import java.time.Duration;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -30,6 +33,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.cloud.gateway.filter.factory.GatewayFilterFactory;
+import org.springframework.cloud.gateway.filter.headers.observation.GatewayObservationConvention;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.ConfigurableEnvironment;
 import reactor.netty.http.client.HttpClient;
@@ -45,6 +49,23 @@ import reactor.netty.resources.ConnectionProvider;
 @ConditionalOnProperty(name = "salesforce.token-exchange.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(TokenExchangeProperties.class)
 public class TokenExchangeAutoConfiguration {
+
+    /** The host's observations (spans when it traces); none without one, so the library works without tracing. */
+    private final ObjectProvider<ObservationRegistry> observationRegistry;
+
+    public TokenExchangeAutoConfiguration() {
+        this(null);
+    }
+
+    @Autowired
+    public TokenExchangeAutoConfiguration(ObjectProvider<ObservationRegistry> observationRegistry) {
+        this.observationRegistry = observationRegistry;
+    }
+
+    private ObservationRegistry observations() {
+        return observationRegistry == null ? ObservationRegistry.NOOP
+                : observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP);
+    }
 
     /** Pooled connections to token endpoints and JWKS: bounded, acquire timeout, idle eviction, no redirects. */
     @Bean
@@ -70,7 +91,18 @@ public class TokenExchangeAutoConfiguration {
         http.secure();
         // A WebClient for JWKS and applications that also hands TokenExchanger its HttpClient: the token request
         // skips WebClient's codecs (docs/BENCHMARKS.md, the cold path).
-        return new TokenExchangeWebClient(TokenEndpointClient.of(http, (int) exchange.maxResponseSize().toBytes()));
+        return new TokenExchangeWebClient(TokenEndpointClient.of(http, (int) exchange.maxResponseSize().toBytes(),
+                observations()));
+    }
+
+    /**
+     * Spring Cloud Gateway's observation of forwarded calls without the route's URI and with the
+     * request's path alone (no instance URL, no query); a host's own convention bean replaces it.
+     */
+    @Bean
+    @ConditionalOnMissingBean(GatewayObservationConvention.class)
+    public GatewayObservationConvention salesforceForwardObservationConvention() {
+        return new ForwardObservationConvention();
     }
 
     @Bean
@@ -81,8 +113,9 @@ public class TokenExchangeAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    public ExchangeObserver tokenExchangeObserver(ObjectProvider<MeterRegistry> meterRegistry, @Qualifier("salesforceTokenExchangeClock") Clock clock) {
-        return new ExchangeObserver(meterRegistry.getIfAvailable(() -> Metrics.globalRegistry), clock);
+    public ExchangeObserver tokenExchangeObserver(ObjectProvider<MeterRegistry> meterRegistry,
+            @Qualifier("salesforceTokenExchangeClock") Clock clock) {
+        return new ExchangeObserver(meterRegistry.getIfAvailable(() -> Metrics.globalRegistry), clock, observations());
     }
 
     @Bean

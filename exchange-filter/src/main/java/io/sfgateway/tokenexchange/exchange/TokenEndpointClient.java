@@ -1,5 +1,6 @@
 package io.sfgateway.tokenexchange.exchange;
 
+import io.micrometer.observation.ObservationRegistry;
 import java.util.Objects;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
@@ -33,9 +34,18 @@ public final class TokenEndpointClient implements WebClient {
      * @param maxResponseBytes the largest response body read into memory; larger ones fail
      */
     public static TokenEndpointClient of(HttpClient httpClient, int maxResponseBytes) {
+        return of(httpClient, maxResponseBytes, ObservationRegistry.NOOP);
+    }
+
+    /**
+     * @param observations makes each {@code WebClient} request (the JWKS fetch) an {@code http.client.requests}
+     *        observation, a span of the caller's trace when tracing is on; the token request is observed by its caller
+     */
+    public static TokenEndpointClient of(HttpClient httpClient, int maxResponseBytes, ObservationRegistry observations) {
         Objects.requireNonNull(httpClient, "httpClient");
         WebClient webClient = WebClient.builder()
                 .clientConnector(new ReactorClientHttpConnector(httpClient))
+                .observationRegistry(observations)
                 .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(maxResponseBytes))
                 .build();
         return new TokenEndpointClient(webClient, httpClient, maxResponseBytes);

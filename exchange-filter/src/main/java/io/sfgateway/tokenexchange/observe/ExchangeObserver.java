@@ -4,6 +4,7 @@ import io.sfgateway.tokenexchange.RefusalReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.observation.ObservationRegistry;
 import io.sfgateway.tokenexchange.ExchangeFailure;
 import io.sfgateway.tokenexchange.SalesforceSession;
 import io.sfgateway.tokenexchange.session.SessionEvents;
@@ -27,7 +28,8 @@ import org.slf4j.spi.LoggingEventBuilder;
  *       {@code registration}, {@code reason};</li>
  *   <li>{@code cache.gets}: tags {@code cache=salesforce.sessions}, {@code registration},
  *       {@code result=hit|miss};</li>
- *   <li>one audit line per exchange on logger {@value #AUDIT_LOGGER}, its fields as SLF4J key-values.</li>
+ *   <li>one audit line per exchange on logger {@value #AUDIT_LOGGER}, its fields as SLF4J key-values;</li>
+ *   <li>the registry of the library's {@link ObservedCall observations}.</li>
  * </ul>
  * Tags and the audit line carry registration names, subject keys (issuer and subject, or the
  * token's SHA-256), ids and outcomes: never a token, secret or session id.
@@ -48,6 +50,7 @@ public final class ExchangeObserver implements SessionEvents {
 
     private final MeterRegistry registry;
     private final Clock clock;
+    private final ObservationRegistry observations;
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
     /** Each registration's cache counters, so a lookup costs one map read (it happens on every request). */
     private final Map<String, CacheCounters> cacheCounters = new ConcurrentHashMap<>();
@@ -59,8 +62,19 @@ public final class ExchangeObserver implements SessionEvents {
 
     /** @param clock the audit line's {@code time} */
     public ExchangeObserver(MeterRegistry registry, Clock clock) {
+        this(registry, clock, ObservationRegistry.NOOP);
+    }
+
+    /** @param observations where the library's observations ({@link ObservedCall}) go: spans when the host traces */
+    public ExchangeObserver(MeterRegistry registry, Clock clock, ObservationRegistry observations) {
         this.registry = registry;
         this.clock = clock;
+        this.observations = observations;
+    }
+
+    /** The registry of the library's observations ({@link ObservationRegistry#NOOP} when the host has none). */
+    public ObservationRegistry observations() {
+        return observations;
     }
 
     /** The metric outcome for a failure kind. */

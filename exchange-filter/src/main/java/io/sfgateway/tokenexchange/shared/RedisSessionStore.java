@@ -56,7 +56,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         this(seal, link, guard, clock, lockTtl, poll, registrations, StoreReads.NONE);
     }
 
-    /** @param reads times each local miss's first read ({@link StoreReads#NONE}: not timed) */
+    /** @param reads times each local miss's first read and observes reads and locks ({@link StoreReads#NONE}: neither) */
     public RedisSessionStore(SessionSeal seal, RedisLink link, RedisGuard guard, Clock clock, Duration lockTtl,
             Duration poll, List<String> registrations, StoreReads reads) {
         this.reads = reads;
@@ -221,7 +221,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     }
 
     private Mono<Boolean> claim(Name name, byte[] token) {
-        return guard.call(() -> link.template().opsForValue().setIfAbsent(name.lockKey(), token, lockTtl));
+        return reads.lock(guard.call(() -> link.template().opsForValue().setIfAbsent(name.lockKey(), token, lockTtl)));
     }
 
     private void release(Name name, byte[] token) {
