@@ -36,9 +36,10 @@ public class TracingSwitch implements EnvironmentPostProcessor, Ordered {
                     .anyMatch(name -> StringUtils.hasText(environment.getProperty(name)));
             environment.getPropertySources().addLast(new MapPropertySource(SOURCE, Map.of(ENABLED, Boolean.toString(endpoint))));
         }
-        if (environment.getProperty(ENABLED, Boolean.class, false) && ClassUtils.isPresent(CONTEXT, null)) {
-            // OpenTelemetry finds its context storage with a ServiceLoader (a jar read) on first use; the first
-            // span is often started on an event loop (Redis's handshake, a request), so do that read here.
+        if (ClassUtils.isPresent(CONTEXT, null)) {
+            // OpenTelemetry finds its context storage with a ServiceLoader (a jar read) on first use, which the
+            // bridge's context propagation makes even with tracing off; that first use is often on an event loop
+            // (Redis's handshake, a request), so do that read here, once, on the main thread.
             io.opentelemetry.context.Context.current();
         }
     }

@@ -29,8 +29,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
-import reactor.netty.http.HttpResources;
 
 /** Wires each configured registration: subject resolver, exchanger, guard and session service. */
 final class ExchangeRegistrationsFactory {
@@ -53,13 +51,9 @@ final class ExchangeRegistrationsFactory {
     private ExchangeRegistrationsFactory() {
     }
 
-    /**
-     * Timeouts fire on Reactor Netty's event loops rather than Reactor's parallel threads, so a
-     * timed-out request is answered from an event-loop thread like every other. Looked up per
-     * application: the global loops are disposed and recreated when an application stops.
-     */
+    /** Where timeouts and back-offs fire: {@link EventLoopTimer}. */
     static Scheduler timer() {
-        return Schedulers.fromExecutorService(HttpResources.get().onClient(true), "salesforce-token-exchange-timer");
+        return new EventLoopTimer();
     }
 
     static String breakerName(String registration) {
