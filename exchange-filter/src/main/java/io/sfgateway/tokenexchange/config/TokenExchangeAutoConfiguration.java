@@ -6,7 +6,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.observation.ObservationRegistry;
 import io.netty.channel.ChannelOption;
+import io.sfgateway.tokenexchange.check.SalesforceCheck;
+import io.sfgateway.tokenexchange.check.SalesforceChecks;
 import io.sfgateway.tokenexchange.exchange.TokenEndpointClient;
+import io.sfgateway.tokenexchange.exchange.TokenExchanger;
 import io.sfgateway.tokenexchange.observe.ExchangeObserver;
 import io.sfgateway.tokenexchange.observe.ForwardObservationConvention;
 import io.sfgateway.tokenexchange.routing.RenewalLimit;
@@ -22,6 +25,8 @@ import io.sfgateway.tokenexchange.web.ExchangeRegistrations;
 import io.sfgateway.tokenexchange.web.SalesforceTokenExchangeGatewayFilterFactory;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -143,6 +148,20 @@ public class TokenExchangeAutoConfiguration {
             @Qualifier("salesforceTokenExchangeTicker") Ticker ticker, ObjectProvider<MeterRegistry> meterRegistry) {
         return ExchangeRegistrationsFactory.create(properties, webClient.webClient(), circuitBreakers, cache, refusals,
                 observer, subjectResolvers, ticker, meterRegistry.getIfAvailable(() -> Metrics.globalRegistry));
+    }
+
+    /**
+     * Each registration's check (the gateway-app's {@code --salesforce-check}): its own exchanger on the
+     * shared client, so a check shares no cache, store, breaker or metric with the filter.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public SalesforceChecks salesforceChecks(TokenExchangeProperties properties, TokenExchangeWebClient webClient) {
+        Map<String, SalesforceCheck> checks = new LinkedHashMap<>();
+        properties.registrations().forEach((name, registration) -> checks.put(name, new SalesforceCheck(
+                new TokenExchanger(webClient.webClient(), RegistrationValidator.settings(name, registration,
+                        properties.plainHttpHosts())), webClient.webClient())));
+        return new SalesforceChecks(checks);
     }
 
     @Bean
