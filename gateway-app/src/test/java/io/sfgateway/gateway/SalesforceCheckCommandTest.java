@@ -65,18 +65,6 @@ class SalesforceCheckCommandTest {
         assertNoSecretIn(report, token);
     }
 
-    @Test
-    void anUnknownRegistrationFails() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-        int status = SalesforceCheckCommand.run(ORG.gatewayArgs("--salesforce-check=nope"),
-                Map.of(SalesforceCheckCommand.TOKEN_VARIABLE, "any"), InputStream.nullInputStream(), print(out));
-
-        assertThat(status).isEqualTo(1);
-        assertThat(out.toString(StandardCharsets.UTF_8))
-                .isEqualTo("FAIL  no registration 'nope': the configured ones are [salesforce]" + System.lineSeparator());
-    }
-
     private static void assertNoSecretIn(String report, String token) {
         assertThat(report).doesNotContain(token).doesNotContain(EmulatedOrg.CLIENT_SECRET).doesNotContain("Bearer");
         var last = ORG.emulator().counters().lastRestRequest();
