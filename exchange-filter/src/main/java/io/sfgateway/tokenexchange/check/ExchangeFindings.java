@@ -62,14 +62,18 @@ final class ExchangeFindings {
             findings.add(Finding.fail("the session has no api scope: REST refuses it",
                     "give the app the api scope and ask scopes: [api] (SF_SCOPES=api)"));
         }
-        if (granted.contains("refresh_token") || granted.contains("offline_access")) {
-            findings.add(Finding.warn("refresh_token (or offline_access) is among the scopes granted: each exchange "
-                    + "counts as an approval, and the sixth revokes the oldest session", REFRESH_TOKEN_FIX));
+        boolean grantedRefresh = granted.contains("refresh_token") || granted.contains("offline_access");
+        String approvals = "each exchange then counts as an approval of the app, and the sixth revokes the user's oldest "
+                + "session";
+        if (fields.refreshTokenReturned()) {
+            findings.add(Finding.warn("a refresh_token came back: a long-lived credential the gateway never uses, and "
+                    + approvals, REFRESH_TOKEN_FIX));
+        } else if (grantedRefresh) {
+            findings.add(Finding.warn("refresh_token (or offline_access) is among the scopes granted, though no "
+                    + "refresh_token came back: " + approvals, REFRESH_TOKEN_FIX));
+        } else {
+            findings.add(Finding.ok("no refresh_token came back"));
         }
-        findings.add(fields.refreshTokenReturned()
-                ? Finding.warn("a refresh_token came back: a long-lived credential the gateway never uses",
-                        REFRESH_TOKEN_FIX)
-                : Finding.ok("no refresh_token came back"));
     }
 
     private static void tokenFormat(TokenAnswerFields fields, SalesforceSession session, List<Finding> findings) {

@@ -77,11 +77,11 @@ class SalesforceCheckTest {
         assertThat(String.join("\n", report.lines()))
                 .contains("WARN  the registration asks no scope, so Salesforce grants every scope the app has")
                 .contains("      fix: set scopes: [api] (SF_SCOPES=api)")
-                .contains("WARN  refresh_token (or offline_access) is among the scopes granted")
-                .contains("WARN  a refresh_token came back")
+                .contains("ok    scopes granted: api offline_access openid refresh_token web")
+                .contains("WARN  a refresh_token came back: a long-lived credential the gateway never uses")
                 .contains("fix: " + ExchangeFindings.REFRESH_TOKEN_FIX)
                 .contains("ok    REST host took the session");
-        assertThat(report.lines().get(report.lines().size() - 1)).isEqualTo("FAILED: 3 problems");
+        assertThat(report.lines().get(report.lines().size() - 1)).isEqualTo("FAILED: 2 problems");
         assertNoSecretIn(report);
     }
 
@@ -177,6 +177,27 @@ class SalesforceCheckTest {
         assertThat(String.join("\n", report.lines()))
                 .contains("FAIL  token handler refused: HTTP 400 invalid_request: token handler validation failed "
                         + "(the Apex token exchange handler refused the IdP token)");
+    }
+
+    @Test
+    void otherRefusalsOfTheOrgsSetUpAreNamedWithTheirFix() {
+        ExchangeSettings settings = settings(ORG.baseUrl(), CLIENT_SECRET, "api", null, ORG.baseUrl());
+        ORG.policies().withholdApproval("alice");
+        assertThat(String.join("\n", run(settings, idpToken).lines()))
+                .contains("(user not approved for the app)", "fix: set the app's Permitted Users to \"Admin approved "
+                        + "users are pre-authorized\"");
+        ORG.reset();
+        ORG.policies().tokenExchangeFlowEnabled(false);
+        assertThat(String.join("\n", run(settings, idpToken).lines()))
+                .contains("unsupported_grant_type", "fix: enable the token exchange flow in the app's OAuth settings");
+        ORG.reset();
+        ORG.policies().appScopes(java.util.Set.of("web"));
+        assertThat(String.join("\n", run(settings, idpToken).lines()))
+                .contains("invalid_scope", "fix: ask only scopes the app has: scopes: [api] (SF_SCOPES=api)");
+        ORG.reset();
+        ORG.policies().deactivate("alice");
+        assertThat(String.join("\n", run(settings, idpToken).lines()))
+                .contains("inactive_user", "(the IdP token or its user)");
     }
 
     @Test
