@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sfgateway.emulator.EmulatorConfig;
 import io.sfgateway.emulator.SalesforceEmulator;
+import io.sfgateway.emulator.TokenFault;
 import io.sfgateway.tokenexchange.exchange.ExchangeSettings;
 import io.sfgateway.tokenexchange.exchange.InstanceUrlAllowlist;
 import io.sfgateway.tokenexchange.exchange.TokenEndpointClient;
@@ -201,6 +202,20 @@ class SalesforceCheckTest {
     }
 
     @Test
+    void anAnswerTheClientSecretDoesNotSignIsRefusedWithTheFix() {
+        ORG.controls().tokenFault(TokenFault.WRONG_SIGNATURE);
+
+        CheckReport report = run(settings(ORG.baseUrl(), CLIENT_SECRET, "api", null, ORG.baseUrl()), idpToken);
+
+        assertThat(report.passed()).isFalse();
+        assertThat(report.lines()).contains(
+                "FAIL  the gateway refuses Salesforce's answer: signature does not match id + issued_at",
+                "      fix: client-secret (SF_CLIENT_SECRET) does not sign Salesforce's answer: give the app's current "
+                        + "Consumer Secret");
+        assertThat(ORG.counters().restCalls()).isZero();
+    }
+
+    @Test
     void aJwtBasedTokenIsReportedByItsExpiryNeverItself() {
         ORG.policies().jwtAccessTokens(Duration.ofMinutes(30));
 
@@ -239,7 +254,7 @@ class SalesforceCheckTest {
             String authorization = ORG.counters().lastRestRequest().header("Authorization");
             assertThat(text).doesNotContain(authorization.substring("Bearer ".length()));
         }
-        assertThat(text).doesNotContainIgnoringCase("signature");
+        assertThat(text).doesNotContainIgnoringCase("signature=");
     }
 
     private static ExchangeSettings settings(String loginUrl, String secret, String scope, String handler,
