@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import org.springframework.boot.Banner;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
@@ -67,7 +68,7 @@ final class SalesforceCheckCommand {
             SalesforceChecks checks = context.getBean(SalesforceChecks.class);
             Optional<SalesforceCheck> check = checks.find(registration);
             if (check.isEmpty()) {
-                out.println("FAIL  no registration '" + registration + "': the configured ones are " + checks.names());
+                out.println("FAIL  no registration '" + registration + "': the configured ones are " + new TreeSet<>(checks.names()));
                 return 1;
             }
             CheckReport report = check.get().run(token).block(LIMIT);

@@ -43,12 +43,13 @@ final class ExchangeFindings {
                 ? Finding.ok("token handler answered: a session for user " + session.userId() + " of org "
                         + session.orgId())
                 : Finding.ok("token handler answered with a session"));
+        boolean allowlisted = true;
         if (fields != null) {
             scopes(fields, findings);
             tokenFormat(fields, session, findings);
-            restHost(fields, settings, findings);
+            allowlisted = restHost(fields, settings, findings);
         }
-        if (session == null && !isAllowlistRefusal(inspected.failure())) {
+        if (session == null && allowlisted) { // a REST host outside the allowlist is said, with its fix, above
             findings.add(Finding.fail("the gateway refuses Salesforce's answer: " + inspected.failure().detail(),
                     unacceptableFix(inspected.failure().detail())));
         }
@@ -89,29 +90,27 @@ final class ExchangeFindings {
         }
     }
 
-    private static void restHost(TokenAnswerFields fields, ExchangeSettings settings, List<Finding> findings) {
+    /** @return whether the REST host is allowlisted, or there is none to judge */
+    private static boolean restHost(TokenAnswerFields fields, ExchangeSettings settings, List<Finding> findings) {
         findings.add(Finding.ok(fields.site() == null
                 ? "site fields: none (sfdc_site_url and sfdc_community_url absent: not an Experience Cloud site member)"
-                : "site fields: " + fields.site().field() + " " + fields.site().url() + " (instance_url "
-                        + fields.instanceUrl() + " is not called)"));
+                : "site fields: " + fields.site().field() + " " + ExchangeFailure.sanitize(fields.site().url())
+                        + " (instance_url " + ExchangeFailure.sanitize(fields.instanceUrl()) + " is not called)"));
         String rest = fields.restUrl();
         if (rest == null) {
-            return; // the gateway's own refusal ("no instance_url") is reported by the caller
+            return true; // the gateway's own refusal ("no instance_url") is reported by the caller
         }
         findings.add(Finding.ok("REST goes to " + ExchangeFailure.sanitize(rest) + " (" + fields.restUrlField() + ")"));
         URI url = uri(rest);
         if (url != null && settings.allowlist().allows(url)) {
             findings.add(Finding.ok("that REST host is in instance-url-allowlist"));
-        } else {
-            findings.add(Finding.fail("that REST host is not in instance-url-allowlist: the gateway refuses every "
-                    + "session there (502)", "add " + origin(url, rest) + " to instance-url-allowlist "
-                    + "(SF_INSTANCE_URL_ALLOWLIST)" + (fields.site() != null
-                    ? "; instance_url, the org's own host, need not be in it" : "")));
+            return true;
         }
-    }
-
-    private static boolean isAllowlistRefusal(ExchangeFailure failure) {
-        return failure != null && failure.detail().endsWith(" is not allowlisted");
+        findings.add(Finding.fail("that REST host is not in instance-url-allowlist: the gateway refuses every "
+                + "session there (502)", "add " + origin(url, rest) + " to instance-url-allowlist "
+                + "(SF_INSTANCE_URL_ALLOWLIST)" + (fields.site() != null
+                ? "; instance_url, the org's own host, need not be in it" : "")));
+        return false;
     }
 
     private static String unacceptableFix(String detail) {

@@ -25,8 +25,6 @@ import io.sfgateway.tokenexchange.web.ExchangeRegistrations;
 import io.sfgateway.tokenexchange.web.SalesforceTokenExchangeGatewayFilterFactory;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -157,11 +155,9 @@ public class TokenExchangeAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public SalesforceChecks salesforceChecks(TokenExchangeProperties properties, TokenExchangeWebClient webClient) {
-        Map<String, SalesforceCheck> checks = new LinkedHashMap<>();
-        properties.registrations().forEach((name, registration) -> checks.put(name, new SalesforceCheck(
-                new TokenExchanger(webClient.webClient(), RegistrationValidator.settings(name, registration,
-                        properties.plainHttpHosts())), webClient.webClient())));
-        return new SalesforceChecks(checks);
+        return new SalesforceChecks(properties.registrations().keySet(), name -> new SalesforceCheck(
+                new TokenExchanger(webClient.webClient(), RegistrationValidator.settings(name,
+                        properties.registrations().get(name), properties.plainHttpHosts())), webClient.webClient()));
     }
 
     @Bean
