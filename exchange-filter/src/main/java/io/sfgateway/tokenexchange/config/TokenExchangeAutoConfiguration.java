@@ -6,7 +6,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.observation.ObservationRegistry;
 import io.netty.channel.ChannelOption;
+import io.sfgateway.tokenexchange.check.SalesforceCheck;
+import io.sfgateway.tokenexchange.check.SalesforceChecks;
 import io.sfgateway.tokenexchange.exchange.TokenEndpointClient;
+import io.sfgateway.tokenexchange.exchange.TokenExchanger;
 import io.sfgateway.tokenexchange.observe.ExchangeObserver;
 import io.sfgateway.tokenexchange.observe.ForwardObservationConvention;
 import io.sfgateway.tokenexchange.routing.RenewalLimit;
@@ -143,6 +146,18 @@ public class TokenExchangeAutoConfiguration {
             @Qualifier("salesforceTokenExchangeTicker") Ticker ticker, ObjectProvider<MeterRegistry> meterRegistry) {
         return ExchangeRegistrationsFactory.create(properties, webClient.webClient(), circuitBreakers, cache, refusals,
                 observer, subjectResolvers, ticker, meterRegistry.getIfAvailable(() -> Metrics.globalRegistry));
+    }
+
+    /**
+     * Each registration's check (the gateway-app's {@code --salesforce-check}): its own exchanger on the
+     * shared client, so a check shares no cache, store, breaker or metric with the filter.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public SalesforceChecks salesforceChecks(TokenExchangeProperties properties, TokenExchangeWebClient webClient) {
+        return new SalesforceChecks(properties.registrations().keySet(), name -> new SalesforceCheck(
+                new TokenExchanger(webClient.webClient(), RegistrationValidator.settings(name,
+                        properties.registrations().get(name), properties.plainHttpHosts())), webClient.webClient()));
     }
 
     @Bean

@@ -46,6 +46,29 @@ public final class TokenExchanger {
                 .onErrorMap(error -> !(error instanceof ExchangeFailure), TokenExchanger::classify);
     }
 
+    /**
+     * Exchanges {@code subjectToken} once for a person checking the registration: the session or
+     * the classified failure, as {@link #exchange} would end, together with what else Salesforce
+     * answered. Never fails; nothing is cached or stored.
+     */
+    public Mono<InspectedExchange> inspect(String subjectToken) {
+        return Mono.defer(() -> transport.post(settings.tokenEndpoint(), form.with(subjectToken)))
+                .map(answer -> inspected(answer, subjectToken))
+                .onErrorResume(error -> Mono.just(new InspectedExchange(null,
+                        error instanceof ExchangeFailure failure ? failure : classify(error), null, null)));
+    }
+
+    private InspectedExchange inspected(TokenEndpointTransport.Answer answer, String subjectToken) {
+        int status = answer.status();
+        TokenAnswerFields fields = status >= 200 && status < 300 ? parser.fields(answer.body()) : null;
+        String oauthError = status >= 400 && status < 500 ? TokenResponseParser.oauthError(answer.body()) : null;
+        try {
+            return new InspectedExchange(read(answer, subjectToken), null, fields, oauthError);
+        } catch (ExchangeFailure failure) {
+            return new InspectedExchange(null, failure, fields, oauthError);
+        }
+    }
+
     private SalesforceSession read(TokenEndpointTransport.Answer answer, String subjectToken) {
         int status = answer.status();
         if (status >= 200 && status < 300) {

@@ -158,6 +158,28 @@ final class TokenResponseParser {
     }
 
     /**
+     * A 2xx body's fields besides the session, for a check ({@link InspectedExchange}); {@code null}
+     * when the body is not a JSON object. Neither token nor signature is read.
+     */
+    TokenAnswerFields fields(byte[] body) {
+        JsonNode json = parse(body);
+        if (json == null || !json.isObject()) {
+            return null;
+        }
+        SiteField site = siteField(json);
+        String refreshToken = text(json, "refresh_token");
+        return new TokenAnswerFields(text(json, "scope"), refreshToken != null && !refreshToken.isEmpty(),
+                text(json, "token_format"), text(json, "instance_url"),
+                site == null ? null : new TokenAnswerFields.Site(site.field(), site.value()));
+    }
+
+    /** A 4xx body's OAuth {@code error} code, or {@code null}. */
+    static String oauthError(byte[] body) {
+        JsonNode json = parse(body);
+        return json != null && json.isObject() ? text(json, "error") : null;
+    }
+
+    /**
      * Where REST calls for this session go, which is the one URL the allowlist must cover: an
      * Experience Cloud member's REST goes to the site Salesforce named, while {@code instance_url}
      * stays on the org's own host (My Domain), which is then never called and need not be
