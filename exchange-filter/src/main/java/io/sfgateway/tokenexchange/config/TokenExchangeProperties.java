@@ -141,7 +141,7 @@ public record TokenExchangeProperties(
 
         @ConstructorBinding
         public Cache {
-            shared = shared == null ? new Shared(false, null, Map.of(), Duration.ofMillis(50)) : shared;
+            shared = shared == null ? new Shared(false, null, Map.of(), Duration.ofMillis(500)) : shared;
         }
 
         /** A cache with the shared store off. */
@@ -163,7 +163,7 @@ public record TokenExchangeProperties(
             @DefaultValue("false") boolean enabled,
             String keyId,
             Map<String, String> keys,
-            @DefaultValue("50ms") @DurationMin(nanos = 1) Duration timeout) {
+            @DefaultValue("500ms") @DurationMin(nanos = 1) Duration timeout) {
 
         public Shared {
             keys = keys == null ? Map.of() : Map.copyOf(keys);
