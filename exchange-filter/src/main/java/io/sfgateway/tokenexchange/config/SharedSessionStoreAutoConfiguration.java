@@ -86,6 +86,23 @@ public class SharedSessionStoreAutoConfiguration {
         return keys;
     }
 
+    /**
+     * The Redis client sends nothing the documented ACL does not grant: Lettuce's handshake would
+     * also ask for maintenance notifications ({@code CLIENT MAINT_NOTIFICATIONS}, a managed-Redis
+     * feature for moving endpoints the store does not need), which a least-privilege user is denied.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = {"org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer",
+        "io.lettuce.core.MaintNotificationsConfig"})
+    static class LettuceHandshake {
+
+        @Bean
+        org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer
+                salesforceSessionStoreClientOptions() {
+            return options -> options.maintNotificationsConfig(io.lettuce.core.MaintNotificationsConfig.disabled());
+        }
+    }
+
     /** Replaces Spring Boot's Redis health indicator (by its bean name), so there is one {@code redis} entry. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "org.springframework.boot.health.contributor.ReactiveHealthIndicator")

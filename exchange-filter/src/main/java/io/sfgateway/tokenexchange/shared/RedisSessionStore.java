@@ -9,7 +9,9 @@ import io.sfgateway.tokenexchange.shared.RedisGuard.Unavailable;
 import io.sfgateway.tokenexchange.shared.SessionSeal.Name;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +38,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     private static final RedisScript<Long> RELEASE = RedisScript.of(
             "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", Long.class);
     private static final int MAX_TAKEOVERS = 3;
+    private static final byte[] NO_HOLDER = new byte[0];
 
     private final SessionSeal seal;
     private final RedisLink link;
@@ -93,16 +96,21 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     }
 
     /**
-     * A local miss. The first read and the lock are each bounded by the store's timeout, past
-     * which this replica exchanges alone (and still writes back what it got). Having lost the lock
-     * race, it waits for the holder's session for as long as an exchange may take
-     * ({@code lockTtl}): a poll that runs late meanwhile does not end the wait, since it is the
-     * holder's exchange that is awaited, not Redis; only a Redis that refuses or fails does.
+     * A local miss. Each Redis call is bounded by the store's timeout. A call that fails or is
+     * refused (breaker open, not connected) makes this replica exchange alone (and still write back
+     * what it got). A call that is only late does not, once Redis has answered this miss at least
+     * once: a loaded node answers late, and exchanging alone would spend a Salesforce login per
+     * replica. So a late first read goes on to the lock (whose holder reads again before
+     * exchanging); a late claim is settled by reading whose the lock is; and having lost the lock
+     * race, the replica waits for the holder's session for as long as an exchange may take
+     * ({@code lockTtl}), however late some of its polls are.
      */
     @Override
     public Mono<StoredSession> load(SessionKey key, SessionLifetime lifetime, Supplier<Mono<SalesforceSession>> exchange) {
-        Miss miss = new Miss(seal.names(key), lifetime, exchange, seal.lockToken(), clock.millis() + lockTtl.toMillis());
-        return reads.time(find(miss.names(), lifetime))
+        Miss miss = new Miss(seal.names(key), lifetime, exchange, seal.lockToken(), clock.millis() + lockTtl.toMillis(),
+                new AtomicBoolean());
+        return reads.time(miss.heard(find(miss.names(), lifetime)))
+                .onErrorResume(Unavailable.class, trouble -> trouble.timedOut() ? Mono.empty() : Mono.error(trouble))
                 .switchIfEmpty(Mono.defer(() -> claimOrWait(miss, 0)))
                 .onErrorResume(Unavailable.class, trouble -> exchangeAndWrite(miss, () -> release(miss.name(), miss.token())));
     }
@@ -115,7 +123,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         byte[] token = seal.lockToken();
         return newer(names, lifetime, current)
                 .switchIfEmpty(Mono.defer(() -> claim(name, token).flatMap(claimed -> claimed
-                        ? holdAndRefresh(new Miss(names, lifetime, exchange, token, 0), current)
+                        ? holdAndRefresh(new Miss(names, lifetime, exchange, token, 0, new AtomicBoolean()), current)
                         : Mono.firstWithSignal(link.written(name.redisKey()), Mono.delay(lockTtl).then())
                                 .then(Mono.defer(() -> newer(names, lifetime, current)))
                                 .doFinally(signal -> link.forget(name.redisKey())))))
@@ -152,9 +160,12 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
 
     /** A Redis miss: take the lock and exchange, or wait for the replica holding it. */
     private Mono<StoredSession> claimOrWait(Miss miss, int takeovers) {
-        return claim(miss.name(), miss.token()).flatMap(claimed -> claimed
-                ? holdAndExchange(miss)
-                : awaitHolder(miss, takeovers));
+        return miss.heard(claim(miss.name(), miss.token()))
+                // Late: the lock may be ours all the same; the wait reads whose it is.
+                .onErrorResume(Unavailable.class, trouble -> miss.waitsOut(trouble) ? Mono.just(false) : Mono.error(trouble))
+                .flatMap(claimed -> claimed
+                        ? holdAndExchange(miss)
+                        : awaitHolder(miss, takeovers));
     }
 
     /**
@@ -177,17 +188,24 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     private Mono<StoredSession> awaitHolder(Miss miss, int takeovers) {
         String redisKey = miss.name().redisKey();
         Mono<Void> announced = link.written(redisKey);
-        return find(miss.names(), miss.lifetime())
-                .switchIfEmpty(Mono.defer(() -> lockHeld(miss.name()).flatMap(locked -> {
-                    if (clock.millis() > miss.deadline() || (!locked && takeovers >= MAX_TAKEOVERS)) {
-                        return exchangeAndWrite(miss, () -> { });
-                    }
-                    if (!locked) {
-                        return claimOrWait(miss, takeovers + 1);
-                    }
-                    return nextRound(announced, miss, takeovers);
-                })))
-                .onErrorResume(Unavailable.class, trouble -> trouble.timedOut() && clock.millis() <= miss.deadline()
+        return miss.heard(find(miss.names(), miss.lifetime()))
+                .switchIfEmpty(Mono.defer(() -> miss.heard(lockHolder(miss.name()))
+                        .map(holder -> holder.length == 0 ? NO_HOLDER : holder)
+                        .defaultIfEmpty(NO_HOLDER)
+                        .flatMap(holder -> {
+                            if (Arrays.equals(holder, miss.token())) {
+                                return holdAndExchange(miss); // a late claim that took the lock after all
+                            }
+                            boolean locked = holder != NO_HOLDER;
+                            if (clock.millis() > miss.deadline() || (!locked && takeovers >= MAX_TAKEOVERS)) {
+                                return exchangeAndWrite(miss, () -> { });
+                            }
+                            if (!locked) {
+                                return claimOrWait(miss, takeovers + 1);
+                            }
+                            return nextRound(announced, miss, takeovers);
+                        })))
+                .onErrorResume(Unavailable.class, trouble -> miss.waitsOut(trouble) && clock.millis() <= miss.deadline()
                         ? nextRound(announced, miss, takeovers)
                         : Mono.error(trouble))
                 .doFinally(signal -> link.forget(redisKey));
@@ -198,9 +216,12 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
                 .then(Mono.defer(() -> awaitHolder(miss, takeovers)));
     }
 
-    /** Whether the entry's lock is held. A {@code GET}, not {@code EXISTS}: the documented ACL grants only what the store sends. */
-    private Mono<Boolean> lockHeld(Name name) {
-        return guard.call(() -> link.template().opsForValue().get(name.lockKey())).map(holder -> true).defaultIfEmpty(false);
+    /**
+     * The token of the replica holding the entry's lock, empty when none does. A {@code GET}, not
+     * {@code EXISTS}: the documented ACL grants only what the store sends.
+     */
+    private Mono<byte[]> lockHolder(Name name) {
+        return guard.call(() -> link.template().opsForValue().get(name.lockKey()));
     }
 
     /**
@@ -220,14 +241,24 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     }
 
     /**
-     * One local miss: the entry's names, the exchange to run, this replica's lock token and how
-     * long (epoch millis) it waits for another replica's exchange.
+     * One local miss: the entry's names, the exchange to run, this replica's lock token, until when
+     * (epoch millis) it waits for another replica's exchange, and whether Redis has answered it yet.
      */
     private record Miss(List<Name> names, SessionLifetime lifetime, Supplier<Mono<SalesforceSession>> exchange,
-            byte[] token, long deadline) {
+            byte[] token, long deadline, AtomicBoolean answered) {
 
         Name name() {
             return names.get(0);
+        }
+
+        /** {@code call}, noting that Redis answered when it does. */
+        <T> Mono<T> heard(Mono<T> call) {
+            return call.doOnSuccess(answer -> answered.set(true));
+        }
+
+        /** Whether {@code trouble} only means waiting longer: Redis was late, but has answered this miss before. */
+        boolean waitsOut(Unavailable trouble) {
+            return trouble.timedOut() && answered.get();
         }
     }
 
