@@ -16,6 +16,13 @@ public final class SharedStores {
     /** The store's breaker: its own, so Redis trouble never counts against a token endpoint. */
     public static final String BREAKER = "salesforce-session-store";
 
+    /**
+     * How often a replica waiting for another's exchange looks again when no announcement came. The
+     * announcement (pub/sub) wakes it as soon as the session is written; the poll is the fallback,
+     * and in a cold burst every waiting subject polls at once, so it is kept well apart.
+     */
+    static final Duration POLL = Duration.ofMillis(200);
+
     private SharedStores() {
     }
 
@@ -38,7 +45,7 @@ public final class SharedStores {
         RedisLink link = new RedisLink(factory);
         CircuitBreaker breaker = breakers.find(BREAKER).orElseGet(() -> breakers.circuitBreaker(BREAKER, breakerConfig(timeout)));
         return new RedisSessionStore(new SessionSeal(sealingKeyId, keys), link,
-                new RedisGuard(breaker, timeout, link::connected), clock, lockTtl, Duration.ofMillis(50), registrations, reads);
+                new RedisGuard(breaker, timeout, link::connected), clock, lockTtl, POLL, registrations, reads);
     }
 
     /**

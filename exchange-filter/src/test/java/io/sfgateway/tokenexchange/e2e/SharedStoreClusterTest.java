@@ -37,7 +37,7 @@ import reactor.netty.resources.ConnectionProvider;
  * its own server, cache and Redis connections) sharing one real redis-server and one emulated
  * org, with a client spreading every subject's requests over all three.
  *
- * <p>A rolling restart is proven with separate processes ({@code SharedStoreProcessesTest}):
+ * <p>A rolling restart is proven with separate processes (gateway-app {@code SharedStoreClusterIT}):
  * gateways in one JVM share Reactor Netty's global resources, which closing one context disposes.
 
  *
