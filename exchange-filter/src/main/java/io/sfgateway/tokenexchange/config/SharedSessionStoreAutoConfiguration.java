@@ -23,6 +23,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 
 /**
@@ -49,8 +50,9 @@ public class SharedSessionStoreAutoConfiguration {
     public RedisSessionStore salesforceSessionStore(TokenExchangeProperties properties,
             ReactiveRedisConnectionFactory redis, CircuitBreakerRegistry breakers,
             @Qualifier("salesforceTokenExchangeClock") ObjectProvider<Clock> clock,
-            ObjectProvider<MeterRegistry> meterRegistry) {
+            ObjectProvider<MeterRegistry> meterRegistry, Environment environment) {
         TokenExchangeProperties.Shared shared = properties.cache().shared();
+        RedisTransportCheck.requireProtected(environment, shared.plainHosts());
         if (shared.timeout() == null || shared.timeout().isNegative() || shared.timeout().isZero()) {
             throw new InvalidConfigurationException(KEY + "timeout", "must be positive");
         }
