@@ -11,7 +11,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,18 +97,18 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     /**
      * A local miss. Each Redis call is bounded by the store's timeout. A call that fails or is
      * refused (breaker open, not connected) makes this replica exchange alone (and still write back
-     * what it got). A call that is only late does not, once Redis has answered this miss at least
-     * once: a loaded node answers late, and exchanging alone would spend a Salesforce login per
-     * replica. So a late first read goes on to the lock (whose holder reads again before
-     * exchanging); a late claim is settled by reading whose the lock is; and having lost the lock
-     * race, the replica waits for the holder's session for as long as an exchange may take
-     * ({@code lockTtl}), however late some of its polls are.
+     * what it got). A call that is only late does not: a loaded node answers late, and exchanging
+     * alone would spend a Salesforce login per replica. So a late first read goes on to the lock
+     * (whose holder reads again before exchanging); a late claim is settled by reading whose the
+     * lock is; and having lost the lock race, the replica waits for the holder's session for as
+     * long as an exchange may take ({@code lockTtl}), however late some of its polls are. A Redis
+     * that hangs makes every call late, which opens the breaker ({@link SharedStores}), and from
+     * then on calls are refused at once.
      */
     @Override
     public Mono<StoredSession> load(SessionKey key, SessionLifetime lifetime, Supplier<Mono<SalesforceSession>> exchange) {
-        Miss miss = new Miss(seal.names(key), lifetime, exchange, seal.lockToken(), clock.millis() + lockTtl.toMillis(),
-                new AtomicBoolean());
-        return reads.time(miss.heard(find(miss.names(), lifetime)))
+        Miss miss = new Miss(seal.names(key), lifetime, exchange, seal.lockToken(), clock.millis() + lockTtl.toMillis());
+        return reads.time(find(miss.names(), lifetime))
                 .onErrorResume(Unavailable.class, trouble -> trouble.timedOut() ? Mono.empty() : Mono.error(trouble))
                 .switchIfEmpty(Mono.defer(() -> claimOrWait(miss, 0)))
                 .onErrorResume(Unavailable.class, trouble -> exchangeAndWrite(miss, () -> release(miss.name(), miss.token())));
@@ -123,7 +122,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         byte[] token = seal.lockToken();
         return newer(names, lifetime, current)
                 .switchIfEmpty(Mono.defer(() -> claim(name, token).flatMap(claimed -> claimed
-                        ? holdAndRefresh(new Miss(names, lifetime, exchange, token, 0, new AtomicBoolean()), current)
+                        ? holdAndRefresh(new Miss(names, lifetime, exchange, token, 0), current)
                         : Mono.firstWithSignal(link.written(name.redisKey()), Mono.delay(lockTtl).then())
                                 .then(Mono.defer(() -> newer(names, lifetime, current)))
                                 .doFinally(signal -> link.forget(name.redisKey())))))
@@ -160,9 +159,9 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
 
     /** A Redis miss: take the lock and exchange, or wait for the replica holding it. */
     private Mono<StoredSession> claimOrWait(Miss miss, int takeovers) {
-        return miss.heard(claim(miss.name(), miss.token()))
+        return claim(miss.name(), miss.token())
                 // Late: the lock may be ours all the same; the wait reads whose it is.
-                .onErrorResume(Unavailable.class, trouble -> miss.waitsOut(trouble) ? Mono.just(false) : Mono.error(trouble))
+                .onErrorResume(Unavailable.class, trouble -> trouble.timedOut() ? Mono.just(false) : Mono.error(trouble))
                 .flatMap(claimed -> claimed
                         ? holdAndExchange(miss)
                         : awaitHolder(miss, takeovers));
@@ -188,8 +187,8 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     private Mono<StoredSession> awaitHolder(Miss miss, int takeovers) {
         String redisKey = miss.name().redisKey();
         Mono<Void> announced = link.written(redisKey);
-        return miss.heard(find(miss.names(), miss.lifetime()))
-                .switchIfEmpty(Mono.defer(() -> miss.heard(lockHolder(miss.name()))
+        return find(miss.names(), miss.lifetime())
+                .switchIfEmpty(Mono.defer(() -> lockHolder(miss.name())
                         .map(holder -> holder.length == 0 ? NO_HOLDER : holder)
                         .defaultIfEmpty(NO_HOLDER)
                         .flatMap(holder -> {
@@ -205,7 +204,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
                             }
                             return nextRound(announced, miss, takeovers);
                         })))
-                .onErrorResume(Unavailable.class, trouble -> miss.waitsOut(trouble) && clock.millis() <= miss.deadline()
+                .onErrorResume(Unavailable.class, trouble -> trouble.timedOut() && clock.millis() <= miss.deadline()
                         ? nextRound(announced, miss, takeovers)
                         : Mono.error(trouble))
                 .doFinally(signal -> link.forget(redisKey));
@@ -241,24 +240,14 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     }
 
     /**
-     * One local miss: the entry's names, the exchange to run, this replica's lock token, until when
-     * (epoch millis) it waits for another replica's exchange, and whether Redis has answered it yet.
+     * One local miss: the entry's names, the exchange to run, this replica's lock token and until
+     * when (epoch millis) it waits for another replica's exchange.
      */
     private record Miss(List<Name> names, SessionLifetime lifetime, Supplier<Mono<SalesforceSession>> exchange,
-            byte[] token, long deadline, AtomicBoolean answered) {
+            byte[] token, long deadline) {
 
         Name name() {
             return names.get(0);
-        }
-
-        /** {@code call}, noting that Redis answered when it does. */
-        <T> Mono<T> heard(Mono<T> call) {
-            return call.doOnSuccess(answer -> answered.set(true));
-        }
-
-        /** Whether {@code trouble} only means waiting longer: Redis was late, but has answered this miss before. */
-        boolean waitsOut(Unavailable trouble) {
-            return trouble.timedOut() && answered.get();
         }
     }
 
