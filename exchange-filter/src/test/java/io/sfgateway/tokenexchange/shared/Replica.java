@@ -18,14 +18,13 @@ final class Replica implements AutoCloseable {
 
     Replica(int redisPort, String sealingKeyId, Map<String, byte[]> keys, Duration lockTtl,
             com.github.benmanes.caffeine.cache.Ticker ticker, Clock clock) {
-        this(redisPort, sealingKeyId, keys, lockTtl, ticker, clock, StoreReads.NONE, true, Duration.ofSeconds(1));
+        this(redisPort, sealingKeyId, keys, lockTtl, ticker, clock, StoreReads.NONE, true, DEFAULT_TIMEOUT);
     }
 
-    /**
-     * @param redisTimeout the store's Redis timeout. 1 s unless a test is about Redis being gone: on two cores
-     *     shared with a whole build, a replica's first Redis calls in a fresh JVM can take longer than the 50 ms
-     *     default, and the store would then rightly exchange alone, which the single-flight counts must not see.
-     */
+    /** The product's default {@code cache.shared.timeout}. */
+    static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(500);
+
+    /** @param redisTimeout the store's Redis timeout */
     Replica(int redisPort, String sealingKeyId, Map<String, byte[]> keys, Duration lockTtl,
             com.github.benmanes.caffeine.cache.Ticker ticker, Clock clock, StoreReads reads, boolean awaitRedis,
             Duration redisTimeout) {
