@@ -92,9 +92,9 @@ public class SharedSessionStoreAutoConfiguration {
     }
 
     /**
-     * The Redis client sends nothing the documented ACL does not grant: Lettuce's handshake would
-     * also ask for maintenance notifications ({@code CLIENT MAINT_NOTIFICATIONS}, a managed-Redis
-     * feature for moving endpoints the store does not need), which a least-privilege user is denied.
+     * The Redis client as the store needs it ({@link SharedStores#clientOptions}): commands refused
+     * while disconnected, so a dead Redis is not mistaken for a slow one, and no handshake step the
+     * documented ACL does not grant.
      */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = {"org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer",
@@ -104,7 +104,7 @@ public class SharedSessionStoreAutoConfiguration {
         @Bean
         org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer
                 salesforceSessionStoreClientOptions() {
-            return options -> options.maintNotificationsConfig(io.lettuce.core.MaintNotificationsConfig.disabled());
+            return SharedStores::clientOptions;
         }
     }
 

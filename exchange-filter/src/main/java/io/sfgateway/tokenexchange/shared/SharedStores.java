@@ -4,6 +4,8 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowSynchronizationStrategy;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.MaintNotificationsConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -46,6 +48,22 @@ public final class SharedStores {
         CircuitBreaker breaker = breakers.find(BREAKER).orElseGet(() -> breakers.circuitBreaker(BREAKER, breakerConfig(timeout)));
         return new RedisSessionStore(new SessionSeal(sealingKeyId, keys), link,
                 new RedisGuard(breaker, timeout, link::connected), clock, lockTtl, POLL, registrations, reads);
+    }
+
+    /**
+     * What the store needs of the application's Lettuce client (the ready gateway and the
+     * auto-configuration apply it to Spring Boot's):
+     * <ul>
+     *   <li>commands refused at once while the connection is down: Lettuce's default queues them
+     *       until it reconnects, so a dead Redis would look like a slow one, and a miss would wait
+     *       for it instead of exchanging alone;</li>
+     *   <li>no maintenance-notification handshake ({@code CLIENT MAINT_NOTIFICATIONS}, a managed-Redis
+     *       feature the store does not use), which the documented ACL does not grant.</li>
+     * </ul>
+     */
+    public static ClientOptions.Builder clientOptions(ClientOptions.Builder options) {
+        return options.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .maintNotificationsConfig(MaintNotificationsConfig.disabled());
     }
 
     /**

@@ -1,12 +1,14 @@
 package io.sfgateway.tokenexchange.shared;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.lettuce.core.ClientOptions;
 import io.sfgateway.tokenexchange.session.SessionCache;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /** One gateway replica as far as sessions go: its own Redis connection, store and local cache. */
@@ -28,7 +30,9 @@ final class Replica implements AutoCloseable {
     Replica(int redisPort, String sealingKeyId, Map<String, byte[]> keys, Duration lockTtl,
             com.github.benmanes.caffeine.cache.Ticker ticker, Clock clock, StoreReads reads, boolean awaitRedis,
             Duration redisTimeout) {
-        factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", redisPort));
+        factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", redisPort),
+                LettuceClientConfiguration.builder()
+                        .clientOptions(SharedStores.clientOptions(ClientOptions.builder()).build()).build());
         factory.afterPropertiesSet();
         factory.start();
         store = SharedStores.create(factory, sealingKeyId, keys, redisTimeout, lockTtl, List.of("acme"),
