@@ -7,6 +7,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 
 /**
@@ -26,15 +27,20 @@ public class TracingSwitch implements EnvironmentPostProcessor, Ordered {
     private static final String SDK_DISABLED = "OTEL_SDK_DISABLED";
     private static final String[] OTEL_ENDPOINTS = {"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT"};
     static final String SOURCE = "salesforceGatewayTracingSwitch";
+    private static final String CONTEXT = "io.opentelemetry.context.Context";
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-        if (environment.containsProperty(ENABLED) || environment.containsProperty(SDK_DISABLED)) {
-            return;
+        if (!environment.containsProperty(ENABLED) && !environment.containsProperty(SDK_DISABLED)) {
+            boolean endpoint = Stream.concat(Stream.of(ENDPOINT), Stream.of(OTEL_ENDPOINTS))
+                    .anyMatch(name -> StringUtils.hasText(environment.getProperty(name)));
+            environment.getPropertySources().addLast(new MapPropertySource(SOURCE, Map.of(ENABLED, Boolean.toString(endpoint))));
         }
-        boolean endpoint = Stream.concat(Stream.of(ENDPOINT), Stream.of(OTEL_ENDPOINTS))
-                .anyMatch(name -> StringUtils.hasText(environment.getProperty(name)));
-        environment.getPropertySources().addLast(new MapPropertySource(SOURCE, Map.of(ENABLED, Boolean.toString(endpoint))));
+        if (environment.getProperty(ENABLED, Boolean.class, false) && ClassUtils.isPresent(CONTEXT, null)) {
+            // OpenTelemetry finds its context storage with a ServiceLoader (a jar read) on first use; the first
+            // span is often started on an event loop (Redis's handshake, a request), so do that read here.
+            io.opentelemetry.context.Context.current();
+        }
     }
 
     @Override

@@ -12,6 +12,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
+import reactor.util.context.ContextView;
 
 /**
  * Salesforce sessions by {@link SessionKey}, on a Caffeine {@link AsyncCache}:
@@ -33,18 +35,6 @@ import reactor.core.publisher.Mono;
  * obtained. A hit never leaves this class.
  */
 public final class SessionCache {
-
-    /**
-     * Hears what the cache does, for metrics.
-     *
-     * @deprecated implement {@link SessionEvents}, which the cache and {@link SessionService} report to
-     */
-    @Deprecated
-    public interface Listener extends SessionEvents {
-
-        Listener NONE = new Listener() {
-        };
-    }
 
     private final AsyncCache<SessionKey, CachedSession> cache;
     private final Ticker ticker;
@@ -85,6 +75,12 @@ public final class SessionCache {
      * {@code exchange}.
      */
     public Mono<SalesforceSession> get(SessionKey key, SessionLifetime lifetime, Supplier<Mono<SalesforceSession>> exchange) {
+        return get(key, lifetime, exchange, Context.empty());
+    }
+
+    /** As above; an exchange started here runs in {@code caller}'s Reactor context (its observations join that trace). */
+    public Mono<SalesforceSession> get(SessionKey key, SessionLifetime lifetime, Supplier<Mono<SalesforceSession>> exchange,
+            ContextView caller) {
         SalesforceSession cached = cached(key, exchange);
         if (cached != null) {
             return Mono.just(cached);
@@ -105,7 +101,7 @@ public final class SessionCache {
         boolean[] started = {false};
         CompletableFuture<CachedSession> future = cache.get(key, (k, executor) -> {
             started[0] = true;
-            return loadInto(new CompletableFuture<>(), key, exchange, lifetime);
+            return loadInto(new CompletableFuture<>(), key, exchange, lifetime, caller);
         });
         if (!started[0] && !future.isDone()) {
             listener.coalesced(key.registration());
@@ -139,11 +135,12 @@ public final class SessionCache {
      * holds the value and nothing of the load), with failures as instantly expiring values.
      */
     private CompletableFuture<CachedSession> loadInto(CompletableFuture<CachedSession> future, SessionKey key,
-            Supplier<Mono<SalesforceSession>> exchange, SessionLifetime lifetime) {
+            Supplier<Mono<SalesforceSession>> exchange, SessionLifetime lifetime, ContextView caller) {
         store.load(key, lifetime, exchange)
                 .map(stored -> cached(stored, lifetime))
                 .onErrorResume(ExchangeFailure.class,
                         failure -> Mono.just(CachedSession.failed(failure, lifetime, ticker.read())))
+                .contextWrite(caller)
                 .subscribe(future::complete, future::completeExceptionally, () -> future.complete(null));
         return future;
     }

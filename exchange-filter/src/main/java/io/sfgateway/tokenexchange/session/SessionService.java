@@ -9,6 +9,7 @@ import io.sfgateway.tokenexchange.routing.SessionForwarder;
 import io.sfgateway.tokenexchange.subject.NewOpaqueSubjectLimiter;
 import io.sfgateway.tokenexchange.Subject;
 import java.net.InetSocketAddress;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -78,10 +79,9 @@ public final class SessionService {
      * when a new exchange is admitted (opaque registrations limit new subjects per client).
      */
     public Mono<SalesforceSession> sessionFor(Subject subject, InetSocketAddress client) {
-        if (newSubjects == null) {
-            return sessionFor(subject);
-        }
-        return cache.get(key(subject), lifetime, () -> admitted(subject, client));
+        Supplier<Mono<SalesforceSession>> exchange = newSubjects == null ? () -> exchange(subject) : () -> admitted(subject, client);
+        // The request's context: an exchange started for it is part of its trace.
+        return Mono.deferContextual(caller -> cache.get(key(subject), lifetime, exchange, caller));
     }
 
     /**

@@ -24,7 +24,7 @@ class SessionStoreSeamTest {
 
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
     private final ScriptedStore store = new ScriptedStore();
-    private final SessionCache cache = new SessionCache(1000, nanos::get, SessionCache.Listener.NONE, store);
+    private final SessionCache cache = new SessionCache(1000, nanos::get, SessionEvents.NONE, store);
     private final AtomicInteger exchanges = new AtomicInteger();
 
     private Mono<SalesforceSession> exchange() {

@@ -3,6 +3,7 @@ package io.sfgateway.tokenexchange.shared;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.lettuce.core.ClientOptions;
 import io.sfgateway.tokenexchange.session.SessionCache;
+import io.sfgateway.tokenexchange.session.SessionEvents;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -37,7 +38,7 @@ final class Replica implements AutoCloseable {
         factory.start();
         store = SharedStores.create(factory, sealingKeyId, keys, redisTimeout, lockTtl, List.of("acme"),
                 CircuitBreakerRegistry.ofDefaults(), clock, reads);
-        cache = new SessionCache(10_000, ticker, SessionCache.Listener.NONE, store);
+        cache = new SessionCache(10_000, ticker, SessionEvents.NONE, store);
         if (awaitRedis) {
             awaitConnected();
         }

@@ -106,6 +106,8 @@ class MonitoringComponentTest {
         String component = dir.relativize(MonitoringQueries.dir()).toString();
         Files.writeString(dir.resolve("kustomization.yaml"), String.join("\n",
                 "apiVersion: kustomize.config.k8s.io/v1beta1", "kind: Kustomization",
+                // an overlay of one's own names its namespace, as prod's does; the component's resources take it
+                "namespace: sf-gateway",
                 "resources:", "  - " + overlay, "components:", "  - " + component, ""));
         List<Map<String, Object>> rendered = KubectlKustomize.render(dir);
 
