@@ -48,17 +48,32 @@ final class RedisGuard {
     }
 
     /** {@code redisCall} is only invoked once connected. */
-    @SuppressWarnings("unchecked")
     <T> Mono<T> call(Supplier<Mono<T>> redisCall) {
+        return call(redisCall, timeout);
+    }
+
+    /**
+     * A call nobody waits for (a write in the background) may take {@code longer}: cut short at the
+     * store's timeout, Lettuce drops a command it has not sent yet, and a session written late is
+     * worth more than one not written at all.
+     */
+    <T> Mono<T> background(Supplier<Mono<T>> redisCall, Duration longer) {
+        return call(redisCall, longer.compareTo(timeout) > 0 ? longer : timeout);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> Mono<T> call(Supplier<Mono<T>> redisCall, Duration timeout) {
         return Mono.defer(() -> {
             if (!connected.getAsBoolean()) {
                 return Mono.error(Unavailable.NOT_CONNECTED);
             }
-            return redisCall.get().publishOn(Schedulers.parallel())
+            return redisCall.get()
                     .<Object>map(value -> value)
                     .defaultIfEmpty(NOTHING)
                     .timeout(timeout, Mono.just(TIMED_OUT))
                     .transformDeferred(CircuitBreakerOperator.of(breaker))
+                    // After the timeout and the breaker: they judge Redis, not this node's queue of work.
+                    .publishOn(Schedulers.parallel())
                     .flatMap(answer -> answer == TIMED_OUT ? Mono.error(Unavailable.TIMED_OUT)
                             : answer == NOTHING ? Mono.empty() : Mono.just((T) answer));
         }).onErrorMap(error -> !(error instanceof Unavailable), error -> {

@@ -164,7 +164,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
                 .onErrorResume(Unavailable.class, trouble -> trouble.timedOut() ? Mono.just(false) : Mono.error(trouble))
                 .flatMap(claimed -> claimed
                         ? holdAndExchange(miss)
-                        : awaitHolder(miss, takeovers));
+                        : awaitHolder(miss, takeovers, new Holder(NO_HOLDER, miss.deadline())));
     }
 
     /**
@@ -181,10 +181,12 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
 
     /**
      * Another replica holds the lock: read again whenever it announces a write, or every
-     * {@code poll}; take over if the lock goes away with nothing written; exchange alone past
-     * the deadline or when Redis refuses or fails (a late answer only means another round).
+     * {@code poll}; take over if the lock goes away with nothing written. A holder is waited for
+     * up to {@code lockTtl} from when it was first seen holding the lock (its exchange cannot take
+     * longer, and its lock lives no longer), however long the node took to get there; a late
+     * answer only means another round. Past that, or when Redis refuses or fails, exchange alone.
      */
-    private Mono<StoredSession> awaitHolder(Miss miss, int takeovers) {
+    private Mono<StoredSession> awaitHolder(Miss miss, int takeovers, Holder seen) {
         String redisKey = miss.name().redisKey();
         Mono<Void> announced = link.written(redisKey);
         return find(miss.names(), miss.lifetime())
@@ -196,23 +198,31 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
                                 return holdAndExchange(miss); // a late claim that took the lock after all
                             }
                             boolean locked = holder != NO_HOLDER;
-                            if (clock.millis() > miss.deadline() || (!locked && takeovers >= MAX_TAKEOVERS)) {
-                                return exchangeAndWrite(miss, () -> { });
-                            }
+                            long now = clock.millis();
+                            Holder current = locked && !Arrays.equals(holder, seen.token())
+                                    ? new Holder(holder, Math.max(seen.until(), now + lockTtl.toMillis()))
+                                    : seen;
                             if (!locked) {
-                                return claimOrWait(miss, takeovers + 1);
+                                // Nobody holds it and nothing is written: claim it, however late (cheap next to an exchange).
+                                return takeovers < MAX_TAKEOVERS ? claimOrWait(miss, takeovers + 1)
+                                        : exchangeAndWrite(miss, () -> { });
                             }
-                            return nextRound(announced, miss, takeovers);
+                            return now > current.until() ? exchangeAndWrite(miss, () -> { })
+                                    : nextRound(announced, miss, takeovers, current);
                         })))
-                .onErrorResume(Unavailable.class, trouble -> trouble.timedOut() && clock.millis() <= miss.deadline()
-                        ? nextRound(announced, miss, takeovers)
+                .onErrorResume(Unavailable.class, trouble -> trouble.timedOut() && clock.millis() <= seen.until()
+                        ? nextRound(announced, miss, takeovers, seen)
                         : Mono.error(trouble))
                 .doFinally(signal -> link.forget(redisKey));
     }
 
-    private Mono<StoredSession> nextRound(Mono<Void> announced, Miss miss, int takeovers) {
+    private Mono<StoredSession> nextRound(Mono<Void> announced, Miss miss, int takeovers, Holder seen) {
         return Mono.firstWithSignal(announced, Mono.delay(poll).then())
-                .then(Mono.defer(() -> awaitHolder(miss, takeovers)));
+                .then(Mono.defer(() -> awaitHolder(miss, takeovers, seen)));
+    }
+
+    /** The lock holder a waiter last saw, and until when (epoch millis) it waits for that holder. */
+    private record Holder(byte[] token, long until) {
     }
 
     /**
@@ -231,8 +241,9 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         Name name = miss.name();
         return miss.exchange().get().doOnError(failure -> done.run()).map(session -> {
             byte[] value = seal.seal(name, session, clock.millis());
-            guard.call(() -> link.template().opsForValue().set(name.redisKey(), value, miss.lifetime().usable(session)))
-                    .then(guard.call(() -> link.announceWritten(name.redisKey())))
+            guard.background(() -> link.template().opsForValue().set(name.redisKey(), value, miss.lifetime().usable(session)),
+                            lockTtl)
+                    .then(guard.background(() -> link.announceWritten(name.redisKey()), lockTtl))
                     .doFinally(signal -> done.run())
                     .subscribe(null, trouble -> log.debug("Shared session store: write skipped ({})", trouble.getMessage()));
             return StoredSession.fresh(session);
