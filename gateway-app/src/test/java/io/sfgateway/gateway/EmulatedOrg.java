@@ -5,7 +5,9 @@ import io.sfgateway.emulator.EmulatorConfig;
 import io.sfgateway.emulator.SalesforceEmulator;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * An emulated org and IdP for the gateway-app tests (the emulator is a test dependency here, never
@@ -44,13 +46,23 @@ final class EmulatedOrg implements AutoCloseable {
 
     /** The ready gateway's arguments: random ports, the org from SF_* and IDP_* variables, and {@code extra}. */
     String[] gatewayArgs(String... extra) {
-        List<String> args = new ArrayList<>(List.of("--server.port=0", "--MANAGEMENT_SERVER_PORT=0",
-                "--SF_LOGIN_URL=" + emulator.baseUrl(), "--SF_CLIENT_ID=" + CLIENT_ID,
-                "--SF_CLIENT_SECRET=" + CLIENT_SECRET, "--SF_INSTANCE_URL_ALLOWLIST=" + emulator.baseUrl(),
-                "--IDP_ISSUER=" + emulator.idp().issuer(), "--IDP_JWKS_URI=" + emulator.idp().jwksUri(),
-                "--IDP_AUDIENCES=" + AUDIENCE));
+        List<String> args = new ArrayList<>(List.of("--server.port=0", "--MANAGEMENT_SERVER_PORT=0"));
+        variables().forEach((name, value) -> args.add("--" + name + "=" + value));
         args.addAll(List.of(extra));
         return args.toArray(String[]::new);
+    }
+
+    /** The environment variables that point the ready gateway at this org and its IdP. */
+    Map<String, String> variables() {
+        Map<String, String> variables = new LinkedHashMap<>();
+        variables.put("SF_LOGIN_URL", emulator.baseUrl());
+        variables.put("SF_CLIENT_ID", CLIENT_ID);
+        variables.put("SF_CLIENT_SECRET", CLIENT_SECRET);
+        variables.put("SF_INSTANCE_URL_ALLOWLIST", emulator.baseUrl());
+        variables.put("IDP_ISSUER", emulator.idp().issuer());
+        variables.put("IDP_JWKS_URI", emulator.idp().jwksUri());
+        variables.put("IDP_AUDIENCES", AUDIENCE);
+        return variables;
     }
 
     @Override

@@ -64,7 +64,6 @@ class TracingTest {
                 "--management.opentelemetry.enabled=true",
                 "--SF_CACHE_SHARED_ENABLED=true", "--SF_CACHE_SHARED_KEY_ID=k1",
                 "--salesforce.token-exchange.cache.shared.keys.k1=" + KEY,
-                "--SF_CACHE_SHARED_TIMEOUT=1s",
                 "--spring.data.redis.host=127.0.0.1", "--spring.data.redis.port=" + redisPort,
                 // Key rotation is what sends a request to the IdP: a token signed with a key the
                 // gateway has not seen, once min-refresh has passed since the start-up fetch.

@@ -24,6 +24,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 
 /**
@@ -50,8 +51,10 @@ public class SharedSessionStoreAutoConfiguration {
     public RedisSessionStore salesforceSessionStore(TokenExchangeProperties properties,
             ReactiveRedisConnectionFactory redis, CircuitBreakerRegistry breakers,
             @Qualifier("salesforceTokenExchangeClock") ObjectProvider<Clock> clock,
-            ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<ObservationRegistry> observations) {
+            ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<ObservationRegistry> observations,
+            Environment environment) {
         TokenExchangeProperties.Shared shared = properties.cache().shared();
+        RedisTransportCheck.requireProtected(environment, shared.plainHosts());
         if (shared.timeout() == null || shared.timeout().isNegative() || shared.timeout().isZero()) {
             throw new InvalidConfigurationException(KEY + "timeout", "must be positive");
         }
@@ -86,6 +89,23 @@ public class SharedSessionStoreAutoConfiguration {
             keys.put(id, key);
         });
         return keys;
+    }
+
+    /**
+     * The Redis client as the store needs it ({@link SharedStores#clientOptions}): commands refused
+     * while disconnected, so a dead Redis is not mistaken for a slow one, and no handshake step the
+     * documented ACL does not grant.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = {"org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer",
+        "io.lettuce.core.MaintNotificationsConfig"})
+    static class LettuceHandshake {
+
+        @Bean
+        org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer
+                salesforceSessionStoreClientOptions() {
+            return SharedStores::clientOptions;
+        }
     }
 
     /** Replaces Spring Boot's Redis health indicator (by its bean name), so there is one {@code redis} entry. */

@@ -168,7 +168,7 @@ public record TokenExchangeProperties(
 
         @ConstructorBinding
         public Cache {
-            shared = shared == null ? new Shared(false, null, Map.of(), Duration.ofMillis(50)) : shared;
+            shared = shared == null ? new Shared(false, null, Map.of(), Duration.ofMillis(500), List.of()) : shared;
         }
 
         /** A cache with the shared store off. */
@@ -184,22 +184,26 @@ public record TokenExchangeProperties(
      * @param keyId the id of the key in keys that seals new values
      * @param keys key id to base64 of 32 random bytes (AES-256-GCM); every listed key still opens
      *     values, so keys rotate without a flush
-     * @param timeout the longest one Redis call may take before the replica carries on without it
+     * @param timeout the longest one Redis call may take
+     * @param plainHosts Redis hosts off loopback that may be reached without TLS and without
+     *     credentials; any other such host stops start-up
      */
     public record Shared(
             @DefaultValue("false") boolean enabled,
             String keyId,
             Map<String, String> keys,
-            @DefaultValue("50ms") @DurationMin(nanos = 1) Duration timeout) {
+            @DefaultValue("500ms") @DurationMin(nanos = 1) Duration timeout,
+            List<String> plainHosts) {
 
         public Shared {
             keys = keys == null ? Map.of() : Map.copyOf(keys);
+            plainHosts = plainHosts == null ? List.of() : List.copyOf(plainHosts);
         }
 
         @Override
         public String toString() {
             return "Shared[enabled=" + enabled + ", keyId=" + keyId + ", keys=" + keys.keySet() + ", timeout=" + timeout
-                    + "]";
+                    + ", plainHosts=" + plainHosts + "]";
         }
     }
 

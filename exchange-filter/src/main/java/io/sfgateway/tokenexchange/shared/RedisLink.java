@@ -111,6 +111,20 @@ public final class RedisLink implements AutoCloseable {
         return sink.asMono().doFinally(signal -> waiting.remove(redisKey, sink));
     }
 
+    /**
+     * Drops the registration {@link #written} made for {@code redisKey} unless a subscriber still
+     * waits on it: a wait that ended without ever subscribing (found the entry, took over, gave
+     * up) would otherwise leave it here for good.
+     */
+    void forget(String redisKey) {
+        waiting.computeIfPresent(redisKey, (key, sink) -> sink.currentSubscriberCount() == 0 ? null : sink);
+    }
+
+    /** How many entries are awaited right now (for tests: nothing stays behind). */
+    int awaited() {
+        return waiting.size();
+    }
+
     Mono<Long> announceWritten(String redisKey) {
         return template.convertAndSend(READY, redisKey.getBytes(StandardCharsets.UTF_8));
     }

@@ -9,6 +9,7 @@ import io.sfgateway.tokenexchange.shared.RedisGuard.Unavailable;
 import io.sfgateway.tokenexchange.shared.SessionSeal.Name;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -36,6 +37,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     private static final RedisScript<Long> RELEASE = RedisScript.of(
             "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", Long.class);
     private static final int MAX_TAKEOVERS = 3;
+    private static final byte[] NO_HOLDER = new byte[0];
 
     private final SessionSeal seal;
     private final RedisLink link;
@@ -92,13 +94,24 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         link.start(notice -> notices.apply(notice, localCache));
     }
 
+    /**
+     * A local miss. Each Redis call is bounded by the store's timeout. A call that fails or is
+     * refused (breaker open, not connected) makes this replica exchange alone (and still write back
+     * what it got). A call that is only late does not: a loaded node answers late, and exchanging
+     * alone would spend a Salesforce login per replica. So a late first read goes on to the lock
+     * (whose holder reads again before exchanging); a late claim is settled by reading whose the
+     * lock is; and having lost the lock race, the replica waits for the holder's session for as
+     * long as an exchange may take ({@code lockTtl}), however late some of its polls are. A Redis
+     * that hangs makes every call late, which opens the breaker ({@link SharedStores}), and from
+     * then on calls are refused at once.
+     */
     @Override
     public Mono<StoredSession> load(SessionKey key, SessionLifetime lifetime, Supplier<Mono<SalesforceSession>> exchange) {
-        List<Name> names = seal.names(key);
-        long deadline = clock.millis() + 2 * lockTtl.toMillis();
-        return reads.time(find(names, lifetime))
-                .switchIfEmpty(Mono.defer(() -> claimOrWait(names, lifetime, exchange, 0, deadline)))
-                .onErrorResume(Unavailable.class, trouble -> exchange.get().map(StoredSession::fresh));
+        Miss miss = new Miss(seal.names(key), lifetime, exchange, seal.lockToken(), clock.millis() + lockTtl.toMillis());
+        return reads.time(find(miss.names(), lifetime))
+                .onErrorResume(Unavailable.class, trouble -> trouble.timedOut() ? Mono.empty() : Mono.error(trouble))
+                .switchIfEmpty(Mono.defer(() -> claimOrWait(miss, 0)))
+                .onErrorResume(Unavailable.class, trouble -> exchangeAndWrite(miss, () -> release(miss.name(), miss.token())));
     }
 
     @Override
@@ -109,9 +122,10 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         byte[] token = seal.lockToken();
         return newer(names, lifetime, current)
                 .switchIfEmpty(Mono.defer(() -> claim(name, token).flatMap(claimed -> claimed
-                        ? holdAndExchange(newer(names, lifetime, current), name, token, lifetime, exchange)
+                        ? holdAndRefresh(new Miss(names, lifetime, exchange, token, 0), current)
                         : Mono.firstWithSignal(link.written(name.redisKey()), Mono.delay(lockTtl).then())
-                                .then(Mono.defer(() -> newer(names, lifetime, current))))))
+                                .then(Mono.defer(() -> newer(names, lifetime, current)))
+                                .doFinally(signal -> link.forget(name.redisKey())))))
                 .onErrorResume(Unavailable.class, trouble -> exchange.get().map(StoredSession::fresh));
     }
 
@@ -135,14 +149,22 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
                 .then();
     }
 
+    /** This replica holds the refresh lock: adopt a newer session if one was just written, else exchange. */
+    private Mono<StoredSession> holdAndRefresh(Miss miss, SalesforceSession current) {
+        Runnable release = () -> release(miss.name(), miss.token());
+        return newer(miss.names(), miss.lifetime(), current).onErrorResume(Unavailable.class, trouble -> Mono.empty())
+                .doOnNext(found -> release.run())
+                .switchIfEmpty(Mono.defer(() -> exchangeAndWrite(miss, release)));
+    }
+
     /** A Redis miss: take the lock and exchange, or wait for the replica holding it. */
-    private Mono<StoredSession> claimOrWait(List<Name> names, SessionLifetime lifetime,
-            Supplier<Mono<SalesforceSession>> exchange, int takeovers, long deadline) {
-        Name name = names.get(0);
-        byte[] token = seal.lockToken();
-        return claim(name, token).flatMap(claimed -> claimed
-                ? holdAndExchange(find(names, lifetime), name, token, lifetime, exchange)
-                : awaitHolder(names, lifetime, exchange, takeovers, deadline));
+    private Mono<StoredSession> claimOrWait(Miss miss, int takeovers) {
+        return claim(miss.name(), miss.token())
+                // Late: the lock may be ours all the same; the wait reads whose it is.
+                .onErrorResume(Unavailable.class, trouble -> trouble.timedOut() ? Mono.just(false) : Mono.error(trouble))
+                .flatMap(claimed -> claimed
+                        ? holdAndExchange(miss)
+                        : awaitHolder(miss, takeovers, new Holder(NO_HOLDER, miss.deadline())));
     }
 
     /**
@@ -150,49 +172,94 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
      * else exchange. The lock is released once the session is written, never before, so a waiter
      * that finds no lock and no entry knows the holder failed.
      */
-    private Mono<StoredSession> holdAndExchange(Mono<StoredSession> lookAgain, Name name, byte[] token,
-            SessionLifetime lifetime, Supplier<Mono<SalesforceSession>> exchange) {
-        return lookAgain.onErrorResume(Unavailable.class, trouble -> Mono.empty())
-                .doOnNext(found -> release(name, token))
-                .switchIfEmpty(Mono.defer(() -> exchangeAndWrite(name, lifetime, exchange, () -> release(name, token))));
+    private Mono<StoredSession> holdAndExchange(Miss miss) {
+        Runnable release = () -> release(miss.name(), miss.token());
+        return find(miss.names(), miss.lifetime()).onErrorResume(Unavailable.class, trouble -> Mono.empty())
+                .doOnNext(found -> release.run())
+                .switchIfEmpty(Mono.defer(() -> exchangeAndWrite(miss, release)));
     }
 
     /**
      * Another replica holds the lock: read again whenever it announces a write, or every
-     * {@code poll}; take over if the lock goes away with nothing written; exchange alone past
-     * the deadline.
+     * {@code poll}; take over if the lock goes away with nothing written. A holder is waited for
+     * up to {@code lockTtl} from when it was first seen holding the lock (its exchange cannot take
+     * longer, and its lock lives no longer), however long the node took to get there; a late
+     * answer only means another round. Past that, or when Redis refuses or fails, exchange alone.
      */
-    private Mono<StoredSession> awaitHolder(List<Name> names, SessionLifetime lifetime,
-            Supplier<Mono<SalesforceSession>> exchange, int takeovers, long deadline) {
-        Name name = names.get(0);
-        Mono<Void> announced = link.written(name.redisKey());
-        return find(names, lifetime).switchIfEmpty(Mono.defer(() -> guard.call(() -> link.template().hasKey(name.lockKey()))
-                .flatMap(locked -> {
-                    if (clock.millis() > deadline || (!locked && takeovers >= MAX_TAKEOVERS)) {
-                        return exchangeAndWrite(name, lifetime, exchange, () -> { });
-                    }
-                    if (!locked) {
-                        return claimOrWait(names, lifetime, exchange, takeovers + 1, deadline);
-                    }
-                    return Mono.firstWithSignal(announced, Mono.delay(poll).then())
-                            .then(Mono.defer(() -> awaitHolder(names, lifetime, exchange, takeovers, deadline)));
-                })));
+    private Mono<StoredSession> awaitHolder(Miss miss, int takeovers, Holder seen) {
+        String redisKey = miss.name().redisKey();
+        Mono<Void> announced = link.written(redisKey);
+        return find(miss.names(), miss.lifetime())
+                .switchIfEmpty(Mono.defer(() -> lockHolder(miss.name())
+                        .map(holder -> holder.length == 0 ? NO_HOLDER : holder)
+                        .defaultIfEmpty(NO_HOLDER)
+                        .flatMap(holder -> {
+                            if (Arrays.equals(holder, miss.token())) {
+                                return holdAndExchange(miss); // a late claim that took the lock after all
+                            }
+                            boolean locked = holder != NO_HOLDER;
+                            long now = clock.millis();
+                            Holder current = locked && !Arrays.equals(holder, seen.token())
+                                    ? new Holder(holder, Math.max(seen.until(), now + lockTtl.toMillis()))
+                                    : seen;
+                            if (!locked) {
+                                // Nobody holds it and nothing is written: claim it, however late (cheap next to an exchange).
+                                return takeovers < MAX_TAKEOVERS ? claimOrWait(miss, takeovers + 1)
+                                        : exchangeAndWrite(miss, () -> { });
+                            }
+                            return now > current.until() ? exchangeAndWrite(miss, () -> { })
+                                    : nextRound(announced, miss, takeovers, current);
+                        })))
+                .onErrorResume(Unavailable.class, trouble -> trouble.timedOut() && clock.millis() <= seen.until()
+                        ? nextRound(announced, miss, takeovers, seen)
+                        : Mono.error(trouble))
+                .doFinally(signal -> link.forget(redisKey));
+    }
+
+    private Mono<StoredSession> nextRound(Mono<Void> announced, Miss miss, int takeovers, Holder seen) {
+        return Mono.firstWithSignal(announced, Mono.delay(poll).then())
+                .then(Mono.defer(() -> awaitHolder(miss, takeovers, seen)));
+    }
+
+    /** The lock holder a waiter last saw, and until when (epoch millis) it waits for that holder. */
+    private record Holder(byte[] token, long until) {
+    }
+
+    /**
+     * The token of the replica holding the entry's lock, empty when none does. A {@code GET}, not
+     * {@code EXISTS}: the documented ACL grants only what the store sends.
+     */
+    private Mono<byte[]> lockHolder(Name name) {
+        return guard.call(() -> link.template().opsForValue().get(name.lockKey()));
     }
 
     /**
      * Exchanges, then writes and announces the session in the background (the caller does not
      * wait for Redis), then runs {@code done}; on a failed exchange, runs {@code done} at once.
      */
-    private Mono<StoredSession> exchangeAndWrite(Name name, SessionLifetime lifetime,
-            Supplier<Mono<SalesforceSession>> exchange, Runnable done) {
-        return exchange.get().doOnError(failure -> done.run()).map(session -> {
+    private Mono<StoredSession> exchangeAndWrite(Miss miss, Runnable done) {
+        Name name = miss.name();
+        return miss.exchange().get().doOnError(failure -> done.run()).map(session -> {
             byte[] value = seal.seal(name, session, clock.millis());
-            guard.call(() -> link.template().opsForValue().set(name.redisKey(), value, lifetime.usable(session)))
-                    .then(guard.call(() -> link.announceWritten(name.redisKey())))
+            guard.background(() -> link.template().opsForValue().set(name.redisKey(), value, miss.lifetime().usable(session)),
+                            lockTtl)
+                    .then(guard.background(() -> link.announceWritten(name.redisKey()), lockTtl))
                     .doFinally(signal -> done.run())
                     .subscribe(null, trouble -> log.debug("Shared session store: write skipped ({})", trouble.getMessage()));
             return StoredSession.fresh(session);
         });
+    }
+
+    /**
+     * One local miss: the entry's names, the exchange to run, this replica's lock token and until
+     * when (epoch millis) it waits for another replica's exchange.
+     */
+    private record Miss(List<Name> names, SessionLifetime lifetime, Supplier<Mono<SalesforceSession>> exchange,
+            byte[] token, long deadline) {
+
+        Name name() {
+            return names.get(0);
+        }
     }
 
     /** The entry under the first name that holds one that opens and is still usable; empty otherwise. */

@@ -61,6 +61,30 @@ class SharedStoreAutoConfigurationTest {
     }
 
     @Test
+    void aRedisOffLoopbackWithoutTlsOrCredentialsStopsStartUpNamingTheKey() {
+        runner.withPropertyValues(SHARED + "enabled=true", SHARED + "key-id=k1", SHARED + "keys.k1=" + KEY,
+                        "spring.data.redis.host=redis.internal")
+                .run(context -> assertThat(context.getStartupFailure()).rootCause()
+                        .hasMessageStartingWith(SHARED + "plain-hosts")
+                        .hasMessageContaining("redis.internal"));
+    }
+
+    @Test
+    void aRedisOffLoopbackStartsWithTlsWithCredentialsOrWhenListed() {
+        String[] base = {SHARED + "enabled=true", SHARED + "key-id=k1", SHARED + "keys.k1=" + KEY,
+            "spring.data.redis.host=192.0.2.1", "spring.data.redis.connect-timeout=100ms"};
+        for (String allowance : new String[] {"spring.data.redis.ssl.enabled=true", "spring.data.redis.password=secret",
+            SHARED + "plain-hosts=192.0.2.1"}) {
+            runner.withPropertyValues(base).withPropertyValues(allowance)
+                    .run(context -> assertThat(context).as(allowance).hasNotFailed().hasSingleBean(RedisSessionStore.class));
+        }
+        runner.withPropertyValues(SHARED + "enabled=true", SHARED + "key-id=k1", SHARED + "keys.k1=" + KEY,
+                        "spring.data.redis.url=redis://redis.internal:6379")
+                .run(context -> assertThat(context.getStartupFailure()).as("a plain URL").rootCause()
+                        .hasMessageStartingWith(SHARED + "plain-hosts"));
+    }
+
+    @Test
     void aMissingKeyIdNamesTheKey() {
         runner.withPropertyValues(SHARED + "enabled=true", SHARED + "keys.k1=" + KEY)
                 .run(context -> assertThat(context.getStartupFailure()).rootCause()

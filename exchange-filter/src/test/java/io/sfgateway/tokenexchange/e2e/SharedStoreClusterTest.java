@@ -37,12 +37,11 @@ import reactor.netty.resources.ConnectionProvider;
  * its own server, cache and Redis connections) sharing one real redis-server and one emulated
  * org, with a client spreading every subject's requests over all three.
  *
- * <p>A rolling restart is proven with separate processes ({@code SharedStoreProcessesTest}):
+ * <p>A rolling restart is proven with separate processes (gateway-app {@code SharedStoreClusterIT}):
  * gateways in one JVM share Reactor Netty's global resources, which closing one context disposes.
+
  *
- * <p>The store's Redis timeout is 1 s here rather than the 50 ms default: this JVM runs three
- * gateways, the org and the load on two shared cores, and a timeout there would rightly make a
- * gateway exchange alone, which is what the count below must not see.
+ * <p>Every store setting is the product's default.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SharedStoreClusterTest {
@@ -212,9 +211,6 @@ class SharedStoreClusterTest {
         properties.put("salesforce.token-exchange.cache.shared.enabled", "true");
         properties.put("salesforce.token-exchange.cache.shared.key-id", "k1");
         properties.put("salesforce.token-exchange.cache.shared.keys.k1", KEY);
-        // 1 s, not the 50 ms default: under this test's load on two cores a 50 ms Redis call times out now
-        // and then, and the gateway then rightly exchanges alone, which the exact count of 1.00 must not see.
-        properties.put("salesforce.token-exchange.cache.shared.timeout", "1s");
         properties.put("spring.data.redis.host", "127.0.0.1");
         properties.put("spring.data.redis.port", Integer.toString(redis.port()));
         properties.put("spring.data.redis.connect-timeout", "500ms");

@@ -79,14 +79,6 @@ class RedisSessionStoreTest {
         return replica;
     }
 
-    /** A replica with the product's default 50 ms Redis timeout, for the tests of Redis being gone. */
-    private Replica replicaWithDefaultTimeout() {
-        Replica replica = new Replica(redis.port(), "k1", K1, Duration.ofSeconds(2), time::nanos, time,
-                StoreReads.NONE, true, Duration.ofMillis(50));
-        replicas.add(replica);
-        return replica;
-    }
-
     /** An exchange that takes 50 ms and mints a new access token each time. */
     private Mono<SalesforceSession> exchange() {
         return Mono.delay(Duration.ofMillis(50)).map(tick -> session("sf-" + exchanges.incrementAndGet(), time.millis()));
@@ -233,8 +225,8 @@ class RedisSessionStoreTest {
 
     @Test
     void withRedisGoneRequestsAreServedAloneAndSingleFlightResumesWhenItIsBack() {
-        Replica a = replicaWithDefaultTimeout();
-        Replica b = replicaWithDefaultTimeout();
+        Replica a = replica();
+        Replica b = replica();
         SalesforceSession cached = a.cache.get(ALICE, LIFETIME, this::exchange).block(Duration.ofSeconds(5));
         redis.stop();
         try {

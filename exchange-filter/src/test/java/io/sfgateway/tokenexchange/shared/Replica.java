@@ -1,6 +1,7 @@
 package io.sfgateway.tokenexchange.shared;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.lettuce.core.ClientOptions;
 import io.sfgateway.tokenexchange.session.SessionCache;
 import io.sfgateway.tokenexchange.session.SessionEvents;
 import java.time.Clock;
@@ -8,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /** One gateway replica as far as sessions go: its own Redis connection, store and local cache. */
@@ -19,18 +21,19 @@ final class Replica implements AutoCloseable {
 
     Replica(int redisPort, String sealingKeyId, Map<String, byte[]> keys, Duration lockTtl,
             com.github.benmanes.caffeine.cache.Ticker ticker, Clock clock) {
-        this(redisPort, sealingKeyId, keys, lockTtl, ticker, clock, StoreReads.NONE, true, Duration.ofSeconds(1));
+        this(redisPort, sealingKeyId, keys, lockTtl, ticker, clock, StoreReads.NONE, true, DEFAULT_TIMEOUT);
     }
 
-    /**
-     * @param redisTimeout the store's Redis timeout. 1 s unless a test is about Redis being gone: on two cores
-     *     shared with a whole build, a replica's first Redis calls in a fresh JVM can take longer than the 50 ms
-     *     default, and the store would then rightly exchange alone, which the single-flight counts must not see.
-     */
+    /** The product's default {@code cache.shared.timeout}. */
+    static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(500);
+
+    /** @param redisTimeout the store's Redis timeout */
     Replica(int redisPort, String sealingKeyId, Map<String, byte[]> keys, Duration lockTtl,
             com.github.benmanes.caffeine.cache.Ticker ticker, Clock clock, StoreReads reads, boolean awaitRedis,
             Duration redisTimeout) {
-        factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", redisPort));
+        factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", redisPort),
+                LettuceClientConfiguration.builder()
+                        .clientOptions(SharedStores.clientOptions(ClientOptions.builder()).build()).build());
         factory.afterPropertiesSet();
         factory.start();
         store = SharedStores.create(factory, sealingKeyId, keys, redisTimeout, lockTtl, List.of("acme"),
