@@ -4,14 +4,8 @@ import io.sfgateway.tokenexchange.SalesforceSession;
 import io.sfgateway.tokenexchange.ExchangeFailure;
 import io.sfgateway.tokenexchange.ExchangeFailure.Kind;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.util.Base64;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -46,24 +40,13 @@ final class TokenResponseParser {
     private final TokenErrorClassifier errors;
     private final AtomicBoolean siteHinted = new AtomicBoolean();
     private final AtomicBoolean jwtHinted = new AtomicBoolean();
-    /** {@code Mac.getInstance} looks the provider up each time: one keyed instance per thread instead. */
-    private final ThreadLocal<Mac> signatureMac;
+    private final AnswerSignature signature;
 
     TokenResponseParser(ExchangeSettings settings, LongSupplier clock) {
         this.settings = settings;
         this.clock = clock;
         this.errors = new TokenErrorClassifier(settings.registration(), clock);
-        this.signatureMac = ThreadLocal.withInitial(this::newSignatureMac);
-    }
-
-    private Mac newSignatureMac() {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(settings.clientSecret().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return mac;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is always available", e);
-        }
+        this.signature = new AnswerSignature(settings.clientSecret());
     }
 
     /** Parses a 2xx body. */
@@ -83,9 +66,9 @@ final class TokenResponseParser {
         URI instance = restUrl(instanceUrl, siteField(json));
         String id = text(json, "id");
         String issuedAt = text(json, "issued_at");
-        String signature = text(json, "signature");
-        if (settings.isConfidential() && signature != null) {
-            verifySignature(id, issuedAt, signature);
+        String signed = text(json, "signature");
+        if (settings.isConfidential() && signed != null) {
+            signature.verify(id, issuedAt, signed);
         }
         String orgId = null;
         String userId = null;
@@ -144,17 +127,13 @@ final class TokenResponseParser {
      * (current Help pages) or {@code sfdc_community_url} (older answers, Salesforce's headless
      * identity samples, its Mobile SDK); {@code null} for a user who is not a site member.
      */
-    private static SiteField siteField(JsonNode json) {
+    private static TokenAnswerFields.Site siteField(JsonNode json) {
         String site = text(json, "sfdc_site_url");
         if (site != null && !site.isBlank()) {
-            return new SiteField("sfdc_site_url", site);
+            return new TokenAnswerFields.Site("sfdc_site_url", site);
         }
         String community = text(json, "sfdc_community_url");
-        return community != null && !community.isBlank() ? new SiteField("sfdc_community_url", community) : null;
-    }
-
-    /** A site URL and the field it came in. */
-    private record SiteField(String field, String value) {
+        return community != null && !community.isBlank() ? new TokenAnswerFields.Site("sfdc_community_url", community) : null;
     }
 
     /**
@@ -166,11 +145,11 @@ final class TokenResponseParser {
         if (json == null || !json.isObject()) {
             return null;
         }
-        SiteField site = siteField(json);
+        TokenAnswerFields.Site site = siteField(json);
         String refreshToken = text(json, "refresh_token");
         return new TokenAnswerFields(text(json, "scope"), refreshToken != null && !refreshToken.isEmpty(),
                 text(json, "token_format"), text(json, "instance_url"),
-                site == null ? null : new TokenAnswerFields.Site(site.field(), site.value()));
+                site);
     }
 
     /** A 4xx body's OAuth {@code error} code, or {@code null}. */
@@ -185,8 +164,8 @@ final class TokenResponseParser {
      * stays on the org's own host (My Domain), which is then never called and need not be
      * allowlisted; anyone else's goes to {@code instance_url}.
      */
-    private URI restUrl(String instanceUrl, SiteField site) {
-        String rest = site == null ? instanceUrl : site.value();
+    private URI restUrl(String instanceUrl, TokenAnswerFields.Site site) {
+        String rest = site == null ? instanceUrl : site.url();
         String field = site == null ? "instance_url" : site.field();
         URI url = recurring.knownInstanceUrl(rest);
         if (url == null) {
@@ -206,23 +185,6 @@ final class TokenResponseParser {
             throw unacceptable(field + " " + ExchangeFailure.sanitize(rest) + " is not allowlisted");
         }
         return recurring.rememberInstanceUrl(rest, url);
-    }
-
-    private void verifySignature(String id, String issuedAt, String signature) {
-        if (id == null || issuedAt == null) {
-            throw unacceptable("signature present without id and issued_at");
-        }
-        byte[] expected;
-        byte[] actual;
-        try {
-            expected = signatureMac.get().doFinal((id + issuedAt).getBytes(StandardCharsets.UTF_8));
-            actual = Base64.getDecoder().decode(signature);
-        } catch (IllegalArgumentException e) {
-            throw unacceptable("signature is not valid Base64 HMAC-SHA256");
-        }
-        if (!MessageDigest.isEqual(expected, actual)) {
-            throw unacceptable("signature does not match id + issued_at");
-        }
     }
 
     private long issuedAtMillis(String issuedAt) {

@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.data.redis.core.script.RedisScript;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -31,11 +29,6 @@ import reactor.core.publisher.Mono;
 public final class RedisSessionStore implements SessionStore, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RedisSessionStore.class);
-    /** Deletes the entry only if it still holds the session with that fingerprint (bytes 2 to 17). */
-    private static final RedisScript<Long> DELETE_IF_SAME = RedisScript.of("local v = redis.call('GET', KEYS[1]) "
-            + "if v and string.sub(v, 2, 17) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", Long.class);
-    private static final RedisScript<Long> RELEASE = RedisScript.of(
-            "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", Long.class);
     private static final int MAX_TAKEOVERS = 3;
     private static final byte[] NO_HOLDER = new byte[0];
 
@@ -47,6 +40,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     private final Duration poll;
     private final EvictionNotices notices;
     private final StoreReads reads;
+    private final SealedEntries entries;
 
     /**
      * @param lockTtl how long a lock lives: longer than an exchange may take
@@ -58,7 +52,12 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         this(seal, link, guard, clock, lockTtl, poll, registrations, StoreReads.NONE);
     }
 
-    /** @param reads times each local miss's first read and observes reads and locks ({@link StoreReads#NONE}: neither) */
+    /**
+     * @param lockTtl how long a lock lives: longer than an exchange may take
+     * @param poll how often a waiter looks again when no announcement came
+     * @param registrations every registration's name, for evictions by subject
+     * @param reads times each local miss's first read and observes reads and locks ({@link StoreReads#NONE}: neither)
+     */
     public RedisSessionStore(SessionSeal seal, RedisLink link, RedisGuard guard, Clock clock, Duration lockTtl,
             Duration poll, List<String> registrations, StoreReads reads) {
         this.reads = reads;
@@ -69,6 +68,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         this.lockTtl = lockTtl;
         this.poll = poll;
         this.notices = new EvictionNotices(seal, registrations);
+        this.entries = new SealedEntries(seal, link, guard, clock);
     }
 
     /** Stops listening to Redis; the connection itself is the application's. */
@@ -108,7 +108,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     @Override
     public Mono<StoredSession> load(SessionKey key, SessionLifetime lifetime, Supplier<Mono<SalesforceSession>> exchange) {
         Miss miss = new Miss(seal.names(key), lifetime, exchange, seal.lockToken(), clock.millis() + lockTtl.toMillis());
-        return reads.time(find(miss.names(), lifetime))
+        return reads.time(entries.find(miss.names(), lifetime))
                 .onErrorResume(Unavailable.class, trouble -> trouble.timedOut() ? Mono.empty() : Mono.error(trouble))
                 .switchIfEmpty(Mono.defer(() -> claimOrWait(miss, 0)))
                 .onErrorResume(Unavailable.class, trouble -> exchangeAndWrite(miss, () -> release(miss.name(), miss.token())));
@@ -120,20 +120,18 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         List<Name> names = seal.names(key);
         Name name = names.get(0);
         byte[] token = seal.lockToken();
-        return newer(names, lifetime, current)
+        return entries.newer(names, lifetime, current)
                 .switchIfEmpty(Mono.defer(() -> claim(name, token).flatMap(claimed -> claimed
                         ? holdAndRefresh(new Miss(names, lifetime, exchange, token, 0), current)
                         : Mono.firstWithSignal(link.written(name.redisKey()), Mono.delay(lockTtl).then())
-                                .then(Mono.defer(() -> newer(names, lifetime, current)))
+                                .then(Mono.defer(() -> entries.newer(names, lifetime, current)))
                                 .doFinally(signal -> link.forget(name.redisKey())))))
                 .onErrorResume(Unavailable.class, trouble -> exchange.get().map(StoredSession::fresh));
     }
 
     @Override
     public Mono<Void> evict(SessionKey key, SalesforceSession stale) {
-        return Flux.fromIterable(seal.names(key))
-                .concatMap(name -> guard.call(() -> link.template()
-                        .execute(DELETE_IF_SAME, List.of(name.redisKey()), List.of(seal.fingerprint(name, stale))).next()))
+        return entries.deleteIfSame(seal.names(key), stale)
                 .then(guard.call(() -> link.announceEviction(notices.session(key, stale))))
                 .onErrorResume(trouble -> Mono.empty())
                 .then();
@@ -141,9 +139,8 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
 
     @Override
     public Mono<Void> evictSubject(String subjectKey) {
-        return Flux.fromIterable(notices.registrations())
-                .concatMapIterable(registration -> seal.names(new SessionKey(registration, subjectKey)))
-                .concatMap(name -> guard.call(() -> link.template().delete(name.redisKey())))
+        return entries.delete(notices.registrations().stream()
+                        .flatMap(registration -> seal.names(new SessionKey(registration, subjectKey)).stream()).toList())
                 .then(guard.call(() -> link.announceEviction(notices.subject(subjectKey))))
                 .onErrorResume(trouble -> Mono.empty())
                 .then();
@@ -152,7 +149,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     /** This replica holds the refresh lock: adopt a newer session if one was just written, else exchange. */
     private Mono<StoredSession> holdAndRefresh(Miss miss, SalesforceSession current) {
         Runnable release = () -> release(miss.name(), miss.token());
-        return newer(miss.names(), miss.lifetime(), current).onErrorResume(Unavailable.class, trouble -> Mono.empty())
+        return entries.newer(miss.names(), miss.lifetime(), current).onErrorResume(Unavailable.class, trouble -> Mono.empty())
                 .doOnNext(found -> release.run())
                 .switchIfEmpty(Mono.defer(() -> exchangeAndWrite(miss, release)));
     }
@@ -174,7 +171,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
      */
     private Mono<StoredSession> holdAndExchange(Miss miss) {
         Runnable release = () -> release(miss.name(), miss.token());
-        return find(miss.names(), miss.lifetime()).onErrorResume(Unavailable.class, trouble -> Mono.empty())
+        return entries.find(miss.names(), miss.lifetime()).onErrorResume(Unavailable.class, trouble -> Mono.empty())
                 .doOnNext(found -> release.run())
                 .switchIfEmpty(Mono.defer(() -> exchangeAndWrite(miss, release)));
     }
@@ -189,8 +186,8 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     private Mono<StoredSession> awaitHolder(Miss miss, int takeovers, Holder seen) {
         String redisKey = miss.name().redisKey();
         Mono<Void> announced = link.written(redisKey);
-        return find(miss.names(), miss.lifetime())
-                .switchIfEmpty(Mono.defer(() -> lockHolder(miss.name())
+        return entries.find(miss.names(), miss.lifetime())
+                .switchIfEmpty(Mono.defer(() -> entries.lockHolder(miss.name())
                         .map(holder -> holder.length == 0 ? NO_HOLDER : holder)
                         .defaultIfEmpty(NO_HOLDER)
                         .flatMap(holder -> {
@@ -226,14 +223,6 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     }
 
     /**
-     * The token of the replica holding the entry's lock, empty when none does. A {@code GET}, not
-     * {@code EXISTS}: the documented ACL grants only what the store sends.
-     */
-    private Mono<byte[]> lockHolder(Name name) {
-        return guard.call(() -> link.template().opsForValue().get(name.lockKey()));
-    }
-
-    /**
      * Exchanges, then writes and announces the session in the background (the caller does not
      * wait for Redis), then runs {@code done}; on a failed exchange, runs {@code done} at once.
      */
@@ -250,49 +239,11 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         });
     }
 
-    /**
-     * One local miss: the entry's names, the exchange to run, this replica's lock token and until
-     * when (epoch millis) it waits for another replica's exchange.
-     */
-    private record Miss(List<Name> names, SessionLifetime lifetime, Supplier<Mono<SalesforceSession>> exchange,
-            byte[] token, long deadline) {
-
-        Name name() {
-            return names.get(0);
-        }
-    }
-
-    /** The entry under the first name that holds one that opens and is still usable; empty otherwise. */
-    private Mono<StoredSession> find(List<Name> names, SessionLifetime lifetime) {
-        return Flux.fromIterable(names)
-                .concatMap(name -> guard.call(() -> link.template().opsForValue().get(name.redisKey()))
-                        .mapNotNull(value -> usable(name, value, lifetime)))
-                .next();
-    }
-
-    private Mono<StoredSession> newer(List<Name> names, SessionLifetime lifetime, SalesforceSession current) {
-        return find(names, lifetime).filter(found -> !found.session().accessToken().equals(current.accessToken())
-                && found.session().issuedAtMillis() >= current.issuedAtMillis());
-    }
-
-    private StoredSession usable(Name name, byte[] value, SessionLifetime lifetime) {
-        SessionCodec.Decoded decoded = seal.open(name, value);
-        if (decoded == null) {
-            log.debug("Shared session store: ignored a value that does not open");
-            return null;
-        }
-        long ageMillis = Math.max(0, clock.millis() - decoded.obtainedAtMillis());
-        return ageMillis < lifetime.usable(decoded.session()).toMillis()
-                ? new StoredSession(decoded.session(), Duration.ofMillis(ageMillis).toNanos())
-                : null;
-    }
-
     private Mono<Boolean> claim(Name name, byte[] token) {
-        return reads.lock(guard.call(() -> link.template().opsForValue().setIfAbsent(name.lockKey(), token, lockTtl)));
+        return reads.lock(entries.claim(name, token, lockTtl));
     }
 
     private void release(Name name, byte[] token) {
-        guard.call(() -> link.template().execute(RELEASE, List.of(name.lockKey()), List.of(token)).next())
-                .subscribe(null, trouble -> { }); // if this fails, the lock expires on its own
+        entries.release(name, token).subscribe(null, trouble -> { }); // if this fails, the lock expires on its own
     }
 }
