@@ -60,9 +60,17 @@ public final class Subject {
         return validatedKey(issuer, sub) + " " + claimName + "=" + encode(claimValue);
     }
 
-    /** Whether {@code key} is a key of the user {@code validatedKey(issuer, sub)} names. */
-    public static boolean isKeyOf(String key, String userKey) {
-        return key.equals(userKey) || (key.startsWith(userKey) && key.charAt(userKey.length()) == ' ');
+    /**
+     * The user a key names: {@code jwt:<issuer> <sub>} for a validated subject, whatever other
+     * claim follows (an issuer is a URL, with no space in it); an opaque subject's key as it is.
+     */
+    public static String userKeyOf(String key) {
+        if (!key.startsWith("jwt:")) {
+            return key;
+        }
+        int endOfIssuer = key.indexOf(' ');
+        int endOfSub = endOfIssuer < 0 ? -1 : key.indexOf(' ', endOfIssuer + 1);
+        return endOfSub < 0 ? key : key.substring(0, endOfSub);
     }
 
     private static String encode(String value) {

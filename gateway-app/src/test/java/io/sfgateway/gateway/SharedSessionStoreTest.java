@@ -159,7 +159,7 @@ class SharedSessionStoreTest {
     }
 
     /** The ready gateway with these environment variables added to the real ones, as a container sets them. */
-    private static ConfigurableApplicationContext runWithVariables(EmulatedOrg emulated, Map<String, String> variables) {
+    static ConfigurableApplicationContext runWithVariables(EmulatedOrg emulated, Map<String, String> variables) {
         String[] args = emulated.gatewayArgs(); // health components are visible by default
         StandardEnvironment environment = new StandardEnvironment();
         Map<String, Object> all = new HashMap<>(System.getenv());
@@ -177,7 +177,7 @@ class SharedSessionStoreTest {
         return Long.parseLong(memory.getProperty("used_memory").trim());
     }
 
-    private static int port(ConfigurableApplicationContext app, String property) {
+    static int port(ConfigurableApplicationContext app, String property) {
         return Integer.parseInt(app.getEnvironment().getProperty(property));
     }
 

@@ -1,5 +1,8 @@
 package io.sfgateway.tokenexchange.actuate;
 
+import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import io.sfgateway.tokenexchange.config.TokenExchangeAutoConfiguration;
 import io.sfgateway.tokenexchange.config.TokenExchangeProperties;
 import org.springframework.boot.actuate.autoconfigure.info.ConditionalOnEnabledInfoContributor;
@@ -47,8 +50,9 @@ public class SalesforceSessionsEndpointAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        SalesforceSessionsEndpoint salesforceSessionsEndpoint(SessionCache sessions) {
-            return new SalesforceSessionsEndpoint(sessions);
+        SalesforceSessionsEndpoint salesforceSessionsEndpoint(SessionCache sessions,
+                @Qualifier("salesforceTokenExchangeClock") ObjectProvider<Clock> clock) {
+            return new SalesforceSessionsEndpoint(sessions, clock.getIfAvailable(Clock::systemUTC));
         }
     }
 }

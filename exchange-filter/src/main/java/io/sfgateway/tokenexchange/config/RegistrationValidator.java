@@ -79,14 +79,7 @@ final class RegistrationValidator {
         }
         SalesforceUrls.warnAboutRefreshTokenScope(key + "scopes", registration.scopes());
         String base = loginUrl.toString().replaceAll("/+$", "");
-        InstanceUrlAllowlist allowlist;
-        try {
-            allowlist = InstanceUrlAllowlist.of(registration.instanceUrlAllowlist().isEmpty()
-                    ? defaultAllowlist(loginUrl, base)
-                    : registration.instanceUrlAllowlist());
-        } catch (IllegalArgumentException e) {
-            throw new InvalidConfigurationException(key + "instance-url-allowlist", e.getMessage());
-        }
+        InstanceUrlAllowlist allowlist = allowlist(name, registration);
         SalesforceUrls.warnWhenRestIsOutsideTheAllowlist(key + "instance-url-allowlist", URI.create(base), allowlist);
         String secret = registration.clientSecret();
         return new ExchangeSettings(
@@ -103,6 +96,19 @@ final class RegistrationValidator {
     }
 
     /** The login URL's origin and, for an Experience Cloud site, the site URL itself (its prefix). */
+    /** The registration's instance allowlist: as configured, else the login URL's origin (and site path). */
+    static InstanceUrlAllowlist allowlist(String name, Registration registration) {
+        URI loginUrl = registration.loginUrl();
+        String base = loginUrl.toString().replaceAll("/+$", "");
+        try {
+            return InstanceUrlAllowlist.of(registration.instanceUrlAllowlist().isEmpty()
+                    ? defaultAllowlist(loginUrl, base)
+                    : registration.instanceUrlAllowlist());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationException(PREFIX + "registrations." + name + ".instance-url-allowlist", e.getMessage());
+        }
+    }
+
     private static List<String> defaultAllowlist(URI loginUrl, String base) {
         String origin = loginUrl.getScheme() + "://" + loginUrl.getRawAuthority();
         return base.length() > origin.length() ? List.of(origin, base) : List.of(origin);

@@ -6,7 +6,10 @@ import io.micrometer.observation.ObservationRegistry;
 import io.sfgateway.tokenexchange.session.SessionStore;
 import io.sfgateway.tokenexchange.shared.RedisSessionStore;
 import io.sfgateway.tokenexchange.shared.SharedStoreHealthIndicator;
+import io.sfgateway.tokenexchange.shared.SharedStoreSettings;
 import io.sfgateway.tokenexchange.shared.SharedStores;
+import io.sfgateway.tokenexchange.shared.StoredRegistration;
+import io.sfgateway.tokenexchange.exchange.InstanceUrlAllowlist;
 import io.sfgateway.tokenexchange.shared.StoreReads;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -58,10 +61,27 @@ public class SharedSessionStoreAutoConfiguration {
         if (shared.timeout() == null || shared.timeout().isNegative() || shared.timeout().isZero()) {
             throw new InvalidConfigurationException(KEY + "timeout", "must be positive");
         }
-        return SharedStores.create(redis, sealingKeyId(shared), keys(shared), shared.timeout(),
-                properties.exchange().timeout().plusSeconds(1), List.copyOf(properties.registrations().keySet()),
-                breakers, clock.getIfAvailable(Clock::systemUTC), new StoreReads(meterRegistry.getIfAvailable(),
-                        observations.getIfAvailable(() -> ObservationRegistry.NOOP)));
+        SharedStoreSettings settings = new SharedStoreSettings(sealingKeyId(shared), keys(shared), shared.timeout(),
+                properties.exchange().timeout().plusSeconds(1), storedRegistrations(properties));
+        return SharedStores.create(redis, settings, breakers, clock.getIfAvailable(Clock::systemUTC),
+                new StoreReads(meterRegistry.getIfAvailable(), observations.getIfAvailable(() -> ObservationRegistry.NOOP)));
+    }
+
+    /**
+     * What the store binds and checks per registration. A registration without a login URL or
+     * client id is refused at start-up by the registration's own validation; here it gets an
+     * allowlist that allows nothing.
+     */
+    private static List<StoredRegistration> storedRegistrations(TokenExchangeProperties properties) {
+        return properties.registrations().entrySet().stream().map(named -> {
+            TokenExchangeProperties.Registration registration = named.getValue();
+            if (registration.loginUrl() == null || registration.clientId() == null) {
+                return new StoredRegistration(named.getKey(), "", url -> false, registration.sessionTimeout());
+            }
+            InstanceUrlAllowlist allowlist = RegistrationValidator.allowlist(named.getKey(), registration);
+            return new StoredRegistration(named.getKey(), registration.loginUrl() + " " + registration.clientId().strip(),
+                    allowlist::allows, registration.sessionTimeout());
+        }).toList();
     }
 
     private static String sealingKeyId(TokenExchangeProperties.Shared shared) {

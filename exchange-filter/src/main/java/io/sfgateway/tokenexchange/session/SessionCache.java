@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.sfgateway.tokenexchange.ExchangeFailure;
 import io.sfgateway.tokenexchange.SalesforceSession;
 import io.sfgateway.tokenexchange.Subject;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -40,6 +41,7 @@ public final class SessionCache {
     private final Ticker ticker;
     private final SessionEvents listener;
     private final SessionStore store;
+    private final UserIndex users;
 
     /** A cache with no second level ({@link LocalSessionStore}). */
     public SessionCache(long maximumSize, Ticker ticker, SessionEvents listener) {
@@ -50,9 +52,12 @@ public final class SessionCache {
         this.ticker = ticker;
         this.listener = listener;
         this.store = store;
+        this.users = new UserIndex(ticker);
         this.cache = Caffeine.newBuilder()
                 .maximumSize(maximumSize)
-                .expireAfter(new SessionExpiry())
+                // Each entry lives until its own deadline; reads do not extend it.
+                .expireAfter(Expiry.writing((SessionKey key, CachedSession value) ->
+                        Duration.ofNanos(Math.max(0, value.expireAtNanos() - ticker.read()))))
                 .ticker(ticker)
                 .executor(Runnable::run)
                 .recordStats() // for cache.puts and cache.evictions; the warm path's asMap() reads record nothing
@@ -64,8 +69,14 @@ public final class SessionCache {
             }
 
             @Override
-            public void evictSubject(String subjectKey) {
-                invalidateLocally(subjectKey);
+            public void evictSubject(String userKey) {
+                invalidateLocally(userKey);
+            }
+
+            @Override
+            public void evictAll() {
+                cache.synchronous().invalidateAll();
+                users.clear();
             }
         });
     }
@@ -101,6 +112,7 @@ public final class SessionCache {
         boolean[] started = {false};
         CompletableFuture<CachedSession> future = cache.get(key, (k, executor) -> {
             started[0] = true;
+            users.add(key, lifetime);
             return loadInto(new CompletableFuture<>(), key, exchange, lifetime, caller);
         });
         if (!started[0] && !future.isDone()) {
@@ -166,20 +178,22 @@ public final class SessionCache {
     }
 
     /**
-     * Drops every session of one subject key ({@code jwt:<issuer> <sub>}), whatever the
-     * registration, including keys that also name another claim ({@link Subject#isKeyOf}), here
-     * and in the store (so, with a shared store, on every replica). Returns how many this process held.
+     * Drops every session of one user ({@link Subject#validatedKey(String, String)}), whatever the
+     * registration, including keys that also name another claim, here and in the store (so, with a
+     * shared store, on every replica). Emits how many this process held (loads in flight included)
+     * once the store has it; fails when the store could not make sure every replica will honour it.
      */
-    public long invalidateSubject(String subjectKey) {
-        long evicted = invalidateLocally(subjectKey);
-        store.evictSubject(subjectKey).subscribe();
-        return evicted;
+    public Mono<Long> invalidateSubject(String userKey) {
+        long evicted = invalidateLocally(userKey);
+        return store.evictSubject(userKey).thenReturn(evicted);
     }
 
-    private long invalidateLocally(String subjectKey) {
-        long before = cache.synchronous().estimatedSize();
-        cache.asMap().keySet().removeIf(key -> Subject.isKeyOf(key.subject(), subjectKey));
-        return before - cache.synchronous().estimatedSize();
+    private long invalidateLocally(String userKey) {
+        long evicted = 0;
+        for (SessionKey key : users.remove(userKey)) {
+            evicted += cache.asMap().remove(key) != null ? 1 : 0;
+        }
+        return evicted;
     }
 
     /**
@@ -202,8 +216,10 @@ public final class SessionCache {
         store.refresh(key, cached.lifetime(), cached.session(), exchange)
                 .switchIfEmpty(Mono.fromRunnable(() -> cached.refreshFailed(ticker.read())))
                 .subscribe(
-                        fresh -> cache.asMap().replace(key, present,
-                                CompletableFuture.completedFuture(cached(fresh, cached.lifetime()))),
+                        fresh -> {
+                            users.add(key, cached.lifetime());
+                            cache.asMap().replace(key, present, CompletableFuture.completedFuture(cached(fresh, cached.lifetime())));
+                        },
                         failure -> {
                             if (isRefusalOfTheSubject(failure)) {
                                 // Salesforce now refuses the very token this session was obtained with (revoked,
@@ -219,24 +235,5 @@ public final class SessionCache {
 
     private static boolean isRefusalOfTheSubject(Throwable failure) {
         return failure instanceof ExchangeFailure refusal && refusal.kind() == ExchangeFailure.Kind.SUBJECT_REJECTED;
-    }
-
-    /** Each entry lives until its own deadline; reads do not extend it. */
-    private static final class SessionExpiry implements Expiry<SessionKey, CachedSession> {
-
-        @Override
-        public long expireAfterCreate(SessionKey key, CachedSession value, long currentTime) {
-            return Math.max(0, value.expireAtNanos() - currentTime);
-        }
-
-        @Override
-        public long expireAfterUpdate(SessionKey key, CachedSession value, long currentTime, long currentDuration) {
-            return Math.max(0, value.expireAtNanos() - currentTime);
-        }
-
-        @Override
-        public long expireAfterRead(SessionKey key, CachedSession value, long currentTime, long currentDuration) {
-            return currentDuration;
-        }
     }
 }

@@ -79,6 +79,14 @@ public final class SessionService {
      * when a new exchange is admitted (opaque registrations limit new subjects per client).
      */
     public Mono<SalesforceSession> sessionFor(Subject subject, InetSocketAddress client) {
+        if (newSubjects != null) {
+            // An opaque token Salesforce refused is keyed by itself: nobody holds a session for it, so
+            // its retries are answered here, before the shared store is asked (a Redis read and a lock each).
+            ExchangeFailure refused = refusals.recall(registration, subject.tokenDigest());
+            if (refused != null) {
+                return Mono.error(refused);
+            }
+        }
         Supplier<Mono<SalesforceSession>> exchange = newSubjects == null ? () -> exchange(subject) : () -> admitted(subject, client);
         // The request's context: an exchange started for it is part of its trace.
         return Mono.deferContextual(caller -> cache.get(key(subject), lifetime, exchange, caller));

@@ -37,8 +37,12 @@ public interface SessionStore {
     /** Salesforce called {@code stale} invalid: forget it, unless a fresher session already replaced it. */
     Mono<Void> evict(SessionKey key, SalesforceSession stale);
 
-    /** Forget every session of one subject key, whatever the registration. */
-    Mono<Void> evictSubject(String subjectKey);
+    /**
+     * Forget every session of one user ({@code jwt:<issuer> <sub>}), whatever the registration and
+     * whatever other claim the registration keys sessions by. Completes once every replica will
+     * honour it; fails when that could not be made sure (a shared store that cannot reach Redis).
+     */
+    Mono<Void> evictSubject(String userKey);
 
     /**
      * Called once by the cache: where to drop local entries that another replica evicted. The
@@ -53,7 +57,10 @@ public interface SessionStore {
         /** Drop the entry for {@code key} if its session is {@code stale}. */
         void evict(SessionKey key, Predicate<SalesforceSession> stale);
 
-        /** Drop every entry of one subject key. */
-        void evictSubject(String subjectKey);
+        /** Drop every entry of one user. */
+        void evictSubject(String userKey);
+
+        /** Drop every entry: evictions made elsewhere may have been missed. */
+        void evictAll();
     }
 }

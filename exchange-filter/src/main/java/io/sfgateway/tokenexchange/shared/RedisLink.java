@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,9 +58,13 @@ public final class RedisLink implements AutoCloseable {
      * {@code FIRST_ATTEMPT}) for the first attempt, so that a replica that reports ready has Redis
      * if Redis is there; after a failed attempt it keeps trying in the background. Call it from
      * the thread starting the application, never an event loop.
+     *
+     * @param resubscribed runs each time the subscription stands again after it was lost: notices
+     *     sent meanwhile were missed (pub/sub keeps nothing for the absent)
      */
-    public void start(Consumer<byte[]> evictions) {
+    public void start(Consumer<byte[]> evictions, Runnable resubscribed) {
         this.evictions = evictions;
+        AtomicBoolean subscribedBefore = new AtomicBoolean();
         CountDownLatch firstAttempt = new CountDownLatch(1);
         listening = Mono.fromCallable(() -> new HeldConnectionFactory(factory))
                 .subscribeOn(Schedulers.boundedElastic())
@@ -73,6 +78,9 @@ public final class RedisLink implements AutoCloseable {
                                 connected = true;
                                 firstAttempt.countDown();
                                 log.info("Shared session store connected to Redis");
+                                if (subscribedBefore.getAndSet(true)) {
+                                    resubscribed.run();
+                                }
                             })
                             .flatMapMany(messages -> messages)
                             .doFinally(signal -> container.destroyLater().subscribe(null, e -> { }));

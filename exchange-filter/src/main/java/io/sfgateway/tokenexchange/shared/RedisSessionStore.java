@@ -45,30 +45,18 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     /**
      * @param lockTtl how long a lock lives: longer than an exchange may take
      * @param poll how often a waiter looks again when no announcement came
-     * @param registrations every registration's name, for evictions by subject
-     */
-    public RedisSessionStore(SessionSeal seal, RedisLink link, RedisGuard guard, Clock clock, Duration lockTtl,
-            Duration poll, List<String> registrations) {
-        this(seal, link, guard, clock, lockTtl, poll, registrations, StoreReads.NONE);
-    }
-
-    /**
-     * @param lockTtl how long a lock lives: longer than an exchange may take
-     * @param poll how often a waiter looks again when no announcement came
-     * @param registrations every registration's name, for evictions by subject
      * @param reads times each local miss's first read and observes reads and locks ({@link StoreReads#NONE}: neither)
      */
-    public RedisSessionStore(SessionSeal seal, RedisLink link, RedisGuard guard, Clock clock, Duration lockTtl,
-            Duration poll, List<String> registrations, StoreReads reads) {
-        this.reads = reads;
-        this.seal = seal;
-        this.link = link;
-        this.guard = guard;
-        this.clock = clock;
+    RedisSessionStore(SealedEntries entries, Duration lockTtl, Duration poll, StoreReads reads) {
+        this.entries = entries;
+        this.seal = entries.seal();
+        this.link = entries.link();
+        this.guard = entries.guard();
+        this.clock = entries.clock();
         this.lockTtl = lockTtl;
         this.poll = poll;
-        this.notices = new EvictionNotices(seal, registrations);
-        this.entries = new SealedEntries(seal, link, guard, clock);
+        this.reads = reads;
+        this.notices = new EvictionNotices(seal, clock);
     }
 
     /** Stops listening to Redis; the connection itself is the application's. */
@@ -89,9 +77,17 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         return guard;
     }
 
+    /** Where {@code key}'s session lives in Redis, one name per key. */
+    List<Name> names(SessionKey key) {
+        return entries.entry(key).names();
+    }
+
     @Override
     public void onRemoteEviction(RemoteEvictions localCache) {
-        link.start(notice -> notices.apply(notice, localCache));
+        link.start(notice -> notices.apply(notice, localCache), () -> {
+            log.info("Shared session store: listening to Redis again; local sessions dropped, as evictions may have been missed");
+            localCache.evictAll();
+        });
     }
 
     /**
@@ -101,14 +97,13 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
      * alone would spend a Salesforce login per replica. So a late first read goes on to the lock
      * (whose holder reads again before exchanging); a late claim is settled by reading whose the
      * lock is; and having lost the lock race, the replica waits for the holder's session for as
-     * long as an exchange may take ({@code lockTtl}), however late some of its polls are. A Redis
-     * that hangs makes every call late, which opens the breaker ({@link SharedStores}), and from
-     * then on calls are refused at once.
+     * long as an exchange may take ({@code lockTtl}), however late some of its polls are. A hanging
+     * Redis makes every call late, which opens the breaker ({@link SharedStores}).
      */
     @Override
     public Mono<StoredSession> load(SessionKey key, SessionLifetime lifetime, Supplier<Mono<SalesforceSession>> exchange) {
-        Miss miss = new Miss(seal.names(key), lifetime, exchange, seal.lockToken(), clock.millis() + lockTtl.toMillis());
-        return reads.time(entries.find(miss.names(), lifetime))
+        Miss miss = new Miss(entries.entry(key), lifetime, exchange, seal.lockToken(), clock.millis() + lockTtl.toMillis());
+        return reads.time(entries.find(miss.entry(), lifetime))
                 .onErrorResume(Unavailable.class, trouble -> trouble.timedOut() ? Mono.empty() : Mono.error(trouble))
                 .switchIfEmpty(Mono.defer(() -> claimOrWait(miss, 0)))
                 .onErrorResume(Unavailable.class, trouble -> exchangeAndWrite(miss, () -> release(miss.name(), miss.token())));
@@ -117,39 +112,42 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     @Override
     public Mono<StoredSession> refresh(SessionKey key, SessionLifetime lifetime, SalesforceSession current,
             Supplier<Mono<SalesforceSession>> exchange) {
-        List<Name> names = seal.names(key);
-        Name name = names.get(0);
+        SealedEntries.Entry entry = entries.entry(key);
+        Name name = entry.names().get(0);
         byte[] token = seal.lockToken();
-        return entries.newer(names, lifetime, current)
+        return entries.newer(entry, lifetime, current)
                 .switchIfEmpty(Mono.defer(() -> claim(name, token).flatMap(claimed -> claimed
-                        ? holdAndRefresh(new Miss(names, lifetime, exchange, token, 0), current)
+                        ? holdAndRefresh(new Miss(entry, lifetime, exchange, token, 0), current)
                         : Mono.firstWithSignal(link.written(name.redisKey()), Mono.delay(lockTtl).then())
-                                .then(Mono.defer(() -> entries.newer(names, lifetime, current)))
+                                .then(Mono.defer(() -> entries.newer(entry, lifetime, current)))
                                 .doFinally(signal -> link.forget(name.redisKey())))))
                 .onErrorResume(Unavailable.class, trouble -> exchange.get().map(StoredSession::fresh));
     }
 
     @Override
     public Mono<Void> evict(SessionKey key, SalesforceSession stale) {
-        return entries.deleteIfSame(seal.names(key), stale)
+        return entries.deleteIfSame(entries.entry(key).names(), stale)
                 .then(guard.call(() -> link.announceEviction(notices.session(key, stale))))
                 .onErrorResume(trouble -> Mono.empty())
                 .then();
     }
 
+    /**
+     * Evicts the user on every replica: a tombstone per registration, then a notice to every
+     * replica's local cache. Fails ({@link Unavailable}) when Redis could not be told: then the
+     * eviction did not reach the other replicas, and the caller must say so.
+     */
     @Override
-    public Mono<Void> evictSubject(String subjectKey) {
-        return entries.delete(notices.registrations().stream()
-                        .flatMap(registration -> seal.names(new SessionKey(registration, subjectKey)).stream()).toList())
-                .then(guard.call(() -> link.announceEviction(notices.subject(subjectKey))))
-                .onErrorResume(trouble -> Mono.empty())
+    public Mono<Void> evictSubject(String userKey) {
+        return entries.evictUser(userKey, clock.millis())
+                .then(guard.call(() -> link.announceEviction(notices.user(userKey))))
                 .then();
     }
 
     /** This replica holds the refresh lock: adopt a newer session if one was just written, else exchange. */
     private Mono<StoredSession> holdAndRefresh(Miss miss, SalesforceSession current) {
         Runnable release = () -> release(miss.name(), miss.token());
-        return entries.newer(miss.names(), miss.lifetime(), current).onErrorResume(Unavailable.class, trouble -> Mono.empty())
+        return entries.newer(miss.entry(), miss.lifetime(), current).onErrorResume(Unavailable.class, trouble -> Mono.empty())
                 .doOnNext(found -> release.run())
                 .switchIfEmpty(Mono.defer(() -> exchangeAndWrite(miss, release)));
     }
@@ -171,7 +169,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
      */
     private Mono<StoredSession> holdAndExchange(Miss miss) {
         Runnable release = () -> release(miss.name(), miss.token());
-        return entries.find(miss.names(), miss.lifetime()).onErrorResume(Unavailable.class, trouble -> Mono.empty())
+        return entries.find(miss.entry(), miss.lifetime()).onErrorResume(Unavailable.class, trouble -> Mono.empty())
                 .doOnNext(found -> release.run())
                 .switchIfEmpty(Mono.defer(() -> exchangeAndWrite(miss, release)));
     }
@@ -186,7 +184,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     private Mono<StoredSession> awaitHolder(Miss miss, int takeovers, Holder seen) {
         String redisKey = miss.name().redisKey();
         Mono<Void> announced = link.written(redisKey);
-        return entries.find(miss.names(), miss.lifetime())
+        return entries.find(miss.entry(), miss.lifetime())
                 .switchIfEmpty(Mono.defer(() -> entries.lockHolder(miss.name())
                         .map(holder -> holder.length == 0 ? NO_HOLDER : holder)
                         .defaultIfEmpty(NO_HOLDER)
@@ -224,12 +222,15 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
 
     /**
      * Exchanges, then writes and announces the session in the background (the caller does not
-     * wait for Redis), then runs {@code done}; on a failed exchange, runs {@code done} at once.
+     * wait for Redis), then runs {@code done}; on a failed exchange, runs {@code done} at once. The
+     * session is stamped as obtained when the exchange began: one that began before its user was
+     * evicted is never served from Redis, however late it is written.
      */
     private Mono<StoredSession> exchangeAndWrite(Miss miss, Runnable done) {
         Name name = miss.name();
+        long began = clock.millis();
         return miss.exchange().get().doOnError(failure -> done.run()).map(session -> {
-            byte[] value = seal.seal(name, session, clock.millis());
+            byte[] value = seal.seal(name, session, began, miss.entry().subjectKey());
             guard.background(() -> link.template().opsForValue().set(name.redisKey(), value, miss.lifetime().usable(session)),
                             lockTtl)
                     .then(guard.background(() -> link.announceWritten(name.redisKey()), lockTtl))

@@ -1,12 +1,17 @@
 package io.sfgateway.tokenexchange.shared;
 
 import io.sfgateway.tokenexchange.SalesforceSession;
+import io.sfgateway.tokenexchange.session.SessionKey;
 import io.sfgateway.tokenexchange.session.SessionLifetime;
 import io.sfgateway.tokenexchange.session.StoredSession;
 import io.sfgateway.tokenexchange.shared.SessionSeal.Name;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -14,10 +19,16 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The sealed session entries in Redis and their locks, by name: a value that does not open, or
- * whose session is no longer usable, reads as none. Every call goes through the {@link RedisGuard}.
+ * The sealed session entries in Redis, their locks and their users' eviction tombstones, by name.
+ * A value reads as none unless it opens, belongs to the very subject asked for, was obtained after
+ * the user's last eviction, points where the registration's allowlist allows, and is still usable.
+ * Every call goes through the {@link RedisGuard}.
  */
 final class SealedEntries {
+
+    /** One subject's entry: its names (one per key), the subject's full key, and its registration. */
+    record Entry(List<Name> names, String subjectKey, StoredRegistration registration) {
+    }
 
     private static final Logger log = LoggerFactory.getLogger(SealedEntries.class);
     /** Deletes the entry only if it still holds the session with that fingerprint (bytes 2 to 17). */
@@ -30,25 +41,56 @@ final class SealedEntries {
     private final RedisLink link;
     private final RedisGuard guard;
     private final Clock clock;
+    private final Map<String, StoredRegistration> registrations;
+    private final AtomicBoolean allowlistWarned = new AtomicBoolean();
 
-    SealedEntries(SessionSeal seal, RedisLink link, RedisGuard guard, Clock clock) {
+    /** @param registrations every registration whose sessions the store keeps */
+    SealedEntries(SessionSeal seal, RedisLink link, RedisGuard guard, Clock clock, List<StoredRegistration> registrations) {
+        this.registrations = registrations.stream()
+                .collect(Collectors.toUnmodifiableMap(StoredRegistration::name, Function.identity()));
         this.seal = seal;
         this.link = link;
         this.guard = guard;
         this.clock = clock;
     }
 
-    /** The entry under the first name that holds one that opens and is still usable; empty otherwise. */
-    Mono<StoredSession> find(List<Name> names, SessionLifetime lifetime) {
-        return Flux.fromIterable(names)
-                .concatMap(name -> guard.call(() -> link.template().opsForValue().get(name.redisKey()))
-                        .mapNotNull(value -> usable(name, value, lifetime)))
+    SessionSeal seal() {
+        return seal;
+    }
+
+    RedisLink link() {
+        return link;
+    }
+
+    RedisGuard guard() {
+        return guard;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    /** The entry of {@code key}: named for its registration's deployment and its user. */
+    Entry entry(SessionKey key) {
+        StoredRegistration registration = registrations.get(key.registration());
+        if (registration == null) {
+            throw new IllegalArgumentException("registration " + key.registration() + " was not given to the store");
+        }
+        return new Entry(seal.names(registration.deployment(), key), key.subject(), registration);
+    }
+
+    /** The session under the first name that holds one to serve (with the user's tombstone, in one {@code MGET}); empty otherwise. */
+    Mono<StoredSession> find(Entry entry, SessionLifetime lifetime) {
+        return Flux.fromIterable(entry.names())
+                .concatMap(name -> guard.call(() -> link.template().opsForValue()
+                                .multiGet(List.of(name.redisKey(), name.tombstoneKey())))
+                        .mapNotNull(values -> usable(entry, name, values.get(0), values.get(1), lifetime)))
                 .next();
     }
 
     /** A usable entry with another session than {@code current}, obtained no earlier. */
-    Mono<StoredSession> newer(List<Name> names, SessionLifetime lifetime, SalesforceSession current) {
-        return find(names, lifetime).filter(found -> !found.session().accessToken().equals(current.accessToken())
+    Mono<StoredSession> newer(Entry entry, SessionLifetime lifetime, SalesforceSession current) {
+        return find(entry, lifetime).filter(found -> !found.session().accessToken().equals(current.accessToken())
                 && found.session().issuedAtMillis() >= current.issuedAtMillis());
     }
 
@@ -60,14 +102,40 @@ final class SealedEntries {
                 .then();
     }
 
-    Mono<Void> delete(List<Name> names) {
-        return Flux.fromIterable(names).concatMap(name -> guard.call(() -> link.template().delete(name.redisKey()))).then();
+    /**
+     * Evicts the user in every registration: a tombstone that outlives every session obtained before
+     * {@code evictedAtMillis} (so no write-back, replay or replica that missed the notice brings one
+     * back), then the entry itself.
+     */
+    Mono<Void> evictUser(String userKey, long evictedAtMillis) {
+        return Flux.fromIterable(registrations.values())
+                .concatMap(registration -> Flux.fromIterable(entry(new SessionKey(registration.name(), userKey)).names())
+                        .concatMap(name -> guard.call(() -> link.template().opsForValue().set(name.tombstoneKey(),
+                                        seal.sealTombstone(name, evictedAtMillis), registration.sessionTimeout()))
+                                .then(guard.call(() -> link.template().delete(name.redisKey())))))
+                .then();
     }
 
-    private StoredSession usable(Name name, byte[] value, SessionLifetime lifetime) {
-        SessionCodec.Decoded decoded = seal.open(name, value);
+    private StoredSession usable(Entry entry, Name name, byte[] value, byte[] tombstone, SessionLifetime lifetime) {
+        SessionCodec.Decoded decoded = value == null ? null : seal.open(name, value);
         if (decoded == null) {
-            log.debug("Shared session store: ignored a value that does not open");
+            if (value != null) {
+                log.debug("Shared session store: ignored a value that does not open");
+            }
+            return null;
+        }
+        if (!decoded.subjectKey().equals(entry.subjectKey())) {
+            return null; // the same user keyed by another value of the registration's claim
+        }
+        if (decoded.obtainedAtMillis() <= seal.evictedAt(name, tombstone)) {
+            log.debug("Shared session store: ignored a session obtained before its user was evicted");
+            return null;
+        }
+        if (!entry.registration().allowsRestUrl().test(decoded.session().instanceUrl())) {
+            if (allowlistWarned.compareAndSet(false, true)) {
+                log.warn("Shared session store: ignored a session of registration {} whose REST URL its instance-url-allowlist "
+                        + "does not allow (written by a replica with another allowlist?). Said once.", entry.registration().name());
+            }
             return null;
         }
         long ageMillis = Math.max(0, clock.millis() - decoded.obtainedAtMillis());

@@ -10,8 +10,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A session as bytes before sealing: when it was obtained (epoch millis), then each field as a
- * presence flag and length-prefixed UTF-8. A hand-written format rather than a serialization
+ * A session as bytes before sealing: when it was obtained (epoch millis), the full key of the
+ * subject it belongs to, then each field as a presence flag and length-prefixed UTF-8. A hand-written format rather than a serialization
  * library: eight fields, no schema evolution yet, and nothing that instantiates classes named
  * by the data.
  */
@@ -22,14 +22,18 @@ public final class SessionCodec {
     private SessionCodec() {
     }
 
-    /** A decoded session and when (epoch millis) a replica obtained it. */
-    public record Decoded(SalesforceSession session, long obtainedAtMillis) {
+    /**
+     * A decoded session, when (epoch millis) a replica obtained it, and whose it is: the subject's
+     * full key (an entry is named by the user alone, so the key is compared on opening).
+     */
+    public record Decoded(SalesforceSession session, long obtainedAtMillis, String subjectKey) {
     }
 
-    static byte[] encode(SalesforceSession session, long obtainedAtMillis) {
+    static byte[] encode(SalesforceSession session, long obtainedAtMillis, String subjectKey) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeLong(obtainedAtMillis);
+            write(out, subjectKey);
             write(out, session.accessToken());
             write(out, session.instanceUrl().toString());
             write(out, session.orgId());
@@ -51,6 +55,7 @@ public final class SessionCodec {
     static Decoded decode(byte[] plain) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(plain))) {
             long obtainedAt = in.readLong();
+            String subjectKey = read(in);
             String accessToken = read(in);
             URI instanceUrl = URI.create(read(in));
             String orgId = read(in);
@@ -62,7 +67,7 @@ public final class SessionCodec {
             long expiresAt = in.available() == Long.BYTES ? in.readLong() : 0;
             SalesforceSession session = new SalesforceSession(accessToken, instanceUrl, orgId, userId, issuedAt, scope,
                     refreshToken, idToken, expiresAt);
-            return in.available() == 0 ? new Decoded(session, obtainedAt) : null;
+            return in.available() == 0 ? new Decoded(session, obtainedAt, subjectKey) : null;
         } catch (IOException | RuntimeException e) {
             return null;
         }

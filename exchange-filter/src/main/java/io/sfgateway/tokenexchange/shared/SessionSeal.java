@@ -1,7 +1,9 @@
 package io.sfgateway.tokenexchange.shared;
 
 import io.sfgateway.tokenexchange.SalesforceSession;
+import io.sfgateway.tokenexchange.Subject;
 import io.sfgateway.tokenexchange.session.SessionKey;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -19,7 +21,10 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * How sessions look in Redis: sealed with AES-256-GCM (the JDK's own cipher) and stored under
- * names that are HMACs, so Redis shows neither a session nor who is logged in.
+ * names that are HMACs, so Redis shows neither a session nor who is logged in. A name stands for
+ * one user of one registration of one deployment (login URL and client id), whatever other claim
+ * the registration keys sessions by: an eviction of the user finds it, and two deployments
+ * sharing a Redis and a key never read each other's entries.
  *
  * <p>A value is {@code 0x01 | fingerprint(16) | key-id length(1) | key id | nonce(12) |
  * ciphertext+tag}; the whole header and the entry's name are authenticated data, so a value that
@@ -32,7 +37,11 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class SessionSeal {
 
-    /** Prefix of every Redis key this gateway writes: {@code sfgw:s:} sessions, {@code sfgw:l:} locks. */
+    /**
+     * Prefix of every Redis key this gateway writes: {@code sfgw:s:} sessions, {@code sfgw:l:}
+     * locks, {@code sfgw:t:} eviction tombstones; the three of one entry share a hash tag, so they
+     * live in one Redis Cluster slot.
+     */
     public static final String PREFIX = "sfgw:";
     private static final byte VERSION = 1;
     private static final int FINGERPRINT = 16;
@@ -77,14 +86,25 @@ public final class SessionSeal {
         public String lockKey() {
             return PREFIX + "l:" + redisKey.substring(PREFIX.length() + 2);
         }
+
+        /** The user's eviction tombstone: sessions obtained before it are not served. */
+        public String tombstoneKey() {
+            return PREFIX + "t:" + redisKey.substring(PREFIX.length() + 2);
+        }
     }
 
-    /** The entry's names: the sealing key's first, then one per older key. */
-    public List<Name> names(SessionKey key) {
-        byte[] identity = (key.registration() + "\n" + key.subject()).getBytes(StandardCharsets.UTF_8);
+    /**
+     * The entry's names: the sealing key's first, then one per older key.
+     *
+     * @param deployment what tells this deployment's registration from another's of the same name
+     *     (its login URL and client id)
+     */
+    public List<Name> names(String deployment, SessionKey key) {
+        byte[] identity = (deployment + "\n" + key.registration() + "\n" + Subject.userKeyOf(key.subject()))
+                .getBytes(StandardCharsets.UTF_8);
         List<Name> names = new ArrayList<>(nameKeys.size());
         nameKeys.forEach((id, nameKey) -> names.add(new Name(id,
-                PREFIX + "s:" + Base64.getUrlEncoder().withoutPadding().encodeToString(hmac(nameKey, identity)))));
+                PREFIX + "s:{" + Base64.getUrlEncoder().withoutPadding().encodeToString(hmac(nameKey, identity)) + "}")));
         return names;
     }
 
@@ -94,8 +114,23 @@ public final class SessionSeal {
                 FINGERPRINT);
     }
 
-    public byte[] seal(Name name, SalesforceSession session, long obtainedAtMillis) {
-        return seal(name.redisKey(), fingerprint(name, session), SessionCodec.encode(session, obtainedAtMillis));
+    /** @param subjectKey the subject's full key, compared when the value is opened */
+    public byte[] seal(Name name, SalesforceSession session, long obtainedAtMillis, String subjectKey) {
+        return seal(name.redisKey(), fingerprint(name, session), SessionCodec.encode(session, obtainedAtMillis, subjectKey));
+    }
+
+    /** A tombstone for the entry: sessions obtained before {@code evictedAtMillis} are not served. */
+    public byte[] sealTombstone(Name name, long evictedAtMillis) {
+        return seal(name.tombstoneKey(), new byte[FINGERPRINT], ByteBuffer.allocate(Long.BYTES).putLong(evictedAtMillis).array());
+    }
+
+    /** When the entry's user was evicted, or {@link Long#MIN_VALUE} for no tombstone (or one that does not open). */
+    public long evictedAt(Name name, byte[] tombstone) {
+        byte[] plain = tombstone == null ? null : open(name.tombstoneKey(), tombstone);
+        if (plain == null || plain.length != Long.BYTES) {
+            return Long.MIN_VALUE;
+        }
+        return ByteBuffer.wrap(plain).getLong();
     }
 
     /** The session in {@code value} if it opens under {@code name}; otherwise {@code null}, never an exception. */

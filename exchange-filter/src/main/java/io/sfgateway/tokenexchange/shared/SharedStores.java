@@ -8,8 +8,6 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.MaintNotificationsConfig;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 
 /** Builds a {@link RedisSessionStore} from its parts; the auto-configuration's one entry point. */
@@ -29,25 +27,17 @@ public final class SharedStores {
     }
 
     /**
-     * @param keys key id to 32 raw bytes; {@code sealingKeyId} among them
-     * @param timeout the longest one Redis call may take
-     * @param lockTtl how long an exchange lock lives (longer than an exchange may take)
      * @param breakers the breaker comes from here: {@value #BREAKER}, configurable as any other
+     * @param reads times each local miss's read from Redis ({@link StoreReads#NONE}: not timed)
      */
-    public static RedisSessionStore create(ReactiveRedisConnectionFactory factory, String sealingKeyId,
-            Map<String, byte[]> keys, Duration timeout, Duration lockTtl, List<String> registrations,
-            CircuitBreakerRegistry breakers, Clock clock) {
-        return create(factory, sealingKeyId, keys, timeout, lockTtl, registrations, breakers, clock, StoreReads.NONE);
-    }
-
-    /** As above, each local miss's read from Redis timed by {@code reads}. */
-    public static RedisSessionStore create(ReactiveRedisConnectionFactory factory, String sealingKeyId,
-            Map<String, byte[]> keys, Duration timeout, Duration lockTtl, List<String> registrations,
+    public static RedisSessionStore create(ReactiveRedisConnectionFactory factory, SharedStoreSettings settings,
             CircuitBreakerRegistry breakers, Clock clock, StoreReads reads) {
         RedisLink link = new RedisLink(factory);
-        CircuitBreaker breaker = breakers.find(BREAKER).orElseGet(() -> breakers.circuitBreaker(BREAKER, breakerConfig(timeout)));
-        return new RedisSessionStore(new SessionSeal(sealingKeyId, keys), link,
-                new RedisGuard(breaker, timeout, link::connected), clock, lockTtl, POLL, registrations, reads);
+        CircuitBreaker breaker = breakers.find(BREAKER)
+                .orElseGet(() -> breakers.circuitBreaker(BREAKER, breakerConfig(settings.timeout())));
+        SealedEntries entries = new SealedEntries(new SessionSeal(settings.sealingKeyId(), settings.keys()), link,
+                new RedisGuard(breaker, settings.timeout(), link::connected), clock, settings.registrations());
+        return new RedisSessionStore(entries, settings.lockTtl(), POLL, reads);
     }
 
     /**

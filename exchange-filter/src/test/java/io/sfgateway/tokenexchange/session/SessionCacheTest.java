@@ -226,9 +226,20 @@ class SessionCacheTest {
         cache.get(KEY, LIFETIME, this::exchange).block();
         cache.get(new SessionKey("other", KEY.subject()), LIFETIME, this::exchange).block();
         cache.get(new SessionKey("acme", "jwt:https://idp bob"), LIFETIME, this::exchange).block();
+        cache.get(new SessionKey("by-email", KEY.subject() + " email=alice@example.com"), LIFETIME, this::exchange).block();
 
-        assertThat(cache.invalidateSubject(KEY.subject())).isEqualTo(2);
-        assertThat(cache.estimatedSize()).isEqualTo(1);
+        StepVerifier.create(cache.invalidateSubject(KEY.subject())).expectNext(3L).verifyComplete();
+        assertThat(cache.estimatedSize()).as("bob's session stays").isEqualTo(1);
+    }
+
+    @Test
+    void aLoadInFlightIsEvictedWithItsUser() {
+        Sinks.One<SalesforceSession> answer = Sinks.one();
+        cache.get(KEY, LIFETIME, answer::asMono).subscribe();
+
+        StepVerifier.create(cache.invalidateSubject(KEY.subject())).expectNext(1L).verifyComplete();
+        answer.tryEmitValue(session("obtained-before-the-eviction"));
+        assertThat(cache.cached(KEY, this::exchange)).as("not kept once it arrives").isNull();
     }
 
     private static SalesforceSession session(String accessToken) {

@@ -61,6 +61,47 @@ class SessionServiceTest {
     }
 
     @Test
+    void anOpaqueTokenSalesforceRefusedIsAnsweredBeforeTheStoreIsAsked() {
+        AtomicInteger loads = new AtomicInteger();
+        LocalSessionStore local = new LocalSessionStore();
+        SessionStore counting = new SessionStore() {
+            @Override
+            public Mono<StoredSession> load(SessionKey key, SessionLifetime lifetime,
+                    java.util.function.Supplier<Mono<SalesforceSession>> exchange) {
+                loads.incrementAndGet();
+                return local.load(key, lifetime, exchange);
+            }
+
+            @Override
+            public Mono<StoredSession> refresh(SessionKey key, SessionLifetime lifetime, SalesforceSession current,
+                    java.util.function.Supplier<Mono<SalesforceSession>> exchange) {
+                return local.refresh(key, lifetime, current, exchange);
+            }
+
+            @Override
+            public Mono<Void> evict(SessionKey key, SalesforceSession stale) {
+                return Mono.empty();
+            }
+
+            @Override
+            public Mono<Void> evictSubject(String userKey) {
+                return Mono.empty();
+            }
+        };
+        SessionService opaque = new SessionService("acme", "Handler", LIFETIME, new SessionCache(1000, nanos::get, events, counting),
+                refusals, source, events, new io.sfgateway.tokenexchange.subject.NewOpaqueSubjectLimiter("acme", 2, 3,
+                        Duration.ofMinutes(10), 100), nanos::get);
+        Subject random = Subject.opaque("a-random-token-of-32-characters!");
+        java.net.InetSocketAddress client = new java.net.InetSocketAddress("127.0.0.1", 40_000);
+        next = Mono.error(new ExchangeFailure(Kind.SUBJECT_REJECTED, "invalid_grant"));
+
+        StepVerifier.create(opaque.sessionFor(random, client)).expectError(ExchangeFailure.class).verify();
+        StepVerifier.create(opaque.sessionFor(random, client)).expectError(ExchangeFailure.class).verify();
+        assertThat(exchanges).hasValue(1);
+        assertThat(loads).as("the retry never reaches the store (Redis, with the shared store)").hasValue(1);
+    }
+
+    @Test
     void aDueHitIsServedAtOnceAndStartsOneRefreshThatReplacesTheEntry() {
         SalesforceSession first = service.sessionFor(ALICE).block();
         nanos.addAndGet(Duration.ofMinutes(76).toNanos()); // past 75 % of 100 minutes

@@ -123,7 +123,7 @@ class RedisSessionStoreTest {
         tampered[tampered.length - 20] ^= 0x40;
         bad.put("tampered", tampered);
         bad.put("truncated", Arrays.copyOf(sealed, sealed.length - 5));
-        bad.put("foreign key", foreign.seal(foreign.names(ALICE).get(0), session("forged", time.millis()), time.millis()));
+        bad.put("foreign key", foreign.seal(foreign.names(Replica.ACME.deployment(), ALICE).get(0), session("forged", time.millis()), time.millis(), ALICE.subject()));
         bad.put("garbage", "{\"access_token\":\"forged\"}".getBytes(StandardCharsets.UTF_8));
         int expected = 1;
         for (Map.Entry<String, byte[]> value : bad.entrySet()) {
@@ -136,7 +136,7 @@ class RedisSessionStoreTest {
             String written = "sf-" + expected;
             awaitTrue(() -> { // the reader's own write lands in the background: wait for it before the next case
                 byte[] stored = raw.opsForValue().get(name).block();
-                SessionCodec.Decoded opened = stored == null ? null : reader.store.seal().open(reader.store.seal().names(ALICE).get(0), stored);
+                SessionCodec.Decoded opened = stored == null ? null : reader.store.seal().open(reader.store.names(ALICE).get(0), stored);
                 return opened != null && opened.session().accessToken().equals(written);
             }, "the replacement written");
         }
@@ -173,7 +173,7 @@ class RedisSessionStoreTest {
         awaitTrue(() -> raw.hasKey(names(a).get(0)).block(), "entry written");
         b.cache.get(ALICE, LIFETIME, this::exchange).block(Duration.ofSeconds(5));
 
-        a.cache.invalidateSubject(ALICE.subject());
+        StepVerifier.create(a.cache.invalidateSubject(ALICE.subject())).expectNext(1L).verifyComplete();
         awaitTrue(() -> b.cache.estimatedSize() == 0, "b dropped the subject");
         awaitTrue(() -> !raw.hasKey(names(a).get(0)).block(), "the entry is gone from Redis");
     }
@@ -182,7 +182,7 @@ class RedisSessionStoreTest {
     void aDeadHoldersLockExpiresAndOneWaiterTakesOver() {
         Replica a = replica();
         Replica b = replica();
-        SessionSeal.Name name = a.store.seal().names(ALICE).get(0);
+        SessionSeal.Name name = a.store.names(ALICE).get(0);
         raw.opsForValue().set(name.lockKey(), "a replica that died".getBytes(StandardCharsets.UTF_8), Duration.ofMillis(600))
                 .block();
         long start = System.nanoTime();
@@ -201,7 +201,7 @@ class RedisSessionStoreTest {
         awaitTrue(() -> raw.hasKey(names(a).get(0)).block(), "entry written");
         assertThat(b.cache.get(ALICE, LIFETIME, this::exchange).block(Duration.ofSeconds(5))).isEqualTo(first);
         // The first exchange's lock is released just after its write; 76 minutes on, it is long gone.
-        awaitTrue(() -> !raw.hasKey(a.store.seal().names(ALICE).get(0).lockKey()).block(), "first lock released");
+        awaitTrue(() -> !raw.hasKey(a.store.names(ALICE).get(0).lockKey()).block(), "first lock released");
 
         time.advance(Duration.ofMinutes(76));
         assertThat(a.cache.cached(ALICE, this::exchange)).as("served at once").isEqualTo(first);
@@ -263,11 +263,11 @@ class RedisSessionStoreTest {
                 new ExchangeFailure(ExchangeFailure.Kind.SUBJECT_REJECTED, "refused"));
         StepVerifier.create(a.cache.get(ALICE, LIFETIME, refused)).expectError(ExchangeFailure.class).verify();
         assertThat(raw.hasKey(names(a).get(0)).block()).isFalse();
-        assertThat(raw.hasKey(a.store.seal().names(ALICE).get(0).lockKey()).block()).as("lock released").isFalse();
+        assertThat(raw.hasKey(a.store.names(ALICE).get(0).lockKey()).block()).as("lock released").isFalse();
     }
 
     private static List<String> names(Replica replica) {
-        return replica.store.seal().names(ALICE).stream().map(SessionSeal.Name::redisKey).toList();
+        return replica.store.names(ALICE).stream().map(SessionSeal.Name::redisKey).toList();
     }
 
     static void awaitTrue(BooleanSupplier condition, String what) {

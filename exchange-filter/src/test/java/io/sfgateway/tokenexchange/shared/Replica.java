@@ -24,6 +24,10 @@ final class Replica implements AutoCloseable {
         this(redisPort, sealingKeyId, keys, lockTtl, ticker, clock, StoreReads.NONE, true, DEFAULT_TIMEOUT);
     }
 
+    /** The one registration, allowing sessions on any host. */
+    static final StoredRegistration ACME = new StoredRegistration("acme", "https://acme.my.salesforce.com client-1",
+            url -> true, Duration.ofHours(2));
+
     /** The product's default {@code cache.shared.timeout}. */
     static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(500);
 
@@ -31,13 +35,19 @@ final class Replica implements AutoCloseable {
     Replica(int redisPort, String sealingKeyId, Map<String, byte[]> keys, Duration lockTtl,
             com.github.benmanes.caffeine.cache.Ticker ticker, Clock clock, StoreReads reads, boolean awaitRedis,
             Duration redisTimeout) {
+        this(redisPort, new SharedStoreSettings(sealingKeyId, keys, redisTimeout, lockTtl, List.of(ACME)), ticker, clock,
+                reads, awaitRedis);
+    }
+
+    /** A replica of one deployment: its registrations are {@code settings}' own. */
+    Replica(int redisPort, SharedStoreSettings settings, com.github.benmanes.caffeine.cache.Ticker ticker, Clock clock,
+            StoreReads reads, boolean awaitRedis) {
         factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", redisPort),
                 LettuceClientConfiguration.builder()
                         .clientOptions(SharedStores.clientOptions(ClientOptions.builder()).build()).build());
         factory.afterPropertiesSet();
         factory.start();
-        store = SharedStores.create(factory, sealingKeyId, keys, redisTimeout, lockTtl, List.of("acme"),
-                CircuitBreakerRegistry.ofDefaults(), clock, reads);
+        store = SharedStores.create(factory, settings, CircuitBreakerRegistry.ofDefaults(), clock, reads);
         cache = new SessionCache(10_000, ticker, SessionEvents.NONE, store);
         if (awaitRedis) {
             awaitConnected();

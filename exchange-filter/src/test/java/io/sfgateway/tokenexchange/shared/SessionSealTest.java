@@ -15,6 +15,7 @@ class SessionSealTest {
 
     static final byte[] K1 = key(1);
     static final byte[] K2 = key(2);
+    private static final String DEPLOYMENT = "https://acme.my.salesforce.com client-1";
     private static final SessionKey ALICE = new SessionKey("acme", "jwt:https://idp alice");
     private static final SalesforceSession SESSION = new SalesforceSession("00Dxx!secret-session",
             URI.create("https://acme.my.salesforce.com"), "00D", "005", 1_700_000_000_000L, "api", "refresh", null);
@@ -23,8 +24,8 @@ class SessionSealTest {
 
     @Test
     void aSealedSessionOpensUnderItsNameWithEveryField() {
-        SessionSeal.Name name = seal.names(ALICE).get(0);
-        byte[] value = seal.seal(name, SESSION, 42L);
+        SessionSeal.Name name = seal.names(DEPLOYMENT, ALICE).get(0);
+        byte[] value = seal.seal(name, SESSION, 42L, ALICE.subject());
         SessionCodec.Decoded opened = seal.open(name, value);
         assertThat(opened.session()).usingRecursiveComparison().isEqualTo(SESSION);
         assertThat(opened.obtainedAtMillis()).isEqualTo(42L);
@@ -34,24 +35,24 @@ class SessionSealTest {
     void aJwtFormatSessionKeepsItsExpiry() {
         SalesforceSession jwt = new SalesforceSession("eyJ.x.y", URI.create("https://acme.my.salesforce.com"), "00D",
                 "005", 1_700_000_000_000L, "api", null, null, 1_700_001_800_000L);
-        SessionSeal.Name name = seal.names(ALICE).get(0);
-        assertThat(seal.open(name, seal.seal(name, jwt, 42L)).session()).usingRecursiveComparison().isEqualTo(jwt);
+        SessionSeal.Name name = seal.names(DEPLOYMENT, ALICE).get(0);
+        assertThat(seal.open(name, seal.seal(name, jwt, 42L, ALICE.subject())).session()).usingRecursiveComparison().isEqualTo(jwt);
     }
 
     @Test
     void redisSeesNeitherTheSessionNorTheSubject() {
-        SessionSeal.Name name = seal.names(ALICE).get(0);
-        String value = new String(seal.seal(name, SESSION, 42L), StandardCharsets.ISO_8859_1);
+        SessionSeal.Name name = seal.names(DEPLOYMENT, ALICE).get(0);
+        String value = new String(seal.seal(name, SESSION, 42L, ALICE.subject()), StandardCharsets.ISO_8859_1);
         assertThat(value).doesNotContain("secret-session", "salesforce.com", "refresh");
         assertThat(name.redisKey()).startsWith("sfgw:s:").doesNotContain("alice", "acme", "idp");
         assertThat(name.lockKey()).startsWith("sfgw:l:");
-        assertThat(seal.names(new SessionKey("acme", "jwt:https://idp bob")).get(0)).isNotEqualTo(name);
+        assertThat(seal.names(DEPLOYMENT, new SessionKey("acme", "jwt:https://idp bob")).get(0)).isNotEqualTo(name);
     }
 
     @Test
     void everyAlteredByteTruncationAndGarbageIsRefused() {
-        SessionSeal.Name name = seal.names(ALICE).get(0);
-        byte[] value = seal.seal(name, SESSION, 42L);
+        SessionSeal.Name name = seal.names(DEPLOYMENT, ALICE).get(0);
+        byte[] value = seal.seal(name, SESSION, 42L, ALICE.subject());
         for (int i = 0; i < value.length; i++) {
             byte[] tampered = value.clone();
             tampered[i] ^= 0x01;
@@ -66,20 +67,20 @@ class SessionSealTest {
 
     @Test
     void aValueMovedToAnotherSubjectsEntryDoesNotOpenThere() {
-        SessionSeal.Name alice = seal.names(ALICE).get(0);
-        SessionSeal.Name bob = seal.names(new SessionKey("acme", "jwt:https://idp bob")).get(0);
-        assertThat(seal.open(bob, seal.seal(alice, SESSION, 42L))).isNull();
+        SessionSeal.Name alice = seal.names(DEPLOYMENT, ALICE).get(0);
+        SessionSeal.Name bob = seal.names(DEPLOYMENT, new SessionKey("acme", "jwt:https://idp bob")).get(0);
+        assertThat(seal.open(bob, seal.seal(alice, SESSION, 42L, ALICE.subject()))).isNull();
     }
 
     @Test
     void aValueSealedUnderAKeyThisReplicaDoesNotHoldIsRefused() {
         SessionSeal foreign = new SessionSeal("k9", Map.of("k9", key(9)));
-        SessionSeal.Name name = foreign.names(ALICE).get(0);
-        byte[] value = foreign.seal(name, SESSION, 42L);
+        SessionSeal.Name name = foreign.names(DEPLOYMENT, ALICE).get(0);
+        byte[] value = foreign.seal(name, SESSION, 42L, ALICE.subject());
         assertThat(seal.open(new SessionSeal.Name("k1", name.redisKey()), value)).isNull();
         SessionSeal sameIdOtherKey = new SessionSeal("k1", Map.of("k1", key(7)));
-        assertThat(seal.open(seal.names(ALICE).get(0),
-                sameIdOtherKey.seal(seal.names(ALICE).get(0), SESSION, 42L))).isNull();
+        assertThat(seal.open(seal.names(DEPLOYMENT, ALICE).get(0),
+                sameIdOtherKey.seal(seal.names(DEPLOYMENT, ALICE).get(0), SESSION, 42L, ALICE.subject()))).isNull();
     }
 
     @Test
@@ -88,25 +89,49 @@ class SessionSealTest {
         both.put("k1", K1);
         both.put("k2", K2);
         SessionSeal rotated = new SessionSeal("k2", both);
-        SessionSeal.Name oldName = seal.names(ALICE).get(0);
-        assertThat(rotated.names(ALICE)).extracting(SessionSeal.Name::keyId).containsExactly("k2", "k1");
-        assertThat(rotated.names(ALICE).get(1)).isEqualTo(oldName);
-        assertThat(rotated.open(oldName, seal.seal(oldName, SESSION, 42L)).session().accessToken())
+        SessionSeal.Name oldName = seal.names(DEPLOYMENT, ALICE).get(0);
+        assertThat(rotated.names(DEPLOYMENT, ALICE)).extracting(SessionSeal.Name::keyId).containsExactly("k2", "k1");
+        assertThat(rotated.names(DEPLOYMENT, ALICE).get(1)).isEqualTo(oldName);
+        assertThat(rotated.open(oldName, seal.seal(oldName, SESSION, 42L, ALICE.subject())).session().accessToken())
                 .isEqualTo(SESSION.accessToken());
 
-        SessionSeal.Name newName = rotated.names(ALICE).get(0);
-        byte[] sealedByNew = rotated.seal(newName, SESSION, 42L);
+        SessionSeal.Name newName = rotated.names(DEPLOYMENT, ALICE).get(0);
+        byte[] sealedByNew = rotated.seal(newName, SESSION, 42L, ALICE.subject());
         assertThat(seal.open(newName, sealedByNew)).as("a replica without k2 cannot open it").isNull();
         assertThat(rotated.open(newName, sealedByNew)).isNotNull();
     }
 
     @Test
     void aFingerprintRecognisesOnlyItsOwnSession() {
-        SessionSeal.Name name = seal.names(ALICE).get(0);
-        byte[] value = seal.seal(name, SESSION, 42L);
+        SessionSeal.Name name = seal.names(DEPLOYMENT, ALICE).get(0);
+        byte[] value = seal.seal(name, SESSION, 42L, ALICE.subject());
         assertThat(Arrays.copyOfRange(value, 1, 17)).isEqualTo(seal.fingerprint(name, SESSION));
         SalesforceSession other = new SalesforceSession("another", SESSION.instanceUrl(), null, null, 0, null, null, null);
         assertThat(seal.fingerprint(name, other)).isNotEqualTo(seal.fingerprint(name, SESSION));
+    }
+
+    @Test
+    void oneNamePerUserAndDeploymentWhateverOtherClaimKeysTheSession() {
+        SessionKey byEmail = new SessionKey("acme", ALICE.subject() + " email=alice@example.com");
+        assertThat(seal.names(DEPLOYMENT, byEmail)).isEqualTo(seal.names(DEPLOYMENT, ALICE));
+        assertThat(seal.names("https://acme--uat.sandbox.my.salesforce.com client-1", ALICE))
+                .isNotEqualTo(seal.names(DEPLOYMENT, ALICE));
+        SessionSeal.Name name = seal.names(DEPLOYMENT, byEmail).get(0);
+        assertThat(seal.open(name, seal.seal(name, SESSION, 42L, byEmail.subject())).subjectKey())
+                .as("the full key travels inside the seal").isEqualTo(byEmail.subject());
+        assertThat(name.redisKey()).startsWith("sfgw:s:{").endsWith("}");
+        assertThat(name.tombstoneKey()).isEqualTo("sfgw:t:" + name.redisKey().substring("sfgw:s:".length()));
+    }
+
+    @Test
+    void aTombstoneOpensOnlyUnderItsOwnName() {
+        SessionSeal.Name alice = seal.names(DEPLOYMENT, ALICE).get(0);
+        SessionSeal.Name bob = seal.names(DEPLOYMENT, new SessionKey("acme", "jwt:https://idp bob")).get(0);
+        byte[] tombstone = seal.sealTombstone(alice, 1_700_000_000_123L);
+        assertThat(seal.evictedAt(alice, tombstone)).isEqualTo(1_700_000_000_123L);
+        assertThat(seal.evictedAt(bob, tombstone)).isEqualTo(Long.MIN_VALUE);
+        assertThat(seal.evictedAt(alice, null)).isEqualTo(Long.MIN_VALUE);
+        assertThat(seal.open(alice, tombstone)).as("a tombstone is not a session").isNull();
     }
 
     static byte[] key(int seed) {

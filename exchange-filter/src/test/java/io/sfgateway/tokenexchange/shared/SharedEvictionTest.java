@@ -1,0 +1,197 @@
+package io.sfgateway.tokenexchange.shared;
+
+import static io.sfgateway.tokenexchange.shared.RedisSessionStoreTest.awaitTrue;
+import static io.sfgateway.tokenexchange.shared.RedisSessionStoreTest.session;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sfgateway.tokenexchange.SalesforceSession;
+import io.sfgateway.tokenexchange.session.SessionKey;
+import io.sfgateway.tokenexchange.session.SessionLifetime;
+import io.sfgateway.tokenexchange.shared.RedisSessionStoreTest.FakeTime;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.data.redis.core.ReactiveRedisTemplate;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.test.StepVerifier;
+
+/**
+ * An eviction of a user sticks on every replica of a real redis-server, and sessions read from
+ * Redis obey the same rules as fresh ones (docs/SCALING.md, "Evicting a user").
+ */
+class SharedEvictionTest {
+
+    private static final String USER = "jwt:https://idp alice";
+    /** The same user, where a registration keys sessions by email as well. */
+    private static final SessionKey BY_EMAIL = new SessionKey("acme", USER + " email=alice@example.com");
+    private static final SessionLifetime LIFETIME = new SessionLifetime(Duration.ofMinutes(100), 0.75);
+    private static final Map<String, byte[]> K1 = Map.of("k1", SessionSealTest.K1);
+
+    private static EmbeddedRedis redis;
+    private static RedisInspector inspector;
+    private static ReactiveRedisTemplate<String, byte[]> raw;
+
+    private final FakeTime time = new FakeTime();
+    private final AtomicInteger exchanges = new AtomicInteger();
+    private final List<Replica> replicas = new ArrayList<>();
+
+    @BeforeAll
+    static void startRedis() {
+        redis = new EmbeddedRedis();
+        inspector = new RedisInspector(redis.port());
+        raw = inspector.raw();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        inspector.close();
+        redis.close();
+    }
+
+    @BeforeEach
+    void flush() {
+        raw.execute(connection -> connection.serverCommands().flushAll()).blockLast(Duration.ofSeconds(5));
+    }
+
+    @AfterEach
+    void closeReplicas() {
+        replicas.forEach(Replica::close);
+    }
+
+    private Replica replica(StoredRegistration registration) {
+        Replica replica = new Replica(redis.port(), new SharedStoreSettings("k1", K1, Replica.DEFAULT_TIMEOUT,
+                Duration.ofSeconds(2), List.of(registration)), time::nanos, time, StoreReads.NONE, true);
+        replicas.add(replica);
+        return replica;
+    }
+
+    private Replica replica() {
+        return replica(Replica.ACME);
+    }
+
+    private Mono<SalesforceSession> exchange() {
+        return Mono.fromSupplier(() -> session("sf-" + exchanges.incrementAndGet(), time.millis()));
+    }
+
+    private SalesforceSession get(Replica replica, SessionKey key) {
+        return replica.cache.get(key, LIFETIME, this::exchange).block(Duration.ofSeconds(5));
+    }
+
+    private String entry(Replica replica, SessionKey key) {
+        return replica.store.names(key).get(0).redisKey();
+    }
+
+    private void awaitWritten(Replica replica, SessionKey key, String accessToken) {
+        String name = entry(replica, key);
+        awaitTrue(() -> {
+            byte[] value = raw.opsForValue().get(name).block();
+            SessionCodec.Decoded opened = value == null ? null : replica.store.seal().open(replica.store.names(key).get(0), value);
+            return opened != null && opened.session().accessToken().equals(accessToken);
+        }, accessToken + " written");
+    }
+
+    @Test
+    void evictingAUserKeyedByAnotherClaimActsOnEveryReplicaAndInRedis() {
+        Replica a = replica();
+        Replica b = replica();
+        assertThat(get(a, BY_EMAIL).accessToken()).isEqualTo("sf-1");
+        awaitWritten(a, BY_EMAIL, "sf-1");
+        assertThat(get(b, BY_EMAIL).accessToken()).as("read from Redis").isEqualTo("sf-1");
+        time.advance(Duration.ofSeconds(1));
+
+        StepVerifier.create(b.cache.invalidateSubject(USER)).expectNext(1L).verifyComplete();
+        awaitTrue(() -> a.cache.estimatedSize() == 0, "a dropped the user's session");
+        assertThat(raw.hasKey(entry(a, BY_EMAIL)).block()).as("the entry is gone from Redis").isFalse();
+        time.advance(Duration.ofSeconds(1));
+
+        assertThat(get(replica(), BY_EMAIL).accessToken()).as("a new exchange").isEqualTo("sf-2");
+    }
+
+    @Test
+    void anExchangeInFlightDuringTheEvictionIsNotServedFromRedisAfterIt() {
+        Replica a = replica();
+        Replica b = replica();
+        Sinks.One<SalesforceSession> slow = Sinks.one();
+        a.cache.get(BY_EMAIL, LIFETIME, slow::asMono).subscribe();
+        awaitTrue(() -> Boolean.TRUE.equals(raw.hasKey(a.store.names(BY_EMAIL).get(0).lockKey()).block()), "a exchanging");
+        time.advance(Duration.ofSeconds(1));
+
+        StepVerifier.create(b.cache.invalidateSubject(USER)).expectNext(0L).verifyComplete();
+        time.advance(Duration.ofSeconds(1));
+        slow.tryEmitValue(session("obtained-for-the-evicted-user", time.millis()));
+        awaitWritten(a, BY_EMAIL, "obtained-for-the-evicted-user");
+        assertThat(a.cache.cached(BY_EMAIL, this::exchange)).as("not kept where it was obtained either").isNull();
+
+        assertThat(get(replica(), BY_EMAIL).accessToken()).as("written back, but begun before the eviction")
+                .isEqualTo("sf-1");
+    }
+
+    @Test
+    void aReplayedOldValueIsNotServed() {
+        Replica a = replica();
+        get(a, BY_EMAIL);
+        awaitWritten(a, BY_EMAIL, "sf-1");
+        byte[] recorded = raw.opsForValue().get(entry(a, BY_EMAIL)).block();
+        time.advance(Duration.ofSeconds(1));
+        a.cache.invalidateSubject(USER).block(Duration.ofSeconds(5));
+
+        raw.opsForValue().set(entry(a, BY_EMAIL), recorded, Duration.ofHours(1)).block();
+        time.advance(Duration.ofSeconds(1));
+        assertThat(get(replica(), BY_EMAIL).accessToken()).isEqualTo("sf-2");
+    }
+
+    @Test
+    void anEvictionThatCannotReachRedisFailsInsteadOfClaimingSuccess() {
+        Replica a = replica();
+        get(a, BY_EMAIL);
+        redis.stop();
+        try {
+            StepVerifier.create(a.cache.invalidateSubject(USER)).expectError().verify(Duration.ofSeconds(10));
+            assertThat(a.cache.estimatedSize()).as("dropped here all the same").isZero();
+        } finally {
+            redis.start();
+        }
+    }
+
+    @Test
+    void aSessionWhoseRestUrlTheAllowlistRefusesIsAMiss() {
+        Replica wide = replica();
+        get(wide, BY_EMAIL);
+        awaitWritten(wide, BY_EMAIL, "sf-1");
+        StoredRegistration narrow = new StoredRegistration("acme", Replica.ACME.deployment(),
+                url -> url.getHost().equals("other.my.salesforce.com"), Duration.ofHours(2));
+
+        assertThat(get(replica(narrow), BY_EMAIL).accessToken()).isEqualTo("sf-2");
+    }
+
+    @Test
+    void anotherDeploymentSharingRedisAndKeyNeverReadsTheseSessions() {
+        Replica ours = replica();
+        get(ours, BY_EMAIL);
+        awaitWritten(ours, BY_EMAIL, "sf-1");
+        StoredRegistration sandbox = new StoredRegistration("acme", "https://acme--uat.sandbox.my.salesforce.com client-1",
+                url -> true, Duration.ofHours(2));
+
+        Replica theirs = replica(sandbox);
+        assertThat(entry(theirs, BY_EMAIL)).isNotEqualTo(entry(ours, BY_EMAIL));
+        assertThat(get(theirs, BY_EMAIL).accessToken()).isEqualTo("sf-2");
+    }
+
+    @Test
+    void anotherClaimValueOfTheSameUserIsNotServedTheirSession() {
+        Replica a = replica();
+        get(a, BY_EMAIL);
+        awaitWritten(a, BY_EMAIL, "sf-1");
+        SessionKey otherEmail = new SessionKey("acme", USER + " email=mallory@example.com");
+
+        assertThat(get(replica(), otherEmail).accessToken()).isEqualTo("sf-2");
+    }
+}
