@@ -12,7 +12,6 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +32,6 @@ import reactor.util.function.Tuples;
 class SessionEvictionTest {
 
     private static final String QUERY = "/services/data/v62.0/query?q=SELECT+Id+FROM+Account";
-    private static final String KEY = Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes());
     private static final HttpClient HTTP = HttpClient.create().responseTimeout(Duration.ofSeconds(20));
 
     @Test
@@ -108,12 +106,7 @@ class SessionEvictionTest {
     }
 
     private static Map<String, String> variables(EmbeddedRedis redis) {
-        Map<String, String> variables = new LinkedHashMap<>();
-        variables.put("SF_CACHE_SHARED_ENABLED", "true");
-        variables.put("SF_CACHE_SHARED_KEY_ID", "k1");
-        variables.put("SALESFORCE_TOKENEXCHANGE_CACHE_SHARED_KEYS_K1", KEY);
-        variables.put("SPRING_DATA_REDIS_HOST", "127.0.0.1");
-        variables.put("SPRING_DATA_REDIS_PORT", Integer.toString(redis.port()));
+        Map<String, String> variables = new LinkedHashMap<>(SharedSessionStoreTest.storeVariables(redis));
         variables.put("IDP_SUBJECT_CLAIM", "email");
         variables.put("MANAGEMENT_ENDPOINT_SALESFORCESESSIONS_ACCESS", "unrestricted");
         variables.put("MANAGEMENT_ENDPOINTS_WEB_EXPOSURE_INCLUDE", "health,prometheus,salesforcesessions");

@@ -87,12 +87,7 @@ class SharedSessionStoreTest {
     void onFromEnvironmentVariablesTwoGatewaysShareEachSubjectsOneSession() throws IOException {
         int subjects = 200;
         try (EmbeddedRedis redis = new EmbeddedRedis(); EmulatedOrg emulated = new EmulatedOrg(true)) {
-            Map<String, String> variables = new LinkedHashMap<>();
-            variables.put("SF_CACHE_SHARED_ENABLED", "true");
-            variables.put("SF_CACHE_SHARED_KEY_ID", "k1");
-            variables.put("SALESFORCE_TOKENEXCHANGE_CACHE_SHARED_KEYS_K1", KEY);
-            variables.put("SPRING_DATA_REDIS_HOST", "127.0.0.1");
-            variables.put("SPRING_DATA_REDIS_PORT", Integer.toString(redis.port()));
+            Map<String, String> variables = storeVariables(redis);
             RedisClient client = redis.client();
             try (ConfigurableApplicationContext first = runWithVariables(emulated, variables);
                     ConfigurableApplicationContext second = runWithVariables(emulated, variables);
@@ -156,6 +151,17 @@ class SharedSessionStoreTest {
                 client.shutdown();
             }
         }
+    }
+
+    /** The environment variables that turn the shared store on, with {@code redis} and one sealing key. */
+    static Map<String, String> storeVariables(EmbeddedRedis redis) {
+        Map<String, String> variables = new LinkedHashMap<>();
+        variables.put("SF_CACHE_SHARED_ENABLED", "true");
+        variables.put("SF_CACHE_SHARED_KEY_ID", "k1");
+        variables.put("SALESFORCE_TOKENEXCHANGE_CACHE_SHARED_KEYS_K1", KEY);
+        variables.put("SPRING_DATA_REDIS_HOST", "127.0.0.1");
+        variables.put("SPRING_DATA_REDIS_PORT", Integer.toString(redis.port()));
+        return variables;
     }
 
     /** The ready gateway with these environment variables added to the real ones, as a container sets them. */

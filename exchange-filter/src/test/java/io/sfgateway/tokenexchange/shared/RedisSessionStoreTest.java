@@ -21,10 +21,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.core.ReactiveRedisTemplate;
 import reactor.core.publisher.Flux;
@@ -32,42 +28,11 @@ import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 /** The shared store on a real redis-server, with several replicas in one JVM (see docs/SCALING.md). */
-class RedisSessionStoreTest {
+class RedisSessionStoreTest extends OnRealRedis {
 
     private static final SessionKey ALICE = new SessionKey("acme", "jwt:https://idp alice");
     private static final SessionLifetime LIFETIME = new SessionLifetime(Duration.ofMinutes(100), 0.75);
     private static final Map<String, byte[]> K1 = Map.of("k1", SessionSealTest.K1);
-
-    private static EmbeddedRedis redis;
-    private static RedisInspector inspector;
-    private static ReactiveRedisTemplate<String, byte[]> raw;
-
-    private final FakeTime time = new FakeTime();
-    private final AtomicInteger exchanges = new AtomicInteger();
-    private final List<Replica> replicas = new ArrayList<>();
-
-    @BeforeAll
-    static void startRedis() {
-        redis = new EmbeddedRedis();
-        inspector = new RedisInspector(redis.port());
-        raw = inspector.raw();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        inspector.close();
-        redis.close();
-    }
-
-    @BeforeEach
-    void flush() {
-        raw.execute(connection -> connection.serverCommands().flushAll()).blockLast(Duration.ofSeconds(5));
-    }
-
-    @AfterEach
-    void closeReplicas() {
-        replicas.forEach(Replica::close);
-    }
 
     private Replica replica() {
         return replica("k1", K1, Duration.ofSeconds(2));

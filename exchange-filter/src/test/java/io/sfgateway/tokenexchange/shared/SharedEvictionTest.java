@@ -13,10 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.core.ReactiveRedisTemplate;
 import reactor.core.publisher.Mono;
@@ -27,44 +23,13 @@ import reactor.test.StepVerifier;
  * An eviction of a user sticks on every replica of a real redis-server, and sessions read from
  * Redis obey the same rules as fresh ones (docs/SCALING.md, "Evicting a user").
  */
-class SharedEvictionTest {
+class SharedEvictionTest extends OnRealRedis {
 
     private static final String USER = "jwt:https://idp alice";
     /** The same user, where a registration keys sessions by email as well. */
     private static final SessionKey BY_EMAIL = new SessionKey("acme", USER + " email=alice@example.com");
     private static final SessionLifetime LIFETIME = new SessionLifetime(Duration.ofMinutes(100), 0.75);
     private static final Map<String, byte[]> K1 = Map.of("k1", SessionSealTest.K1);
-
-    private static EmbeddedRedis redis;
-    private static RedisInspector inspector;
-    private static ReactiveRedisTemplate<String, byte[]> raw;
-
-    private final FakeTime time = new FakeTime();
-    private final AtomicInteger exchanges = new AtomicInteger();
-    private final List<Replica> replicas = new ArrayList<>();
-
-    @BeforeAll
-    static void startRedis() {
-        redis = new EmbeddedRedis();
-        inspector = new RedisInspector(redis.port());
-        raw = inspector.raw();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        inspector.close();
-        redis.close();
-    }
-
-    @BeforeEach
-    void flush() {
-        raw.execute(connection -> connection.serverCommands().flushAll()).blockLast(Duration.ofSeconds(5));
-    }
-
-    @AfterEach
-    void closeReplicas() {
-        replicas.forEach(Replica::close);
-    }
 
     private Replica replica(StoredRegistration registration) {
         Replica replica = new Replica(redis.port(), new SharedStoreSettings("k1", K1, Replica.DEFAULT_TIMEOUT,
