@@ -157,4 +157,25 @@ public final class ExchangeFailure extends RuntimeException {
         }
         return clean.toString();
     }
+
+    /**
+     * The outcome an exchange is counted and traced with: {@code success} for {@code null}, else
+     * what the failure says (the {@code outcome} tag of {@code salesforce.token.exchange}).
+     */
+    public static String outcome(ExchangeFailure failure) {
+        if (failure == null) {
+            return "success";
+        }
+        return switch (failure.kind()) {
+            case SUBJECT_REJECTED -> failure.subjectRefusal() == null ? "rejected" : switch (failure.subjectRefusal()) {
+                case HANDLER_REJECTED -> "handler_rejected";
+                case NOT_APPROVED -> "not_approved";
+            };
+            case GATEWAY_REJECTED -> failure.loginCondition() == LoginCondition.IP_RESTRICTED ? "ip_restricted" : "rejected";
+            case TIMEOUT -> "timeout";
+            case CIRCUIT_OPEN -> "circuit_open";
+            // RATE_LIMITED and API_LIMIT never reach an exchange
+            case UNAVAILABLE, SESSION_UNACCEPTABLE, RATE_LIMITED, API_LIMIT -> "error";
+        };
+    }
 }

@@ -13,7 +13,7 @@ import reactor.core.publisher.Mono;
  * form (see docs/ARCHITECTURE.md) and answers a {@link SalesforceSession} or fails with an
  * {@link ExchangeFailure}, never anything else.
  *
- * <p>It does not time out, retry or limit concurrency itself; {@code resilience} wraps it.
+ * <p>It does not time out, retry or limit concurrency itself; {@link ExchangeGuard} wraps it.
  * The shared client brings the connection pool, connect and response timeouts, the
  * response-size cap, and does not follow redirects. Given the pooled {@link TokenEndpointClient}
  * the request goes straight through its Reactor Netty client ({@link NettyTokenTransport}); any

@@ -1,11 +1,11 @@
 package io.sfgateway.tokenexchange.observe;
 
-import io.sfgateway.tokenexchange.RefusalReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.observation.ObservationRegistry;
 import io.sfgateway.tokenexchange.ExchangeFailure;
+import io.sfgateway.tokenexchange.RefusalReason;
 import io.sfgateway.tokenexchange.SalesforceSession;
 import io.sfgateway.tokenexchange.session.SessionEvents;
 import java.time.Clock;
@@ -77,30 +77,11 @@ public final class ExchangeObserver implements SessionEvents {
         return observations;
     }
 
-    /** The metric outcome for a failure kind. */
-    public static String outcome(ExchangeFailure failure) {
-        if (failure == null) {
-            return "success";
-        }
-        return switch (failure.kind()) {
-            case SUBJECT_REJECTED -> failure.subjectRefusal() == null ? "rejected" : switch (failure.subjectRefusal()) {
-                case HANDLER_REJECTED -> "handler_rejected";
-                case NOT_APPROVED -> "not_approved";
-            };
-            case GATEWAY_REJECTED -> failure.loginCondition() == ExchangeFailure.LoginCondition.IP_RESTRICTED
-                    ? "ip_restricted" : "rejected";
-            case TIMEOUT -> "timeout";
-            case CIRCUIT_OPEN -> "circuit_open";
-            // RATE_LIMITED and API_LIMIT never reach an exchange
-            case UNAVAILABLE, SESSION_UNACCEPTABLE, RATE_LIMITED, API_LIMIT -> "error";
-        };
-    }
-
     /** Records one exchange: its timer and its audit line. */
     @Override
     public void exchanged(String registration, String handler, String subjectKey, long nanos,
             SalesforceSession session, ExchangeFailure failure) {
-        String outcome = outcome(failure);
+        String outcome = ExchangeFailure.outcome(failure);
         timers.computeIfAbsent(registration + '|' + outcome, k -> Timer.builder(EXCHANGE_TIMER)
                         .description("Token exchanges with Salesforce")
                         .tag("registration", registration)

@@ -5,6 +5,7 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.C
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
 
 import io.sfgateway.tokenexchange.SalesforceSession;
+import io.sfgateway.tokenexchange.session.SessionRenewal;
 import java.net.URI;
 import java.util.Objects;
 import java.util.Set;
@@ -39,19 +40,6 @@ import reactor.netty.Connection;
  * filter streams the call and its answer.
  */
 public final class SessionForwarder {
-
-    /** What to do with a session Salesforce called invalid. */
-    public interface SessionRenewal {
-
-        /**
-         * Forgets the stale session, so no request uses it again, and returns true; or returns
-         * false, forgetting nothing, when the subject's session was replaced too recently.
-         */
-        boolean evict(SalesforceSession stale);
-
-        /** The subject's session after the eviction: a fresh exchange, or one already under way. */
-        Mono<SalesforceSession> renewed();
-    }
 
     private final long replayLimitBytes;
     private final ReplayBudget budget;

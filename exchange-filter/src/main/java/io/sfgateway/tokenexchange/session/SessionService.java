@@ -2,12 +2,11 @@ package io.sfgateway.tokenexchange.session;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.sfgateway.tokenexchange.ExchangeFailure;
-import io.sfgateway.tokenexchange.SalesforceSession;
 import io.sfgateway.tokenexchange.LogSafe;
-import io.sfgateway.tokenexchange.routing.RenewalLimit;
-import io.sfgateway.tokenexchange.routing.SessionForwarder;
-import io.sfgateway.tokenexchange.subject.NewOpaqueSubjectLimiter;
+import io.sfgateway.tokenexchange.SalesforceSession;
+import io.sfgateway.tokenexchange.SessionSource;
 import io.sfgateway.tokenexchange.Subject;
+import io.sfgateway.tokenexchange.routing.SessionForwarder;
 import java.net.InetSocketAddress;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -109,7 +108,7 @@ public final class SessionService {
      * What the forwarder does when Salesforce calls the subject's session invalid: evict it (at
      * most once per subject per {@code limit} interval), then hand out the renewed session.
      */
-    public SessionForwarder.SessionRenewal renewal(Subject subject, RenewalLimit limit) {
+    public SessionRenewal renewal(Subject subject, RenewalLimit limit) {
         return new SubjectRenewal(this, subject, limit);
     }
 

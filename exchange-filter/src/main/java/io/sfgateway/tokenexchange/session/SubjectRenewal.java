@@ -2,7 +2,6 @@ package io.sfgateway.tokenexchange.session;
 
 import io.sfgateway.tokenexchange.SalesforceSession;
 import io.sfgateway.tokenexchange.Subject;
-import io.sfgateway.tokenexchange.routing.RenewalLimit;
 import io.sfgateway.tokenexchange.routing.SessionForwarder;
 import reactor.core.publisher.Mono;
 
@@ -12,7 +11,7 @@ import reactor.core.publisher.Mono;
  * allowed once per subject per {@link RenewalLimit} interval, and the renewed session is the
  * service's, a new exchange or one already under way.
  */
-final class SubjectRenewal implements SessionForwarder.SessionRenewal {
+final class SubjectRenewal implements SessionRenewal {
 
     private final SessionService sessions;
     private final Subject subject;

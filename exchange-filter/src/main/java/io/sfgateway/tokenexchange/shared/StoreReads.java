@@ -1,11 +1,11 @@
 package io.sfgateway.tokenexchange.shared;
 
+import io.micrometer.common.KeyValues;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.common.KeyValues;
 import io.micrometer.observation.ObservationRegistry;
-import io.sfgateway.tokenexchange.observe.ObservedCall;
+import io.sfgateway.tokenexchange.ObservedCall;
 import io.sfgateway.tokenexchange.shared.RedisGuard.Unavailable;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;

@@ -1,16 +1,16 @@
 package io.sfgateway.tokenexchange.web;
 
-import io.sfgateway.tokenexchange.SalesforceSession;
 import com.github.benmanes.caffeine.cache.Ticker;
-import io.sfgateway.tokenexchange.apiusage.ApiUsageMonitor;
-import io.sfgateway.tokenexchange.routing.RenewalLimit;
-import io.sfgateway.tokenexchange.routing.UpstreamAnswers;
-import io.sfgateway.tokenexchange.routing.SessionForwarder;
-import io.sfgateway.tokenexchange.routing.SessionPaths;
-import io.sfgateway.tokenexchange.subject.BearerTokens;
 import io.sfgateway.tokenexchange.InvalidSubjectException;
+import io.sfgateway.tokenexchange.SalesforceSession;
 import io.sfgateway.tokenexchange.Subject;
 import io.sfgateway.tokenexchange.TokenDigest;
+import io.sfgateway.tokenexchange.apiusage.ApiUsageMonitor;
+import io.sfgateway.tokenexchange.routing.SessionForwarder;
+import io.sfgateway.tokenexchange.routing.SessionPaths;
+import io.sfgateway.tokenexchange.routing.UpstreamAnswers;
+import io.sfgateway.tokenexchange.session.RenewalLimit;
+import io.sfgateway.tokenexchange.subject.BearerTokens;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;

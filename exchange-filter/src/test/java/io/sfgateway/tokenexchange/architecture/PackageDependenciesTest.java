@@ -12,9 +12,10 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 /**
- * Which package of the library may know which, checked on the compiled main classes: the root
- * vocabulary knows no sub-package, the token endpoint client ({@code exchange}) knows only the
- * root, and no two packages know each other.
+ * Which package of the library may know which, checked on the compiled main classes, in the
+ * request's order: the root vocabulary knows no sub-package; the token exchange ({@code exchange},
+ * with its guard) and the sessions ({@code session}) know only the root; forwarding
+ * ({@code routing}) knows the root and the sessions; and no two packages know each other.
  */
 class PackageDependenciesTest {
 
@@ -40,7 +41,7 @@ class PackageDependenciesTest {
     @Test
     void theRootVocabularyDependsOnNoSubPackage() {
         noClasses().that().resideInAPackage(ROOT)
-                .should().dependOnClassesThat(inASubPackageOtherThan(null))
+                .should().dependOnClassesThat(inASubPackageOtherThan())
                 .check(MAIN);
     }
 
@@ -51,16 +52,36 @@ class PackageDependenciesTest {
                 .check(MAIN);
     }
 
+    @Test
+    void sessionsDependOnTheRootVocabularyOnly() {
+        noClasses().that().resideInAPackage(ROOT + ".session..")
+                .should().dependOnClassesThat(inASubPackageOtherThan("session"))
+                .check(MAIN);
+    }
+
+    @Test
+    void routingDependsOnTheRootAndSessionsOnly() {
+        noClasses().that().resideInAPackage(ROOT + ".routing..")
+                .should().dependOnClassesThat(inASubPackageOtherThan("routing", "session"))
+                .check(MAIN);
+    }
+
     /** Classes in a sub-package of the root other than {@code allowed} (and its own sub-packages). */
-    private static DescribedPredicate<JavaClass> inASubPackageOtherThan(String allowed) {
-        String description = allowed == null ? "a sub-package of " + ROOT : "a sub-package of " + ROOT + " but " + allowed;
+    private static DescribedPredicate<JavaClass> inASubPackageOtherThan(String... allowed) {
+        String description = allowed.length == 0 ? "a sub-package of " + ROOT
+                : "a sub-package of " + ROOT + " but " + String.join(", ", allowed);
         return DescribedPredicate.describe(description, type -> {
             String name = type.getPackageName();
             if (!name.startsWith(ROOT + ".")) {
                 return false;
             }
             String sub = name.substring(ROOT.length() + 1);
-            return allowed == null || !(sub.equals(allowed) || sub.startsWith(allowed + "."));
+            for (String permitted : allowed) {
+                if (sub.equals(permitted) || sub.startsWith(permitted + ".")) {
+                    return false;
+                }
+            }
+            return true;
         });
     }
 }

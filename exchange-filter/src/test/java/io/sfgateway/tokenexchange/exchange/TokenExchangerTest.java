@@ -1,7 +1,5 @@
 package io.sfgateway.tokenexchange.exchange;
 
-import io.sfgateway.tokenexchange.SalesforceSession;
-import io.sfgateway.tokenexchange.ExchangeFailure;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
@@ -19,10 +17,11 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.sfgateway.tokenexchange.ExchangeFailure;
+import io.sfgateway.tokenexchange.ExchangeFailure.Kind;
+import io.sfgateway.tokenexchange.SalesforceSession;
 import io.sfgateway.tokenexchange.config.TokenExchangeAutoConfiguration;
 import io.sfgateway.tokenexchange.config.TokenExchangeProperties;
-import io.sfgateway.tokenexchange.ExchangeFailure.Kind;
-import io.sfgateway.tokenexchange.resilience.ExchangeGuard;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLDecoder;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
 
 import io.sfgateway.tokenexchange.SalesforceSession;
+import io.sfgateway.tokenexchange.session.SessionRenewal;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -129,7 +130,7 @@ class SessionForwarderTest {
         return exchange;
     }
 
-    private static final class CountingRenewal implements SessionForwarder.SessionRenewal {
+    private static final class CountingRenewal implements SessionRenewal {
 
         final AtomicInteger evictions = new AtomicInteger();
         final AtomicInteger renewals = new AtomicInteger();

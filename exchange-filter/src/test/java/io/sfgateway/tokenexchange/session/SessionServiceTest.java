@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sfgateway.tokenexchange.ExchangeFailure;
 import io.sfgateway.tokenexchange.ExchangeFailure.Kind;
 import io.sfgateway.tokenexchange.SalesforceSession;
+import io.sfgateway.tokenexchange.SessionSource;
 import io.sfgateway.tokenexchange.Subject;
-import io.sfgateway.tokenexchange.routing.RenewalLimit;
 import io.sfgateway.tokenexchange.routing.SessionForwarder;
 import java.net.URI;
 import java.time.Duration;
@@ -89,7 +89,7 @@ class SessionServiceTest {
             }
         };
         SessionService opaque = new SessionService("acme", "Handler", LIFETIME, new SessionCache(1000, nanos::get, events, counting),
-                refusals, source, events, new io.sfgateway.tokenexchange.subject.NewOpaqueSubjectLimiter("acme", 2, 3,
+                refusals, source, events, new NewOpaqueSubjectLimiter("acme", 2, 3,
                         Duration.ofMinutes(10), 100), nanos::get);
         Subject random = Subject.opaque("a-random-token-of-32-characters!");
         java.net.InetSocketAddress client = new java.net.InetSocketAddress("127.0.0.1", 40_000);
@@ -164,7 +164,7 @@ class SessionServiceTest {
     void theRenewalEvictsOncePerIntervalAndRenewsWithAFreshExchange() {
         RenewalLimit limit = new RenewalLimit(Duration.ofSeconds(30), 100, nanos::get);
         SalesforceSession stale = service.sessionFor(ALICE).block();
-        SessionForwarder.SessionRenewal renewal = service.renewal(ALICE, limit);
+        SessionRenewal renewal = service.renewal(ALICE, limit);
 
         assertThat(renewal.evict(stale)).isTrue();
         assertThat(service.cachedSessionFor(ALICE)).isNull();

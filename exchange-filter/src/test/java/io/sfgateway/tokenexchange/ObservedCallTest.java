@@ -1,4 +1,4 @@
-package io.sfgateway.tokenexchange.observe;
+package io.sfgateway.tokenexchange;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

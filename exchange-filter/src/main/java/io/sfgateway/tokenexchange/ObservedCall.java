@@ -1,4 +1,4 @@
-package io.sfgateway.tokenexchange.observe;
+package io.sfgateway.tokenexchange;
 
 import io.micrometer.common.KeyValue;
 import io.micrometer.common.KeyValues;
@@ -29,7 +29,7 @@ public record ObservedCall(String name, String spanName, KeyValues tags) {
     /** The outcome of a call that was cancelled before it answered (a caller went away, a race was lost). */
     public static final String CANCELLED = "cancelled";
 
-    /** The exchange with the token endpoint, tags {@code registration} and {@code outcome} ({@link ExchangeObserver#outcome}). */
+    /** The exchange with the token endpoint, tags {@code registration} and {@code outcome} ({@link ExchangeFailure#outcome}). */
     public static final String EXCHANGE = "salesforce.token.exchange.call";
     /** A local miss's read of the shared store, tag {@code outcome} = hit | miss | unavailable. */
     public static final String STORE_READ = "salesforce.session.store.get";

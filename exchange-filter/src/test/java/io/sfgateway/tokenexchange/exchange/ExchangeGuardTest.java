@@ -1,4 +1,4 @@
-package io.sfgateway.tokenexchange.resilience;
+package io.sfgateway.tokenexchange.exchange;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,31 +1,27 @@
-package io.sfgateway.tokenexchange.config;
+package io.sfgateway.tokenexchange.exchange;
 
 import io.micrometer.common.KeyValues;
 import io.micrometer.observation.ObservationRegistry;
 import io.sfgateway.tokenexchange.ExchangeFailure;
+import io.sfgateway.tokenexchange.ObservedCall;
 import io.sfgateway.tokenexchange.SalesforceSession;
+import io.sfgateway.tokenexchange.SessionSource;
 import io.sfgateway.tokenexchange.Subject;
-import io.sfgateway.tokenexchange.exchange.TokenExchanger;
-import io.sfgateway.tokenexchange.observe.ExchangeObserver;
-import io.sfgateway.tokenexchange.observe.ObservedCall;
-import io.sfgateway.tokenexchange.resilience.ExchangeGuard;
-import io.sfgateway.tokenexchange.session.SessionSource;
 import reactor.core.publisher.Mono;
 
 /**
  * A registration's {@link SessionSource}: its {@link TokenExchanger} under its
  * {@link ExchangeGuard}, observed as {@value ObservedCall#EXCHANGE} (a span of the caller's trace, tags
- * {@code registration} and {@code outcome}, the exchange timer's outcomes). It lives here, where the wiring is, so that {@code exchange} and
- * {@code resilience} need not know the {@code session} package.
+ * {@code registration} and {@code outcome}, the exchange timer's outcomes).
  */
-final class GuardedTokenExchange implements SessionSource {
+public final class GuardedTokenExchange implements SessionSource {
 
     private final TokenExchanger exchanger;
     private final ExchangeGuard guard;
     private final ObservedCall observed;
     private final ObservationRegistry observations;
 
-    GuardedTokenExchange(TokenExchanger exchanger, ExchangeGuard guard, String registration, ObservationRegistry observations) {
+    public GuardedTokenExchange(TokenExchanger exchanger, ExchangeGuard guard, String registration, ObservationRegistry observations) {
         this.exchanger = exchanger;
         this.guard = guard;
         this.observed = new ObservedCall(ObservedCall.EXCHANGE, "salesforce token exchange",
@@ -42,8 +38,8 @@ final class GuardedTokenExchange implements SessionSource {
     /** The exchange timer's outcome; an error that is not an {@link ExchangeFailure} is an {@code error}. */
     private static String outcome(Throwable error) {
         if (error == null) {
-            return ExchangeObserver.outcome(null);
+            return ExchangeFailure.outcome(null);
         }
-        return error instanceof ExchangeFailure failure ? ExchangeObserver.outcome(failure) : "error";
+        return error instanceof ExchangeFailure failure ? ExchangeFailure.outcome(failure) : "error";
     }
 }

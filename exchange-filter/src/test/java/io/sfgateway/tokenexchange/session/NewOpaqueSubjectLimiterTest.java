@@ -1,4 +1,4 @@
-package io.sfgateway.tokenexchange.subject;
+package io.sfgateway.tokenexchange.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

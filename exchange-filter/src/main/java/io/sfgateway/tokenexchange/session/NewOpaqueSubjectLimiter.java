@@ -1,4 +1,4 @@
-package io.sfgateway.tokenexchange.subject;
+package io.sfgateway.tokenexchange.session;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;

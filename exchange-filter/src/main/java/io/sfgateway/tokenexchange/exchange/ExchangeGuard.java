@@ -1,4 +1,4 @@
-package io.sfgateway.tokenexchange.resilience;
+package io.sfgateway.tokenexchange.exchange;
 
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
