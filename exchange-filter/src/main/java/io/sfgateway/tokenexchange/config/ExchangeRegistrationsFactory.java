@@ -20,6 +20,7 @@ import io.sfgateway.tokenexchange.session.NewOpaqueSubjectLimiter;
 import io.sfgateway.tokenexchange.session.RefusalMemory;
 import io.sfgateway.tokenexchange.session.SessionCache;
 import io.sfgateway.tokenexchange.session.SessionLifetime;
+import io.sfgateway.tokenexchange.session.SessionPolicy;
 import io.sfgateway.tokenexchange.session.SessionService;
 import io.sfgateway.tokenexchange.web.ExchangeRegistration;
 import io.sfgateway.tokenexchange.web.ExchangeRegistrations;
@@ -73,9 +74,10 @@ final class ExchangeRegistrationsFactory {
             RegistrationValidator.validateForwarding(name, registration);
             TokenExchanger exchanger = new TokenExchanger(webClient, settings);
             ExchangeGuard guard = guard(name, properties, breakers, timer);
-            SessionService sessions = new SessionService(name, settings.tokenHandler(), lifetime(registration, properties),
-                    cache, refusals, new GuardedTokenExchange(exchanger, guard, name, observer.observations()), observer,
-                    newOpaqueSubjects(name, registration.subject()), ticker);
+            SessionPolicy policy = new SessionPolicy(name, settings.tokenHandler(), lifetime(registration, properties),
+                    newOpaqueSubjects(name, registration.subject()));
+            SessionService sessions = new SessionService(policy, cache, refusals,
+                    new GuardedTokenExchange(exchanger, guard, name, observer.observations()), observer);
             registrations.put(name, new ExchangeRegistration(name, subjectResolvers.forRegistration(name, registration), sessions,
                     forwarding(registration), apiUsage(name, registration.apiUsage(), meters, ticker)));
             log.info("Salesforce token exchange registration '{}': {}", name, settings);

@@ -204,6 +204,11 @@ public final class SessionCache {
         new SessionCacheMetrics(cache.synchronous()).bindTo(registry);
     }
 
+    /** The cache's clock, which the sessions it holds are timed on. */
+    public Ticker ticker() {
+        return ticker;
+    }
+
     public long estimatedSize() {
         return cache.synchronous().estimatedSize();
     }

@@ -6,7 +6,6 @@ import io.sfgateway.tokenexchange.LogSafe;
 import io.sfgateway.tokenexchange.SalesforceSession;
 import io.sfgateway.tokenexchange.SessionSource;
 import io.sfgateway.tokenexchange.Subject;
-import io.sfgateway.tokenexchange.routing.SessionForwarder;
 import java.net.InetSocketAddress;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -33,32 +32,16 @@ public final class SessionService {
 
     /**
      * @param source the registration's exchange, already guarded (breaker, bulkhead, timeout)
+     * @param observer hears every exchange, timed on the cache's ticker
      */
-    public SessionService(String registration, String handler, SessionLifetime lifetime, SessionCache cache,
-            RefusalMemory refusals, SessionSource source, SessionEvents observer) {
-        this(registration, handler, lifetime, cache, refusals, source, observer, null);
-    }
-
-    /**
-     * @param newSubjects admits new opaque subjects before their first exchange; {@code null}
-     *     when subjects are validated locally
-     */
-    public SessionService(String registration, String handler, SessionLifetime lifetime, SessionCache cache,
-            RefusalMemory refusals, SessionSource source, SessionEvents observer,
-            NewOpaqueSubjectLimiter newSubjects) {
-        this(registration, handler, lifetime, cache, refusals, source, observer, newSubjects, Ticker.systemTicker());
-    }
-
-    /** @param ticker times each exchange for the observer */
-    public SessionService(String registration, String handler, SessionLifetime lifetime, SessionCache cache,
-            RefusalMemory refusals, SessionSource source, SessionEvents observer,
-            NewOpaqueSubjectLimiter newSubjects, Ticker ticker) {
-        this.ticker = ticker;
-        this.newSubjects = newSubjects;
-        this.registration = registration;
-        this.handler = handler;
-        this.lifetime = lifetime;
+    public SessionService(SessionPolicy policy, SessionCache cache, RefusalMemory refusals, SessionSource source,
+            SessionEvents observer) {
+        this.registration = policy.registration();
+        this.handler = policy.handler();
+        this.lifetime = policy.lifetime();
+        this.newSubjects = policy.newSubjects();
         this.cache = cache;
+        this.ticker = cache.ticker();
         this.refusals = refusals;
         this.source = source;
         this.observer = observer;

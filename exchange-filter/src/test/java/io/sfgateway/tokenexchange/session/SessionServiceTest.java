@@ -37,7 +37,7 @@ class SessionServiceTest {
         exchanges.incrementAndGet();
         return next != null ? next : Mono.fromSupplier(() -> session("sf-" + exchanges.get()));
     };
-    private final SessionService service = new SessionService("acme", "Handler", LIFETIME, cache, refusals, source,
+    private final SessionService service = new SessionService(SessionPolicy.validated("acme", "Handler", LIFETIME), cache, refusals, source,
             events);
 
     @Test
@@ -88,9 +88,10 @@ class SessionServiceTest {
                 return Mono.empty();
             }
         };
-        SessionService opaque = new SessionService("acme", "Handler", LIFETIME, new SessionCache(1000, nanos::get, events, counting),
-                refusals, source, events, new NewOpaqueSubjectLimiter("acme", 2, 3,
-                        Duration.ofMinutes(10), 100), nanos::get);
+        SessionPolicy policy = new SessionPolicy("acme", "Handler", LIFETIME,
+                new NewOpaqueSubjectLimiter("acme", 2, 3, Duration.ofMinutes(10), 100));
+        SessionService opaque = new SessionService(policy, new SessionCache(1000, nanos::get, events, counting), refusals,
+                source, events);
         Subject random = Subject.opaque("a-random-token-of-32-characters!");
         java.net.InetSocketAddress client = new java.net.InetSocketAddress("127.0.0.1", 40_000);
         next = Mono.error(new ExchangeFailure(Kind.SUBJECT_REJECTED, "invalid_grant"));

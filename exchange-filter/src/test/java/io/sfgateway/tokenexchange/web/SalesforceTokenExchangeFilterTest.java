@@ -14,6 +14,7 @@ import io.sfgateway.tokenexchange.session.RefusalMemory;
 import io.sfgateway.tokenexchange.session.RenewalLimit;
 import io.sfgateway.tokenexchange.session.SessionCache;
 import io.sfgateway.tokenexchange.session.SessionLifetime;
+import io.sfgateway.tokenexchange.session.SessionPolicy;
 import io.sfgateway.tokenexchange.session.SessionService;
 import io.sfgateway.tokenexchange.subject.SubjectResolver;
 import java.net.URI;
@@ -44,8 +45,9 @@ class SalesforceTokenExchangeFilterTest {
     private final List<ServerWebExchange> forwarded = new ArrayList<>();
     private Mono<SalesforceSession> answer = Mono.fromSupplier(() -> session("sf-" + exchanges.get()));
 
-    private final SessionService sessions = new SessionService("acme", null,
-            new SessionLifetime(Duration.ofMinutes(100), 0.75), new SessionCache(100, nanos::get, observer),
+    private final SessionService sessions = new SessionService(
+            SessionPolicy.validated("acme", null, new SessionLifetime(Duration.ofMinutes(100), 0.75)),
+            new SessionCache(100, nanos::get, observer),
             new RefusalMemory(Duration.ofSeconds(5), 100, nanos::get), subject -> {
                 exchanges.incrementAndGet();
                 return answer;

@@ -13,6 +13,7 @@ import io.sfgateway.tokenexchange.session.RefusalMemory;
 import io.sfgateway.tokenexchange.session.RenewalLimit;
 import io.sfgateway.tokenexchange.session.SessionCache;
 import io.sfgateway.tokenexchange.session.SessionLifetime;
+import io.sfgateway.tokenexchange.session.SessionPolicy;
 import io.sfgateway.tokenexchange.session.SessionService;
 import io.sfgateway.tokenexchange.subject.SubjectResolver;
 import java.lang.management.ManagementFactory;
@@ -119,7 +120,7 @@ class WarmRequestCpuMeasurement {
 
     private GatewayFilter filter(SubjectResolver subjects) {
         String name = "reg" + exchanges.get();
-        SessionService sessions = new SessionService(name, null, new SessionLifetime(Duration.ofHours(2), 0.75),
+        SessionService sessions = new SessionService(SessionPolicy.validated(name, null, new SessionLifetime(Duration.ofHours(2), 0.75)),
                 new SessionCache(1000, () -> 1_000_000_000L, observer),
                 new RefusalMemory(Duration.ofSeconds(5), 100, () -> 1_000_000_000L), subject -> {
                     exchanges.incrementAndGet();
