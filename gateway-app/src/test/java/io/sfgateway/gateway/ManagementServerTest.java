@@ -1,6 +1,7 @@
 package io.sfgateway.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -43,7 +44,9 @@ class ManagementServerTest {
             for (String path : new String[] {"/actuator", "/actuator/health", "/actuator/prometheus", "/actuator/info"}) {
                 traffic.get().uri(path).exchange().expectStatus().isNotFound();
             }
-            management.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
+            // Ready once warm-up is done (the IdP's keys fetched, clients warmed), moments after start-up.
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                    management.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk());
             management.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
                     .expectBody(String.class).value(body -> assertThat(body).contains("jvm_memory_used_bytes"));
             for (String path : new String[] {"/actuator/heapdump", "/actuator/threaddump", "/actuator/env",

@@ -1,6 +1,7 @@
 package io.sfgateway.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -93,6 +94,11 @@ class SharedSessionStoreTest {
                     ConfigurableApplicationContext second = runWithVariables(emulated, variables);
                     StatefulRedisConnection<String, String> connection = client.connect()) {
                 RedisCommands<String, String> commands = connection.sync();
+                // Both ready (their start-up round trip to Redis done) before Redis's memory is read.
+                for (ConfigurableApplicationContext gateway : List.of(first, second)) {
+                    await().atMost(Duration.ofSeconds(30)).until(() ->
+                            get(port(gateway, "local.management.port"), "/actuator/health/readiness").getT1() == 200);
+                }
                 long usedBefore = usedMemory(commands);
                 int[] ports = {port(first, "local.server.port"), port(second, "local.server.port")};
                 Map<String, String> tokens = new LinkedHashMap<>();

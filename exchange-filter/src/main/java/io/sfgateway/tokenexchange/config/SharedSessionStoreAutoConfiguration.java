@@ -11,6 +11,7 @@ import io.sfgateway.tokenexchange.shared.SharedStores;
 import io.sfgateway.tokenexchange.shared.StoredRegistration;
 import io.sfgateway.tokenexchange.exchange.InstanceUrlAllowlist;
 import io.sfgateway.tokenexchange.shared.StoreReads;
+import io.sfgateway.tokenexchange.warmup.WarmUpStep;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Base64;
@@ -24,11 +25,13 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import reactor.core.publisher.Mono;
 
 /**
  * The shared session store, only when {@code cache.shared.enabled} is true and
@@ -138,6 +141,20 @@ public class SharedSessionStoreAutoConfiguration {
         SharedStoreHealthIndicator redisHealthContributor(ObjectProvider<RedisSessionStore> store) {
             RedisSessionStore redisStore = store.getIfAvailable();
             return redisStore == null ? null : SharedStoreHealthIndicator.of(redisStore); // an application's own store
+        }
+
+        /** Readiness waits for one round trip to Redis: a PING through the store's connection and breaker. */
+        @Bean
+        WarmUpStep salesforceSharedStoreWarmUp(ObjectProvider<RedisSessionStore> store) {
+            RedisSessionStore redisStore = store.getIfAvailable();
+            if (redisStore == null) {
+                return null;
+            }
+            SharedStoreHealthIndicator ping = SharedStoreHealthIndicator.of(redisStore);
+            return WarmUpStep.required("Redis round trip", Mono.defer(ping::health).flatMap(health ->
+                    Status.UP.equals(health.getStatus()) ? Mono.just(health)
+                            : Mono.error(new IllegalStateException("Redis did not answer PING: "
+                                    + health.getDetails().getOrDefault("reason", health.getStatus())))));
         }
     }
 }

@@ -85,6 +85,14 @@ final class JwksSource {
     }
 
     /**
+     * Completes once a key set is in hand, fetching one now if none is and a fetch is allowed;
+     * fails while there is none (the caller retries, this class paces the fetches).
+     */
+    Mono<Void> fetched() {
+        return Mono.defer(() -> current != null ? Mono.<Void>empty() : keysFor(null).then());
+    }
+
+    /**
      * The key set to verify a token signed with {@code kid} (may be {@code null}). Answers the
      * cached set at once when it has the key; fetches when it does not and a fetch is allowed.
      */

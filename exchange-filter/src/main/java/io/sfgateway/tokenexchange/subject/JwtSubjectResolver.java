@@ -26,9 +26,10 @@ import java.net.URI;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -48,8 +49,8 @@ import reactor.core.scheduler.Schedulers;
  */
 public final class JwtSubjectResolver implements SubjectResolver {
 
-    private static final Set<JWSAlgorithm> ALGORITHMS = Set.copyOf(union(
-            JWSAlgorithm.Family.RSA, JWSAlgorithm.Family.EC));
+    private static final Set<JWSAlgorithm> ALGORITHMS = Stream.of(JWSAlgorithm.Family.RSA, JWSAlgorithm.Family.EC)
+            .flatMap(Set::stream).collect(Collectors.toUnmodifiableSet());
     private static final int MIN_RSA_BITS = 2048;
     private static final Duration DEFAULT_MAX_BACKOFF = Duration.ofMinutes(5);
 
@@ -106,6 +107,12 @@ public final class JwtSubjectResolver implements SubjectResolver {
     /** Fetches the IdP's keys now, so the first request does not wait for them. */
     public void prefetchKeys() {
         keys.prefetch();
+    }
+
+    /** Completes once the IdP's keys are fetched (fetching them if allowed now); fails until then. */
+    @Override
+    public Mono<Void> ready() {
+        return keys.fetched();
     }
 
     @Override
@@ -232,14 +239,5 @@ public final class JwtSubjectResolver implements SubjectResolver {
 
     private static InvalidSubjectException invalid(String detail) {
         return new InvalidSubjectException(Reason.INVALID, detail);
-    }
-
-    @SafeVarargs
-    private static Set<JWSAlgorithm> union(Set<JWSAlgorithm>... families) {
-        Set<JWSAlgorithm> all = new HashSet<>();
-        for (Set<JWSAlgorithm> family : families) {
-            all.addAll(family);
-        }
-        return all;
     }
 }

@@ -32,6 +32,15 @@ public interface SubjectResolver {
         return known(bearerToken);
     }
 
+    /**
+     * Completes once the resolver can judge tokens without waiting (a {@link JwtSubjectResolver}:
+     * the IdP's keys are fetched); an error means not yet. Readiness waits for it, retrying with
+     * backoff, and never asks again once it has completed. Nothing to wait for by default.
+     */
+    default Mono<Void> ready() {
+        return Mono.empty();
+    }
+
     /** Local validation off: Salesforce's token exchange handler alone judges the token. */
     static SubjectResolver opaque() {
         return opaque(OpaqueTokenShape.ANY);

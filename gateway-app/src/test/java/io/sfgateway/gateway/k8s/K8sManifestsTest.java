@@ -122,7 +122,10 @@ class K8sManifestsTest {
         assertThat(tokenExchange.keySet()).contains("registrations").isSubsetOf("registrations", "cache", "exchange", "plain-http-hosts");
         assertThat(map(tokenExchange, "cache").keySet()).isSubsetOf("maximum-size", "refresh-ahead", "shared");
         Map<String, Object> shared = map(tokenExchange, "cache.shared");
-        assertThat(shared.keySet()).isSubsetOf("enabled", "key-id", "keys", "timeout");
+        assertThat(shared.keySet()).isSubsetOf("enabled", "key-id", "keys", "timeout", "plain-hosts");
+        // Only dev's in-cluster Redis pod (no password, no TLS, reached by the gateway alone) is allowed unprotected.
+        assertThat(shared.get("plain-hosts")).as("cache.shared.plain-hosts in %s", overlay)
+                .isEqualTo(overlay.equals("dev") ? java.util.List.of("redis") : null);
         if (Boolean.TRUE.equals(shared.get("enabled"))) {
             assertThat(map(shared, "keys")).as("the sealing key is among the keys").containsKey(String.valueOf(shared.get("key-id")));
             assertThat(map(shared, "keys").values()).as("sealing keys are placeholders filled from a Secret")
