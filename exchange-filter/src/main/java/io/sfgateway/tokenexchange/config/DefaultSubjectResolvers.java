@@ -1,6 +1,9 @@
 package io.sfgateway.tokenexchange.config;
 
 import io.sfgateway.tokenexchange.subject.JwksLocation;
+import io.sfgateway.tokenexchange.subject.JwksSchedule;
+import io.sfgateway.tokenexchange.subject.JwksSource;
+import io.sfgateway.tokenexchange.subject.JwtRules;
 import io.sfgateway.tokenexchange.subject.JwtSubjectResolver;
 import io.sfgateway.tokenexchange.subject.OpaqueTokenShape;
 import io.sfgateway.tokenexchange.subject.SubjectResolver;
@@ -68,9 +71,9 @@ public final class DefaultSubjectResolvers implements SubjectResolvers {
         } else {
             keys = JwksLocation.discovered(webClient, subject.issuerUri().toString(), DISCOVERY_ATTEMPT_TIMEOUT, timer);
         }
-        JwtSubjectResolver resolver = new JwtSubjectResolver(webClient, keys, subject.requiredIssuer(),
-                subject.audiences(), subject.subjectClaim(), subject.clockSkew(),
-                SubjectChecks.jwksMinRefresh(subject), subject.jwks().maxBackoff(), timer, clock);
+        JwksSchedule schedule = JwksSchedule.of(SubjectChecks.jwksMinRefresh(subject), subject.jwks().maxBackoff());
+        JwtRules rules = new JwtRules(subject.requiredIssuer(), subject.audiences(), subject.subjectClaim(), subject.clockSkew());
+        JwtSubjectResolver resolver = new JwtSubjectResolver(new JwksSource(webClient, keys, schedule, clock, timer), rules, clock);
         resolver.prefetchKeys();
         return resolver;
     }

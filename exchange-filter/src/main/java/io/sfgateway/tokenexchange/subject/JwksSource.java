@@ -36,7 +36,7 @@ import reactor.core.scheduler.Scheduler;
  * </ul>
  * Concurrent fetches share one request. Time is read from the injected {@link Clock}.
  */
-final class JwksSource {
+public final class JwksSource {
 
     private static final Logger log = LoggerFactory.getLogger(JwksSource.class);
     /** With no keys at all yet, the first retries come sooner than {@code minRefresh}. */
@@ -58,15 +58,18 @@ final class JwksSource {
     private final AtomicInteger failures = new AtomicInteger();
     private final AtomicReference<Mono<Snapshot>> inFlight = new AtomicReference<>();
 
-    JwksSource(WebClient webClient, JwksLocation jwksUri, Duration minRefresh, Duration maxBackoff, Duration maxAge,
-            Duration fetchTimeout, Clock clock, Scheduler timer) {
+    /**
+     * @param clock what the fetch schedule reads the time from
+     * @param timer where the fetch timeout fires (the gateway passes Netty's event loops)
+     */
+    public JwksSource(WebClient webClient, JwksLocation jwksUri, JwksSchedule schedule, Clock clock, Scheduler timer) {
         this.webClient = webClient;
         this.timer = timer;
         this.jwksUri = jwksUri;
-        this.minRefresh = minRefresh;
-        this.maxBackoff = maxBackoff.compareTo(minRefresh) < 0 ? minRefresh : maxBackoff;
-        this.maxAge = maxAge;
-        this.fetchTimeout = fetchTimeout;
+        this.minRefresh = schedule.minRefresh();
+        this.maxBackoff = schedule.maxBackoff();
+        this.maxAge = schedule.maxAge();
+        this.fetchTimeout = schedule.fetchTimeout();
         this.clock = clock;
     }
 

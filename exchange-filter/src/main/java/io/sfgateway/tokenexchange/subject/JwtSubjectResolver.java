@@ -52,7 +52,6 @@ public final class JwtSubjectResolver implements SubjectResolver {
     private static final Set<JWSAlgorithm> ALGORITHMS = Stream.of(JWSAlgorithm.Family.RSA, JWSAlgorithm.Family.EC)
             .flatMap(Set::stream).collect(Collectors.toUnmodifiableSet());
     private static final int MIN_RSA_BITS = 2048;
-    private static final Duration DEFAULT_MAX_BACKOFF = Duration.ofMinutes(5);
 
     private final JwksSource keys;
     private final String issuer;
@@ -64,44 +63,18 @@ public final class JwtSubjectResolver implements SubjectResolver {
     private final Clock clock;
 
     /**
-     * @param issuer the exact {@code iss} required
-     * @param audiences accepted {@code aud} values, at least one
-     * @param jwksMinRefresh the least time between two fetches of the IdP's keys
+     * @param keys the IdP's signing keys: a configured {@code jwks-uri}, or OIDC discovery of the issuer
+     * @param clock what the verified-token memo and the claims checks read the time from
      */
-    public JwtSubjectResolver(WebClient webClient, URI jwksUri, String issuer, List<String> audiences,
-            String subjectClaim, Duration clockSkew, Duration jwksMinRefresh) {
-        this(webClient, jwksUri, issuer, audiences, subjectClaim, clockSkew, jwksMinRefresh, Schedulers.parallel());
-    }
-
-    /** @param timer where the JWKS fetch timeout fires (the gateway passes Netty's event loops) */
-    public JwtSubjectResolver(WebClient webClient, URI jwksUri, String issuer, List<String> audiences,
-            String subjectClaim, Duration clockSkew, Duration jwksMinRefresh, Scheduler timer) {
-        this(webClient, JwksLocation.fixed(jwksUri), issuer, audiences, subjectClaim, clockSkew, jwksMinRefresh,
-                DEFAULT_MAX_BACKOFF, timer, Clock.systemUTC());
-    }
-
-    /**
-     * @param jwksLocation a configured {@code jwks-uri}, or OIDC discovery of the issuer
-     * @param jwksMaxBackoff the longest wait between two fetches while the IdP fails
-     * @param clock what the key fetch schedule and the verified-token memo read the time from
-     */
-    public JwtSubjectResolver(WebClient webClient, JwksLocation jwksLocation, String issuer, List<String> audiences,
-            String subjectClaim, Duration clockSkew, Duration jwksMinRefresh, Duration jwksMaxBackoff, Scheduler timer,
-            Clock clock) {
-        if (issuer == null || issuer.isBlank()) {
-            throw new IllegalArgumentException("an issuer is required: without one, any issuer the keys sign for is accepted");
-        }
-        if (audiences == null || audiences.isEmpty()) {
-            throw new IllegalArgumentException("at least one audience is required: without one, any audience is accepted");
-        }
-        this.keys = new JwksSource(webClient, jwksLocation, jwksMinRefresh, jwksMaxBackoff, Duration.ofMinutes(10),
-                Duration.ofSeconds(5), clock, timer);
+    public JwtSubjectResolver(JwksSource keys, JwtRules rules, Clock clock) {
+        this.keys = keys;
         this.clock = clock;
         this.verified = new VerifiedTokens(100_000, clock);
-        this.issuer = issuer;
-        this.subjectClaim = subjectClaim;
-        this.claimsVerifier = new ClaimsVerifier(issuer, audiences, subjectClaim, clockSkew, clock);
-        this.clockSkewMillis = clockSkew.toMillis();
+        this.issuer = rules.issuer();
+        this.subjectClaim = rules.subjectClaim();
+        this.claimsVerifier = new ClaimsVerifier(rules.issuer(), rules.audiences(), rules.subjectClaim(), rules.clockSkew(),
+                clock);
+        this.clockSkewMillis = rules.clockSkew().toMillis();
     }
 
     /** Fetches the IdP's keys now, so the first request does not wait for them. */

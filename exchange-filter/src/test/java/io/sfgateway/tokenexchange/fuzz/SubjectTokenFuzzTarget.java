@@ -12,20 +12,26 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.sfgateway.tokenexchange.InvalidSubjectException;
 import io.sfgateway.tokenexchange.LogSafe;
+import io.sfgateway.tokenexchange.Subject;
 import io.sfgateway.tokenexchange.subject.BearerTokens;
+import io.sfgateway.tokenexchange.subject.JwksLocation;
+import io.sfgateway.tokenexchange.subject.JwksSchedule;
+import io.sfgateway.tokenexchange.subject.JwksSource;
+import io.sfgateway.tokenexchange.subject.JwtRules;
+import io.sfgateway.tokenexchange.subject.JwtSubjectResolver;
 import io.sfgateway.tokenexchange.subject.OpaqueTokenShape;
 import io.sfgateway.tokenexchange.subject.SubjectResolver;
-import io.sfgateway.tokenexchange.InvalidSubjectException;
-import io.sfgateway.tokenexchange.subject.JwtSubjectResolver;
-import io.sfgateway.tokenexchange.Subject;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Date;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The fuzz target of the subject path: an {@code Authorization} header value, built from fuzzer
@@ -72,8 +78,8 @@ public final class SubjectTokenFuzzTarget {
             idp = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
             idp.start();
             idp.stubFor(WireMock.get("/jwks").willReturn(WireMock.okJson(new JWKSet(key.toPublicJWK()).toString())));
-            resolver = new JwtSubjectResolver(WebClient.create(), URI.create(idp.baseUrl() + "/jwks"), ISSUER,
-                    List.of(AUDIENCE), "sub", Duration.ofSeconds(30), Duration.ofHours(1));
+            resolver = new JwtSubjectResolver(new JwksSource(WebClient.create(), JwksLocation.fixed(URI.create(idp.baseUrl() + "/jwks")), JwksSchedule.of(Duration.ofHours(1), Duration.ofMinutes(5)), Clock.systemUTC(),
+                Schedulers.parallel()), new JwtRules(ISSUER, List.of(AUDIENCE), "sub", Duration.ofSeconds(30)), Clock.systemUTC());
             SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("fuzz-key").build(),
                     new JWTClaimsSet.Builder().issuer(ISSUER).audience(AUDIENCE).subject("alice")
                             .expirationTime(new Date(System.currentTimeMillis() + 3_600_000)).build());

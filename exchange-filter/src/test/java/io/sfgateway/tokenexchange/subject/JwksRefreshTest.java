@@ -1,6 +1,5 @@
 package io.sfgateway.tokenexchange.subject;
 
-import io.sfgateway.tokenexchange.InvalidSubjectException;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
@@ -18,6 +17,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.sfgateway.tokenexchange.InvalidSubjectException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -70,8 +70,8 @@ class JwksRefreshTest {
     void serveKeys() {
         idp.resetAll();
         idp.stubFor(get(urlEqualTo("/jwks")).willReturn(okJson(new JWKSet(key.toPublicJWK()).toString())));
-        resolver = new JwtSubjectResolver(JwtSubjectResolverTest.webClient(), JwksLocation.fixed(URI.create(idp.baseUrl() + "/jwks")), ISSUER,
-                List.of(AUDIENCE), "sub", Duration.ofSeconds(30), MIN_REFRESH, MAX_BACKOFF, Schedulers.parallel(), clock);
+        resolver = new JwtSubjectResolver(new JwksSource(JwtSubjectResolverTest.webClient(), JwksLocation.fixed(URI.create(idp.baseUrl() + "/jwks")), JwksSchedule.of(MIN_REFRESH, MAX_BACKOFF), clock, Schedulers.parallel()),
+                new JwtRules(ISSUER, List.of(AUDIENCE), "sub", Duration.ofSeconds(30)), clock);
     }
 
     @Test
