@@ -15,7 +15,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * One registration's protection around its token exchanges, a Reactor operator applied the way
@@ -46,10 +45,6 @@ public final class ExchangeGuard implements UnaryOperator<Mono<SalesforceSession
     private final Scheduler timer;
     private final CircuitBreakerOperator<Outcome> breakerOperator;
     private final BulkheadOperator<Outcome> bulkheadOperator;
-
-    public ExchangeGuard(CircuitBreaker circuitBreaker, Bulkhead bulkhead, Duration timeout) {
-        this(circuitBreaker, bulkhead, timeout, Schedulers.parallel());
-    }
 
     /**
      * @param timer where the timeout fires; the gateway passes Netty's event loops, so that the

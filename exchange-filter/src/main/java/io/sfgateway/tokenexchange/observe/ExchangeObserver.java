@@ -56,10 +56,6 @@ public final class ExchangeObserver implements SessionEvents {
     private final Map<String, CacheCounters> cacheCounters = new ConcurrentHashMap<>();
     private final Map<String, Counter> refusals = new ConcurrentHashMap<>();
 
-    public ExchangeObserver(MeterRegistry registry) {
-        this(registry, Clock.systemUTC());
-    }
-
     /** @param clock the audit line's {@code time} */
     public ExchangeObserver(MeterRegistry registry, Clock clock) {
         this(registry, clock, ObservationRegistry.NOOP);

@@ -1,6 +1,5 @@
 package io.sfgateway.tokenexchange.web;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import io.sfgateway.tokenexchange.InvalidSubjectException;
 import io.sfgateway.tokenexchange.SalesforceSession;
 import io.sfgateway.tokenexchange.Subject;
@@ -12,7 +11,6 @@ import io.sfgateway.tokenexchange.routing.UpstreamAnswers;
 import io.sfgateway.tokenexchange.session.RenewalLimit;
 import io.sfgateway.tokenexchange.subject.BearerTokens;
 import java.net.URI;
-import java.time.Duration;
 import java.util.List;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -54,11 +52,6 @@ public class SalesforceTokenExchangeGatewayFilterFactory
     private final SessionForwarder forwarder;
     private final ExchangeErrorRenderer errors;
     private final RenewalLimit renewals;
-
-    public SalesforceTokenExchangeGatewayFilterFactory(ExchangeRegistrations registrations, SessionForwarder forwarder,
-            ExchangeErrorRenderer errors) {
-        this(registrations, forwarder, errors, new RenewalLimit(Duration.ofSeconds(30), 100_000, Ticker.systemTicker()));
-    }
 
     /**
      * @param renewals how often a subject's session may be replaced on Salesforce's word

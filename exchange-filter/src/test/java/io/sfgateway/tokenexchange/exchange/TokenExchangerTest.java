@@ -46,6 +46,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.scheduler.Schedulers;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
@@ -619,7 +620,7 @@ class TokenExchangerTest {
     void slowHeadersUnderTheGuardTimeOut() {
         stubToken(okJson(successBody("https://acme.my.salesforce.com", null)).withFixedDelay(3_000));
         ExchangeGuard guard = new ExchangeGuard(CircuitBreaker.ofDefaults("t1"), Bulkhead.ofDefaults("t1"),
-                Duration.ofMillis(300));
+                Duration.ofMillis(300), Schedulers.parallel());
         long start = System.nanoTime();
         assertFailure(guard.protect(confidential().exchange(SUBJECT_TOKEN)), Kind.TIMEOUT);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2_500));
@@ -629,7 +630,7 @@ class TokenExchangerTest {
     void drippingBodyUnderTheGuardTimesOut() {
         stubToken(okJson(successBody("https://acme.my.salesforce.com", null)).withChunkedDribbleDelay(20, 3_000));
         ExchangeGuard guard = new ExchangeGuard(CircuitBreaker.ofDefaults("t2"), Bulkhead.ofDefaults("t2"),
-                Duration.ofMillis(300));
+                Duration.ofMillis(300), Schedulers.parallel());
         long start = System.nanoTime();
         assertFailure(guard.protect(confidential().exchange(SUBJECT_TOKEN)), Kind.TIMEOUT);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2_500));
@@ -646,7 +647,7 @@ class TokenExchangerTest {
     @Test
     void guardPassesSuccessAndRefusalsThrough() throws Exception {
         ExchangeGuard guard = new ExchangeGuard(CircuitBreaker.ofDefaults("t3"), Bulkhead.ofDefaults("t3"),
-                Duration.ofSeconds(5));
+                Duration.ofSeconds(5), Schedulers.parallel());
         stubSuccess();
         StepVerifier.create(guard.protect(confidential().exchange(SUBJECT_TOKEN))).expectNextCount(1).expectComplete()
                 .verify(VERIFY);

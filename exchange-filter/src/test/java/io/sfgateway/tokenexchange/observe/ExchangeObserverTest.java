@@ -10,6 +10,7 @@ import io.sfgateway.tokenexchange.ExchangeFailure;
 import io.sfgateway.tokenexchange.ExchangeFailure.Kind;
 import io.sfgateway.tokenexchange.RefusalReason;
 import io.sfgateway.tokenexchange.SalesforceSession;
+import java.time.Clock;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -29,7 +30,7 @@ class ExchangeObserverTest {
             null, null);
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final ExchangeObserver observer = new ExchangeObserver(registry);
+    private final ExchangeObserver observer = new ExchangeObserver(registry, Clock.systemUTC());
     private final Logger audit = (Logger) LoggerFactory.getLogger(ExchangeObserver.AUDIT_LOGGER);
     private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
 

@@ -17,6 +17,7 @@ import io.sfgateway.tokenexchange.session.SessionLifetime;
 import io.sfgateway.tokenexchange.session.SessionPolicy;
 import io.sfgateway.tokenexchange.session.SessionService;
 import io.sfgateway.tokenexchange.subject.SubjectResolver;
+import java.time.Clock;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,7 +40,7 @@ import reactor.test.StepVerifier;
 class SalesforceTokenExchangeFilterTest {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final ExchangeObserver observer = new ExchangeObserver(registry);
+    private final ExchangeObserver observer = new ExchangeObserver(registry, Clock.systemUTC());
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
     private final AtomicInteger exchanges = new AtomicInteger();
     private final List<ServerWebExchange> forwarded = new ArrayList<>();

@@ -16,6 +16,7 @@ import io.sfgateway.tokenexchange.session.SessionLifetime;
 import io.sfgateway.tokenexchange.session.SessionPolicy;
 import io.sfgateway.tokenexchange.session.SessionService;
 import io.sfgateway.tokenexchange.subject.SubjectResolver;
+import java.time.Clock;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.URI;
@@ -59,7 +60,7 @@ class WarmRequestCpuMeasurement {
     private static final com.sun.management.ThreadMXBean ALLOCATIONS = (com.sun.management.ThreadMXBean) THREADS;
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final ExchangeObserver observer = new ExchangeObserver(registry);
+    private final ExchangeObserver observer = new ExchangeObserver(registry, Clock.systemUTC());
     private final AtomicInteger exchanges = new AtomicInteger();
     private final AtomicReference<ServerWebExchange> last = new AtomicReference<>();
     private final GatewayFilterChain chain = exchange -> {
