@@ -29,7 +29,9 @@ class ConfigMapBindingTest {
                 "--spring.config.additional-location=optional:file:" + yaml.getParent() + "/",
                 "--server.port=0", "--management.server.port=0", "--SF_CLIENT_ID=client-id-from-secret", "--SF_CLIENT_SECRET=secret-from-secret",
                 // The overlays' shared store seals with SESSION_KEY_K1 (a Secret's value in the pod).
-                "--SESSION_KEY_K1=" + java.util.Base64.getEncoder().encodeToString(new byte[32]))) {
+                "--SESSION_KEY_K1=" + java.util.Base64.getEncoder().encodeToString(new byte[32]),
+                // dev's Redis password, SPRING_DATA_REDIS_PASSWORD from a Secret in the pod.
+                "--spring.data.redis.password=password-from-secret")) {
             assertThat(app.getBean(ExchangeRegistrations.class).names()).containsExactly("salesforce");
             TokenExchangeProperties.Registration registration =
                     app.getBean(TokenExchangeProperties.class).registrations().get("salesforce");

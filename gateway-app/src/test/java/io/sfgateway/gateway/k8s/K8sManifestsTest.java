@@ -123,9 +123,8 @@ class K8sManifestsTest {
         assertThat(map(tokenExchange, "cache").keySet()).isSubsetOf("maximum-size", "refresh-ahead", "shared");
         Map<String, Object> shared = map(tokenExchange, "cache.shared");
         assertThat(shared.keySet()).isSubsetOf("enabled", "key-id", "keys", "timeout", "plain-hosts");
-        // Only dev's in-cluster Redis pod (no password, no TLS, reached by the gateway alone) is allowed unprotected.
-        assertThat(shared.get("plain-hosts")).as("cache.shared.plain-hosts in %s", overlay)
-                .isEqualTo(overlay.equals("dev") ? java.util.List.of("redis") : null);
+        // No overlay allows an unprotected Redis: dev's pod requires a password, prod's Redis TLS and an ACL user.
+        assertThat(shared.get("plain-hosts")).as("cache.shared.plain-hosts in %s", overlay).isNull();
         if (Boolean.TRUE.equals(shared.get("enabled"))) {
             assertThat(map(shared, "keys")).as("the sealing key is among the keys").containsKey(String.valueOf(shared.get("key-id")));
             assertThat(map(shared, "keys").values()).as("sealing keys are placeholders filled from a Secret")
@@ -674,6 +673,16 @@ class K8sManifestsTest {
         }
         assertThat(gatewayContainer(overlay).get("image")).isEqualTo("sf-gateway:dev");
         assertThat(container.get("image")).isEqualTo("salesforce-emulator:dev");
+    }
+
+    @Test
+    void devsRedisRequiresThePasswordTheGatewaySends() {
+        Map<String, Object> redis = list(find(rendered("dev"), "Deployment", "redis"), "spec.template.spec.containers").get(0);
+        List<String> args = castList(redis.get("args"));
+        assertThat(args).containsSequence("--requirepass", "$(REDIS_PASSWORD)");
+        assertThat(at(named(list(redis, "env"), "REDIS_PASSWORD"), "valueFrom.secretKeyRef"))
+                .as("the gateway reads the very Secret the Redis pod requires")
+                .isEqualTo(at(named(list(gatewayContainer("dev"), "env"), "SPRING_DATA_REDIS_PASSWORD"), "valueFrom.secretKeyRef"));
     }
 
     // ------------------------------------------------------------------ helpers
