@@ -7,9 +7,11 @@ import io.sfgateway.tokenexchange.session.SessionCache;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
@@ -48,12 +50,16 @@ public class SalesforceSessionsEndpoint {
     @WriteOperation
     public Mono<WebEndpointResponse<Map<String, Object>>> evict(String issuer, String subject) {
         if (issuer == null || issuer.isBlank() || subject == null || subject.isBlank()) {
-            throw new IllegalArgumentException("issuer and subject are required");
+            throw new InvalidEndpointRequestException("issuer and subject are required", "issuer and subject are required");
         }
         String userKey = Subject.validatedKey(issuer, subject);
-        return Mono.defer(() -> sessions.invalidateSubject(userKey))
+        // Detached from the request: an admin client that gives up half-way does not leave the
+        // eviction half done (some tombstones written, no notice sent) nor unaudited.
+        CompletableFuture<WebEndpointResponse<Map<String, Object>>> done = Mono.defer(() -> sessions.invalidateSubject(userKey))
                 .map(evicted -> answer(userKey, issuer, subject, evicted, true))
-                .onErrorResume(trouble -> Mono.just(answer(userKey, issuer, subject, 0, false)));
+                .onErrorResume(trouble -> Mono.just(answer(userKey, issuer, subject, 0, false)))
+                .toFuture();
+        return Mono.fromFuture(done, true);
     }
 
     private WebEndpointResponse<Map<String, Object>> answer(String userKey, String issuer, String subject, long evicted,

@@ -82,7 +82,8 @@ public class SharedSessionStoreAutoConfiguration {
                 return new StoredRegistration(named.getKey(), "", url -> false, registration.sessionTimeout());
             }
             InstanceUrlAllowlist allowlist = RegistrationValidator.allowlist(named.getKey(), registration);
-            return new StoredRegistration(named.getKey(), registration.loginUrl() + " " + registration.clientId().strip(),
+            String loginUrl = registration.loginUrl().toString().replaceAll("/+$", ""); // as the token endpoint is built
+            return new StoredRegistration(named.getKey(), loginUrl + " " + registration.clientId().strip(),
                     allowlist::allows, registration.sessionTimeout());
         }).toList();
     }

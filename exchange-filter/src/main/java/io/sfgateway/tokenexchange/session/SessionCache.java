@@ -52,7 +52,7 @@ public final class SessionCache {
         this.ticker = ticker;
         this.listener = listener;
         this.store = store;
-        this.users = new UserIndex(ticker);
+        this.users = new UserIndex(ticker, 2 * maximumSize);
         this.cache = Caffeine.newBuilder()
                 .maximumSize(maximumSize)
                 // Each entry lives until its own deadline; reads do not extend it.
@@ -75,8 +75,8 @@ public final class SessionCache {
 
             @Override
             public void evictAll() {
+                users.clear(); // first: a load starting meanwhile is indexed anew and dropped below
                 cache.synchronous().invalidateAll();
-                users.clear();
             }
         });
     }
@@ -149,6 +149,7 @@ public final class SessionCache {
     private CompletableFuture<CachedSession> loadInto(CompletableFuture<CachedSession> future, SessionKey key,
             Supplier<Mono<SalesforceSession>> exchange, SessionLifetime lifetime, ContextView caller) {
         store.load(key, lifetime, exchange)
+                .doOnNext(stored -> users.add(key, lifetime)) // the index outlives the entry, whose life starts now
                 .map(stored -> cached(stored, lifetime))
                 .onErrorResume(ExchangeFailure.class,
                         failure -> Mono.just(CachedSession.failed(failure, lifetime, ticker.read())))
@@ -185,7 +186,8 @@ public final class SessionCache {
      */
     public Mono<Long> invalidateSubject(String userKey) {
         long evicted = invalidateLocally(userKey);
-        return store.evictSubject(userKey).thenReturn(evicted);
+        // Again once the store has it: a miss meanwhile may have read the session back before the store's eviction.
+        return store.evictSubject(userKey).then(Mono.fromSupplier(() -> evicted + invalidateLocally(userKey)));
     }
 
     private long invalidateLocally(String userKey) {

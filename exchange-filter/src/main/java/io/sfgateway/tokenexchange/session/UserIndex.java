@@ -14,9 +14,9 @@ import java.util.Set;
  * that user's entries alone: a scan of the whole cache per eviction would let a burst of notices
  * burn every replica's CPU.
  *
- * <p>A key is recorded when its load starts (so a load in flight is found too) and stays until the
- * registration's session timeout has passed since it was last loaded or refreshed, which no entry
- * of it outlives. The index may therefore name keys the cache no longer holds (removing them is
+ * <p>A key is recorded when its load starts (so a load in flight is found too) and again when it
+ * ends, and stays until the registration's session timeout has passed since it was last loaded or
+ * refreshed, which no entry of it outlives. The index may therefore name keys the cache no longer holds (removing them is
  * harmless), never miss one it holds. Only validated subjects ({@code jwt:}) are recorded: only
  * they can be named for eviction.
  */
@@ -27,8 +27,10 @@ final class UserIndex {
 
     private final Cache<String, Keys> users;
 
-    UserIndex(Ticker ticker) {
+    /** @param maximumSize more users than the cache can hold sessions of (size eviction is a last resort) */
+    UserIndex(Ticker ticker, long maximumSize) {
         this.users = Caffeine.newBuilder()
+                .maximumSize(maximumSize)
                 .ticker(ticker)
                 .executor(Runnable::run)
                 .expireAfter(Expiry.writing((String user, Keys keys) -> keys.timeout()))

@@ -1,5 +1,7 @@
 package io.sfgateway.tokenexchange.shared;
 
+import io.lettuce.core.event.connection.ConnectionActivatedEvent;
+import io.lettuce.core.event.connection.ConnectionDeactivatedEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -13,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.connection.ReactiveSubscription;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveRedisTemplate;
 import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.ReactiveRedisMessageListenerContainer;
@@ -48,6 +51,7 @@ public final class RedisLink implements AutoCloseable {
     private volatile boolean connected;
     private volatile Consumer<byte[]> evictions = notice -> { };
     private Disposable listening;
+    private Disposable reconnects;
 
     public RedisLink(ReactiveRedisConnectionFactory factory) {
         this.factory = factory;
@@ -64,6 +68,7 @@ public final class RedisLink implements AutoCloseable {
      */
     public void start(Consumer<byte[]> evictions, Runnable resubscribed) {
         this.evictions = evictions;
+        reconnects = onReconnect(resubscribed);
         AtomicBoolean subscribedBefore = new AtomicBoolean();
         CountDownLatch firstAttempt = new CountDownLatch(1);
         listening = Mono.fromCallable(() -> new HeldConnectionFactory(factory))
@@ -99,6 +104,25 @@ public final class RedisLink implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Lettuce reconnects a lost connection by itself and subscribes its channels again, without
+     * the subscription above ever seeing an error: its own connection events say when a connection
+     * came back after it was lost (any of the client's connections, so at times once too often).
+     */
+    private Disposable onReconnect(Runnable resubscribed) {
+        if (!(factory instanceof LettuceConnectionFactory lettuce) || lettuce.getNativeClient() == null) {
+            return null;
+        }
+        AtomicBoolean lost = new AtomicBoolean();
+        return lettuce.getNativeClient().getResources().eventBus().get().subscribe(event -> {
+            if (event instanceof ConnectionDeactivatedEvent) {
+                lost.set(true);
+            } else if (event instanceof ConnectionActivatedEvent && lost.getAndSet(false) && connected) {
+                resubscribed.run();
+            }
+        });
     }
 
     boolean connected() {
@@ -161,6 +185,9 @@ public final class RedisLink implements AutoCloseable {
         connected = false;
         if (listening != null) {
             listening.dispose();
+        }
+        if (reconnects != null) {
+            reconnects.dispose();
         }
     }
 }

@@ -90,6 +90,7 @@ class SharedEvictionTest extends OnRealRedis {
         time.advance(Duration.ofSeconds(1));
 
         StepVerifier.create(b.cache.invalidateSubject(USER)).expectNext(0L).verifyComplete();
+        awaitTrue(() -> a.cache.estimatedSize() == 0, "the notice reached a, which dropped its load in flight");
         time.advance(Duration.ofSeconds(1));
         slow.tryEmitValue(session("obtained-for-the-evicted-user", time.millis()));
         awaitWritten(a, BY_EMAIL, "obtained-for-the-evicted-user");
@@ -124,6 +125,21 @@ class SharedEvictionTest extends OnRealRedis {
         } finally {
             redis.start();
         }
+    }
+
+    @Test
+    void aReplicaWhoseConnectionToRedisWasLostDropsItsLocalSessionsWhenItIsBack() {
+        Replica a = replica();
+        get(a, BY_EMAIL);
+        awaitWritten(a, BY_EMAIL, "sf-1");
+        redis.stop(); // notices sent now would be missed: Lettuce reconnects and subscribes again on its own
+        try {
+            Replica.sleep(300);
+            assertThat(a.cache.estimatedSize()).as("served alone meanwhile").isEqualTo(1);
+        } finally {
+            redis.start();
+        }
+        awaitTrue(() -> a.cache.estimatedSize() == 0, "local sessions dropped once Redis is back");
     }
 
     @Test
