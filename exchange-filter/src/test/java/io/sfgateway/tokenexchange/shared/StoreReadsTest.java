@@ -8,54 +8,21 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sfgateway.tokenexchange.SalesforceSession;
 import io.sfgateway.tokenexchange.session.SessionKey;
 import io.sfgateway.tokenexchange.session.SessionLifetime;
-import io.sfgateway.tokenexchange.shared.RedisSessionStoreTest.FakeTime;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.data.redis.core.ReactiveRedisTemplate;
 import reactor.core.publisher.Mono;
 
 /** The shared store times each local miss's read from Redis by outcome ({@code salesforce.session.store.read}). */
-class StoreReadsTest {
+class StoreReadsTest extends OnRealRedis {
 
     private static final SessionLifetime LIFETIME = new SessionLifetime(Duration.ofMinutes(100), 0.75);
     private static final Map<String, byte[]> K1 = Map.of("k1", SessionSealTest.K1);
 
-    private static EmbeddedRedis redis;
-    private static RedisInspector inspector;
-    private static ReactiveRedisTemplate<String, byte[]> raw;
-
-    private final FakeTime time = new FakeTime();
-    private final AtomicInteger exchanges = new AtomicInteger();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final List<Replica> replicas = new ArrayList<>();
-
-    @BeforeAll
-    static void startRedis() {
-        redis = new EmbeddedRedis();
-        inspector = new RedisInspector(redis.port());
-        raw = inspector.raw();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        inspector.close();
-        redis.close();
-    }
-
-    @AfterEach
-    void closeReplicas() {
-        replicas.forEach(Replica::close);
-    }
 
     private Replica replica(int port, StoreReads reads, boolean awaitRedis) {
         Replica replica = new Replica(port, "k1", K1, Duration.ofSeconds(2), time::nanos, time, reads, awaitRedis,
