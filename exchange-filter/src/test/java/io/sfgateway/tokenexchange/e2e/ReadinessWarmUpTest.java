@@ -31,10 +31,10 @@ import reactor.netty.http.server.HttpServer;
 class ReadinessWarmUpTest {
 
     private static final String QUERY = "/services/data/v62.0/query?q=SELECT+Id,Name+FROM+Account";
-    private static final String CLIENT_ID = "gateway-client";
-    private static final String CLIENT_SECRET = "s3cr3t-client-secret-value";
-    private static final String AUDIENCE = "salesforce-gateway";
-    private static final String HANDLER = "DemoTokenExchangeHandler";
+    private static final String CLIENT_ID = StandaloneGateway.CLIENT_ID;
+    private static final String CLIENT_SECRET = StandaloneGateway.CLIENT_SECRET;
+    private static final String AUDIENCE = StandaloneGateway.AUDIENCE;
+    private static final String HANDLER = StandaloneGateway.HANDLER;
     private static final String KEY = Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes());
     private static final HttpClient HTTP = HttpClient.create().responseTimeout(Duration.ofSeconds(10));
     private static final SalesforceEmulator ORG = SalesforceEmulator.start(EmulatorConfig.builder()
@@ -119,22 +119,8 @@ class ReadinessWarmUpTest {
 
     /** A gateway with registration {@code acme} on {@link #ORG}: {@code registration} and {@code others} added. */
     private static ConfigurableApplicationContext startGateway(Map<String, String> registration, Map<String, Object> others) {
-        String prefix = "salesforce.token-exchange.registrations.acme.";
-        String route = "spring.cloud.gateway.server.webflux.routes[0].";
-        Map<String, Object> properties = new LinkedHashMap<>();
-        properties.put("server.port", "0");
-        properties.put(route + "id", "acme");
-        properties.put(route + "uri", ORG.baseUrl());
-        properties.put(route + "predicates[0]", "Path=/services/**");
-        properties.put(route + "filters[0]", "SalesforceTokenExchange=acme");
-        properties.put(prefix + "login-url", ORG.baseUrl());
-        properties.put(prefix + "client-id", CLIENT_ID);
-        properties.put(prefix + "client-secret", CLIENT_SECRET);
-        properties.put(prefix + "token-handler", HANDLER);
-        properties.put(prefix + "instance-url-allowlist", ORG.baseUrl());
-        properties.put(prefix + "subject.issuer", ORG.idp().issuer());
-        properties.put(prefix + "subject.jwks-uri", ORG.idp().jwksUri());
-        properties.put(prefix + "subject.audiences", AUDIENCE);
+        String prefix = StandaloneGateway.REGISTRATION;
+        Map<String, Object> properties = StandaloneGateway.acmeOn(ORG);
         registration.forEach((key, value) -> properties.put(prefix + key, value));
         properties.putAll(others);
         properties.put("management.endpoints.web.exposure.include", "health");

@@ -47,10 +47,10 @@ import reactor.netty.resources.ConnectionProvider;
 class SharedStoreClusterTest {
 
     private static final String QUERY = "/services/data/v62.0/query?q=SELECT+Id,Name+FROM+Account";
-    private static final String CLIENT_ID = "gateway-client";
-    private static final String CLIENT_SECRET = "s3cr3t-client-secret-value";
-    private static final String AUDIENCE = "salesforce-gateway";
-    private static final String HANDLER = "DemoTokenExchangeHandler";
+    private static final String CLIENT_ID = StandaloneGateway.CLIENT_ID;
+    private static final String CLIENT_SECRET = StandaloneGateway.CLIENT_SECRET;
+    private static final String AUDIENCE = StandaloneGateway.AUDIENCE;
+    private static final String HANDLER = StandaloneGateway.HANDLER;
     private static final String KEY = Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes());
     private static final CapturedLogs LOGS = CapturedLogs.install();
 
@@ -189,24 +189,8 @@ class SharedStoreClusterTest {
     }
 
     private static ConfigurableApplicationContext startGateway() {
-        String registration = "salesforce.token-exchange.registrations.acme.";
-        String route = "spring.cloud.gateway.server.webflux.routes[0].";
-        Map<String, Object> properties = new LinkedHashMap<>();
-        properties.put("server.port", "0");
+        Map<String, Object> properties = StandaloneGateway.acmeOn(org);
         properties.put("server.shutdown", "graceful");
-        properties.put(route + "id", "acme");
-        properties.put(route + "uri", org.baseUrl());
-        properties.put(route + "predicates[0]", "Path=/services/**");
-        properties.put(route + "filters[0]", "SalesforceTokenExchange=acme");
-        properties.put(registration + "login-url", org.baseUrl());
-        properties.put(registration + "client-id", CLIENT_ID);
-        properties.put(registration + "client-secret", CLIENT_SECRET);
-        properties.put(registration + "token-handler", HANDLER);
-        properties.put(registration + "instance-url-allowlist", org.baseUrl());
-        properties.put(registration + "subject.validate", "true");
-        properties.put(registration + "subject.issuer", org.idp().issuer());
-        properties.put(registration + "subject.jwks-uri", org.idp().jwksUri());
-        properties.put(registration + "subject.audiences", AUDIENCE);
         properties.put("salesforce.token-exchange.exchange.max-concurrent", "512"); // 500 first requests at once
         properties.put("salesforce.token-exchange.cache.shared.enabled", "true");
         properties.put("salesforce.token-exchange.cache.shared.key-id", "k1");
