@@ -21,7 +21,7 @@ final class Replica implements AutoCloseable {
 
     Replica(int redisPort, String sealingKeyId, Map<String, byte[]> keys, Duration lockTtl,
             com.github.benmanes.caffeine.cache.Ticker ticker, Clock clock) {
-        this(redisPort, sealingKeyId, keys, lockTtl, ticker, clock, StoreReads.NONE, true, DEFAULT_TIMEOUT);
+        this(redisPort, sealingKeyId, keys, lockTtl, ticker, clock, StoreReads.NONE, true);
     }
 
     /** The one registration, allowing sessions on any host. */
@@ -31,11 +31,10 @@ final class Replica implements AutoCloseable {
     /** The product's default {@code cache.shared.timeout}. */
     static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(500);
 
-    /** @param redisTimeout the store's Redis timeout */
+    /** At the product's default Redis timeout. */
     Replica(int redisPort, String sealingKeyId, Map<String, byte[]> keys, Duration lockTtl,
-            com.github.benmanes.caffeine.cache.Ticker ticker, Clock clock, StoreReads reads, boolean awaitRedis,
-            Duration redisTimeout) {
-        this(redisPort, new SharedStoreSettings(sealingKeyId, keys, redisTimeout, lockTtl, List.of(ACME)), ticker, clock,
+            com.github.benmanes.caffeine.cache.Ticker ticker, Clock clock, StoreReads reads, boolean awaitRedis) {
+        this(redisPort, new SharedStoreSettings(sealingKeyId, keys, DEFAULT_TIMEOUT, lockTtl, List.of(ACME)), ticker, clock,
                 reads, awaitRedis);
     }
 

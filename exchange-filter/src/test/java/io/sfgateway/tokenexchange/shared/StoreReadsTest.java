@@ -25,8 +25,7 @@ class StoreReadsTest extends OnRealRedis {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     private Replica replica(int port, StoreReads reads, boolean awaitRedis) {
-        Replica replica = new Replica(port, "k1", K1, Duration.ofSeconds(2), time::nanos, time, reads, awaitRedis,
-                Duration.ofSeconds(1));
+        Replica replica = new Replica(port, "k1", K1, Duration.ofSeconds(2), time::nanos, time, reads, awaitRedis);
         replicas.add(replica);
         return replica;
     }
