@@ -1,5 +1,9 @@
 package io.sfgateway.tokenexchange.e2e;
 
+import static io.sfgateway.tokenexchange.e2e.StandaloneGateway.AUDIENCE;
+import static io.sfgateway.tokenexchange.e2e.StandaloneGateway.CLIENT_ID;
+import static io.sfgateway.tokenexchange.e2e.StandaloneGateway.CLIENT_SECRET;
+import static io.sfgateway.tokenexchange.e2e.StandaloneGateway.HANDLER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sfgateway.emulator.ConnectedApp;
@@ -47,10 +51,6 @@ import reactor.netty.resources.ConnectionProvider;
 class SharedStoreClusterTest {
 
     private static final String QUERY = "/services/data/v62.0/query?q=SELECT+Id,Name+FROM+Account";
-    private static final String CLIENT_ID = StandaloneGateway.CLIENT_ID;
-    private static final String CLIENT_SECRET = StandaloneGateway.CLIENT_SECRET;
-    private static final String AUDIENCE = StandaloneGateway.AUDIENCE;
-    private static final String HANDLER = StandaloneGateway.HANDLER;
     private static final String KEY = Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes());
     private static final CapturedLogs LOGS = CapturedLogs.install();
 
