@@ -89,22 +89,12 @@ public final class JwtSubjectResolver implements SubjectResolver {
     }
 
     @Override
-    public Mono<Subject> resolve(String token) {
-        return resolve(token, TokenDigest.of(token));
-    }
-
-    @Override
     public Mono<Subject> resolve(String token, TokenDigest digest) {
         Subject known = known(token, digest);
         return known != null ? Mono.just(known) : verify(token, digest);
     }
 
     /** The subject of a token verified before, still unexpired and verified against the current keys. */
-    @Override
-    public Subject known(String token) {
-        return known(token, TokenDigest.of(token));
-    }
-
     @Override
     public Subject known(String token, TokenDigest digest) {
         String key = verified.subjectKey(VerifiedTokens.digest(digest), clock.millis(), keys.version());

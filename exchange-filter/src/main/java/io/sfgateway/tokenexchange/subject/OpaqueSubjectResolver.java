@@ -18,25 +18,15 @@ final class OpaqueSubjectResolver implements SubjectResolver {
     }
 
     @Override
-    public Mono<Subject> resolve(String token) {
-        return resolve(token, null);
-    }
-
-    @Override
     public Mono<Subject> resolve(String token, TokenDigest digest) {
         if (!shape.fits(token)) {
             return Mono.error(new InvalidSubjectException(InvalidSubjectException.Reason.INVALID,
                     "opaque token of " + token.length() + " characters does not have the configured shape"));
         }
-        return Mono.just(digest != null ? Subject.opaque(token, digest) : Subject.opaque(token));
+        return Mono.just(Subject.opaque(token, digest));
     }
 
     /** {@code null} for a token of the wrong shape, so {@link #resolve} refuses it. */
-    @Override
-    public Subject known(String token) {
-        return shape.fits(token) ? Subject.opaque(token) : null;
-    }
-
     @Override
     public Subject known(String token, TokenDigest digest) {
         return shape.fits(token) ? Subject.opaque(token, digest) : null;

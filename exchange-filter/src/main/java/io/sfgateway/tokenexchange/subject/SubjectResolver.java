@@ -8,28 +8,21 @@ import reactor.core.publisher.Mono;
 @FunctionalInterface
 public interface SubjectResolver {
 
-    Mono<Subject> resolve(String bearerToken);
+    /**
+     * The caller's subject, or an {@link io.sfgateway.tokenexchange.InvalidSubjectException}.
+     *
+     * @param digest the token's SHA-256, which the filter computed once: use it rather than
+     *     hashing the token again
+     */
+    Mono<Subject> resolve(String bearerToken, TokenDigest digest);
 
     /**
      * The subject at once, when the resolver can tell without I/O or signature work (a token it
      * has fully validated before); {@code null} means "ask {@link #resolve}". The filter's warm
      * path uses it to skip the reactive stages of a request that needs none.
      */
-    default Subject known(String bearerToken) {
-        return null;
-    }
-
-    /**
-     * {@link #resolve(String)} with the token's digest, which the filter computed once: a
-     * resolver that needs it overrides this rather than hashing the token again.
-     */
-    default Mono<Subject> resolve(String bearerToken, TokenDigest digest) {
-        return resolve(bearerToken);
-    }
-
-    /** {@link #known(String)} with the token's digest, which the filter computed once. */
     default Subject known(String bearerToken, TokenDigest digest) {
-        return known(bearerToken);
+        return null;
     }
 
     /**

@@ -140,7 +140,7 @@ class ExtensionPointsTest {
     }
 
     static final class RecordingSubjectResolvers implements SubjectResolvers {
-        static final SubjectResolver RESOLVER = token -> Mono.just(Subject.opaque(token));
+        static final SubjectResolver RESOLVER = (token, digest) -> Mono.just(Subject.opaque(token, digest));
         final List<String> names = new CopyOnWriteArrayList<>();
 
         @Override

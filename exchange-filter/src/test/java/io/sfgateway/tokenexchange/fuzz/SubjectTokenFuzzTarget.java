@@ -15,6 +15,7 @@ import com.nimbusds.jwt.SignedJWT;
 import io.sfgateway.tokenexchange.InvalidSubjectException;
 import io.sfgateway.tokenexchange.LogSafe;
 import io.sfgateway.tokenexchange.Subject;
+import io.sfgateway.tokenexchange.TokenDigest;
 import io.sfgateway.tokenexchange.subject.BearerTokens;
 import io.sfgateway.tokenexchange.subject.JwksLocation;
 import io.sfgateway.tokenexchange.subject.JwksSchedule;
@@ -85,7 +86,7 @@ public final class SubjectTokenFuzzTarget {
                             .expirationTime(new Date(System.currentTimeMillis() + 3_600_000)).build());
             jwt.sign(new RSASSASigner(key));
             genuine = jwt.serialize();
-            Subject warm = resolver.resolve(genuine).block(Duration.ofSeconds(10)); // fetches the JWKS once
+            Subject warm = resolver.resolve(genuine, TokenDigest.of(genuine)).block(Duration.ofSeconds(10)); // fetches the JWKS once
             if (warm == null) {
                 throw new IllegalStateException("genuine token not accepted");
             }
@@ -110,7 +111,7 @@ public final class SubjectTokenFuzzTarget {
         headers.add(HttpHeaders.AUTHORIZATION, "Bearer " + token);
         try {
             String bearer = BearerTokens.extract(headers);
-            Subject subject = resolver.resolve(bearer).block(Duration.ofSeconds(5));
+            Subject subject = resolver.resolve(bearer, TokenDigest.of(bearer)).block(Duration.ofSeconds(5));
             if (subject == null || !subject.key().equals("jwt:" + ISSUER + " alice")) {
                 throw new AssertionError("accepted a token for " + subject);
             }
@@ -122,7 +123,7 @@ public final class SubjectTokenFuzzTarget {
             assertLogSafe(refused.getMessage(), "refusal message");
         }
         assertLogSafe(LogSafe.text(token), "LogSafe.text of the input");
-        boolean admitted = OPAQUE.known(token) != null;
+        boolean admitted = OPAQUE.known(token, TokenDigest.of(token)) != null;
         if (admitted != token.length() >= 16) {
             throw new AssertionError("the opaque shape check " + (admitted ? "admitted" : "refused") + " a token of "
                     + token.length() + " characters");

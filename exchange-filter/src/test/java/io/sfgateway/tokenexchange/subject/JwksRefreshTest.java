@@ -5,6 +5,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static io.sfgateway.tokenexchange.subject.JwtSubjectResolverTest.known;
+import static io.sfgateway.tokenexchange.subject.JwtSubjectResolverTest.resolve;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -77,9 +79,9 @@ class JwksRefreshTest {
     @Test
     void anUnknownKidRefetchesAtMostOncePerMinRefreshAndTheSameKeysKeepTheVerifiedTokens() throws Exception {
         String genuine = token(key, "alice");
-        StepVerifier.create(resolver.resolve(genuine)).expectNextCount(1).verifyComplete();
+        StepVerifier.create(resolve(resolver, genuine)).expectNextCount(1).verifyComplete();
         assertThat(fetches()).isEqualTo(1);
-        assertThat(resolver.known(genuine)).as("verified").isNotNull();
+        assertThat(known(resolver, genuine)).as("verified").isNotNull();
 
         String unknownKid = token(stranger, "mallory");
         for (int second = 0; second <= 90; second++) { // one made-up kid a second for 90 s
@@ -87,25 +89,25 @@ class JwksRefreshTest {
             clock.advance(Duration.ofSeconds(1));
         }
         assertThat(fetches()).as("one fetch per 30 s, not one per token").isEqualTo(1 + 3);
-        assertThat(resolver.known(genuine)).as("the same keys came back: still verified, no RSA work again").isNotNull();
+        assertThat(known(resolver, genuine)).as("the same keys came back: still verified, no RSA work again").isNotNull();
     }
 
     @Test
     void aChangedKeySetMeansVerifyingAgain() throws Exception {
         String genuine = token(key, "alice");
-        StepVerifier.create(resolver.resolve(genuine)).expectNextCount(1).verifyComplete();
+        StepVerifier.create(resolve(resolver, genuine)).expectNextCount(1).verifyComplete();
         RSAKey rotated = new RSAKeyGenerator(2048).keyID("k2").generate();
         idp.stubFor(get(urlEqualTo("/jwks")).willReturn(okJson(new JWKSet(rotated.toPublicJWK()).toString())));
         clock.advance(MIN_REFRESH);
-        StepVerifier.create(resolver.resolve(token(rotated, "bob"))).expectNextCount(1).verifyComplete();
-        assertThat(resolver.known(genuine)).as("its key is gone").isNull();
+        StepVerifier.create(resolve(resolver, token(rotated, "bob"))).expectNextCount(1).verifyComplete();
+        assertThat(known(resolver, genuine)).as("its key is gone").isNull();
         assertInvalid(genuine);
     }
 
     @Test
     void aFailingIdpIsAskedWithExponentialBackoffAndTheCachedKeysKeepServing() throws Exception {
         String genuine = token(key, "alice");
-        StepVerifier.create(resolver.resolve(genuine)).expectNextCount(1).verifyComplete();
+        StepVerifier.create(resolve(resolver, genuine)).expectNextCount(1).verifyComplete();
         idp.stubFor(get(urlEqualTo("/jwks")).willReturn(aResponse().withStatus(500)));
 
         // Past the key set's maximum age (10 min) every request would start a fetch; and made-up kids keep coming.
@@ -113,7 +115,7 @@ class JwksRefreshTest {
         String unknownKid = token(stranger, "mallory");
         int[] fetchesAt = new int[20 * 60 / 5];
         for (int i = 0; i < fetchesAt.length; i++) { // 20 minutes, a request every 5 s
-            StepVerifier.create(resolver.resolve(token(key, "user-" + i))).expectNextCount(1).verifyComplete();
+            StepVerifier.create(resolve(resolver, token(key, "user-" + i))).expectNextCount(1).verifyComplete();
             assertInvalid(unknownKid);
             waitForFetchesToSettle();
             fetchesAt[i] = fetches();
@@ -126,7 +128,7 @@ class JwksRefreshTest {
 
         idp.stubFor(get(urlEqualTo("/jwks")).willReturn(okJson(new JWKSet(key.toPublicJWK()).toString())));
         clock.advance(MAX_BACKOFF);
-        StepVerifier.create(resolver.resolve(token(key, "after"))).expectNextCount(1).verifyComplete();
+        StepVerifier.create(resolve(resolver, token(key, "after"))).expectNextCount(1).verifyComplete();
         waitForFetchesToSettle();
         assertThat(fetches()).as("recovers once the IdP does").isEqualTo(duringOutage + 2);
     }
@@ -136,7 +138,7 @@ class JwksRefreshTest {
         idp.stubFor(get(urlEqualTo("/jwks")).willReturn(aResponse().withStatus(503)));
         String genuine = token(key, "alice");
         for (int i = 0; i < 120; i++) { // two minutes, a request every second
-            StepVerifier.create(resolver.resolve(genuine)).expectError().verify(VERIFY);
+            StepVerifier.create(resolve(resolver, genuine)).expectError().verify(VERIFY);
             // The failed fetch finishes on WebClient's thread after the caller has its error; let it, so the
             // next second of fake time does not start while the previous fetch still counts as in flight.
             waitForFetchesToSettle();
@@ -147,7 +149,7 @@ class JwksRefreshTest {
     }
 
     private void assertInvalid(String token) {
-        StepVerifier.create(resolver.resolve(token)).expectError(InvalidSubjectException.class).verify(VERIFY);
+        StepVerifier.create(resolve(resolver, token)).expectError(InvalidSubjectException.class).verify(VERIFY);
     }
 
     /** Background (max-age) fetches run off the caller's thread; wait until WireMock has seen them end. */

@@ -5,6 +5,7 @@ import static io.sfgateway.tokenexchange.subject.JwtSubjectResolverTest.LONG;
 import static io.sfgateway.tokenexchange.subject.JwtSubjectResolverTest.assertInvalid;
 import static io.sfgateway.tokenexchange.subject.JwtSubjectResolverTest.assertSubject;
 import static io.sfgateway.tokenexchange.subject.JwtSubjectResolverTest.claims;
+import static io.sfgateway.tokenexchange.subject.JwtSubjectResolverTest.resolve;
 import static io.sfgateway.tokenexchange.subject.JwtSubjectResolverTest.resolver;
 import static io.sfgateway.tokenexchange.subject.JwtSubjectResolverTest.sign;
 
@@ -45,13 +46,13 @@ class JwtVerifierReuseTest {
         for (int i = 0; i < 3; i++) {
             String rs256 = sign(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("rsa-1").build(),
                     claims().jwtID("rs" + i).build(), new RSASSASigner(JwtSubjectResolverTest.rsa));
-            assertSubject(resolver.resolve(rs256), subject, rs256);
+            assertSubject(resolve(resolver, rs256), subject, rs256);
             String ps512 = sign(new JWSHeader.Builder(JWSAlgorithm.PS512).keyID("rsa-1").build(),
                     claims().jwtID("ps" + i).build(), new RSASSASigner(JwtSubjectResolverTest.rsa));
-            assertSubject(resolver.resolve(ps512), subject, ps512);
+            assertSubject(resolve(resolver, ps512), subject, ps512);
             String es256 = sign(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("ec-1").build(),
                     claims().jwtID("es" + i).build(), new ECDSASigner(JwtSubjectResolverTest.ec));
-            assertSubject(resolver.resolve(es256), subject, es256);
+            assertSubject(resolve(resolver, es256), subject, es256);
 
             String forged = sign(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("rsa-1").build(),
                     claims().jwtID("forged" + i).build(), new RSASSASigner(JwtSubjectResolverTest.attackerRsa));

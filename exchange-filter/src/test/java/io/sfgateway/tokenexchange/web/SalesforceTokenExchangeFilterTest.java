@@ -8,6 +8,7 @@ import io.sfgateway.tokenexchange.ExchangeFailure;
 import io.sfgateway.tokenexchange.ExchangeFailure.Kind;
 import io.sfgateway.tokenexchange.SalesforceSession;
 import io.sfgateway.tokenexchange.Subject;
+import io.sfgateway.tokenexchange.TokenDigest;
 import io.sfgateway.tokenexchange.observe.ExchangeObserver;
 import io.sfgateway.tokenexchange.routing.SessionForwarder;
 import io.sfgateway.tokenexchange.session.RefusalMemory;
@@ -55,12 +56,12 @@ class SalesforceTokenExchangeFilterTest {
             }, observer);
     private final SubjectResolver subjects = new SubjectResolver() {
         @Override
-        public Mono<Subject> resolve(String token) {
+        public Mono<Subject> resolve(String token, TokenDigest digest) {
             return Mono.just(Subject.validated("https://idp", "alice", token));
         }
 
         @Override
-        public Subject known(String token) {
+        public Subject known(String token, TokenDigest digest) {
             return Subject.validated("https://idp", "alice", token);
         }
     };

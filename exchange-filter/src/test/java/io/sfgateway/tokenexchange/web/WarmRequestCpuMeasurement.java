@@ -73,7 +73,7 @@ class WarmRequestCpuMeasurement {
     void cpuPerWarmRequest() {
         SubjectResolver validated = new SubjectResolver() {
             @Override
-            public Mono<Subject> resolve(String token) {
+            public Mono<Subject> resolve(String token, TokenDigest digest) {
                 return Mono.just(Subject.validatedAs("jwt:https://idp alice", token));
             }
 
