@@ -4,7 +4,6 @@ import io.sfgateway.tokenexchange.config.TokenExchangeProperties.Registration;
 import io.sfgateway.tokenexchange.exchange.ExchangeSettings;
 import io.sfgateway.tokenexchange.exchange.InstanceUrlAllowlist;
 import java.net.URI;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
@@ -112,11 +111,6 @@ final class RegistrationValidator {
     private static List<String> defaultAllowlist(URI loginUrl, String base) {
         String origin = loginUrl.getScheme() + "://" + loginUrl.getRawAuthority();
         return base.length() > origin.length() ? List.of(origin, base) : List.of(origin);
-    }
-
-    /** {@code jwks.min-refresh}, else the deprecated {@code jwks-refetch-interval}, else 30 s. */
-    static Duration jwksMinRefresh(SubjectProperties subject) {
-        return SubjectChecks.jwksMinRefresh(subject);
     }
 
     private static String grantType(String key, String value) {

@@ -87,11 +87,6 @@ public final class ExchangeGuard implements UnaryOperator<Mono<SalesforceSession
                 .flatMap(Outcome::unwrap);
     }
 
-    /** Same as {@code exchange.transformDeferred(this)}. */
-    public Mono<SalesforceSession> protect(Mono<SalesforceSession> exchange) {
-        return exchange.transformDeferred(this);
-    }
-
     /** A session or a non-availability failure, carried past the breaker as a success. */
     private record Outcome(SalesforceSession session, ExchangeFailure failure) {
 

@@ -85,10 +85,10 @@ class SubjectConfigurationTest {
     @Test
     void theDeprecatedRefetchIntervalStillCountsUnlessMinRefreshIsSet() {
         SubjectProperties legacy = subject(java.time.Duration.ofSeconds(7), null);
-        assertThat(RegistrationValidator.jwksMinRefresh(legacy)).hasSeconds(7);
+        assertThat(SubjectChecks.jwksMinRefresh(legacy)).hasSeconds(7);
         SubjectProperties both = subject(java.time.Duration.ofSeconds(7), java.time.Duration.ofSeconds(45));
-        assertThat(RegistrationValidator.jwksMinRefresh(both)).hasSeconds(45);
-        assertThat(RegistrationValidator.jwksMinRefresh(subject(null, null))).hasSeconds(30);
+        assertThat(SubjectChecks.jwksMinRefresh(both)).hasSeconds(45);
+        assertThat(SubjectChecks.jwksMinRefresh(subject(null, null))).hasSeconds(30);
     }
 
     @Test

@@ -622,7 +622,7 @@ class TokenExchangerTest {
         ExchangeGuard guard = new ExchangeGuard(CircuitBreaker.ofDefaults("t1"), Bulkhead.ofDefaults("t1"),
                 Duration.ofMillis(300), Schedulers.parallel());
         long start = System.nanoTime();
-        assertFailure(guard.protect(confidential().exchange(SUBJECT_TOKEN)), Kind.TIMEOUT);
+        assertFailure(confidential().exchange(SUBJECT_TOKEN).transformDeferred(guard), Kind.TIMEOUT);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2_500));
     }
 
@@ -632,7 +632,7 @@ class TokenExchangerTest {
         ExchangeGuard guard = new ExchangeGuard(CircuitBreaker.ofDefaults("t2"), Bulkhead.ofDefaults("t2"),
                 Duration.ofMillis(300), Schedulers.parallel());
         long start = System.nanoTime();
-        assertFailure(guard.protect(confidential().exchange(SUBJECT_TOKEN)), Kind.TIMEOUT);
+        assertFailure(confidential().exchange(SUBJECT_TOKEN).transformDeferred(guard), Kind.TIMEOUT);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2_500));
     }
 
@@ -649,10 +649,10 @@ class TokenExchangerTest {
         ExchangeGuard guard = new ExchangeGuard(CircuitBreaker.ofDefaults("t3"), Bulkhead.ofDefaults("t3"),
                 Duration.ofSeconds(5), Schedulers.parallel());
         stubSuccess();
-        StepVerifier.create(guard.protect(confidential().exchange(SUBJECT_TOKEN))).expectNextCount(1).expectComplete()
+        StepVerifier.create(confidential().exchange(SUBJECT_TOKEN).transformDeferred(guard)).expectNextCount(1).expectComplete()
                 .verify(VERIFY);
         stubToken(aResponse().withStatus(400).withBody("{\"error\":\"invalid_grant\"}"));
-        assertFailure(guard.protect(confidential().exchange(SUBJECT_TOKEN)), Kind.SUBJECT_REJECTED);
+        assertFailure(confidential().exchange(SUBJECT_TOKEN).transformDeferred(guard), Kind.SUBJECT_REJECTED);
         assertThat(guard.circuitBreaker().getMetrics().getNumberOfFailedCalls()).isZero();
     }
 
