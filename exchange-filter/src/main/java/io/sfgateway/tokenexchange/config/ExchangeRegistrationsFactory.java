@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.sfgateway.tokenexchange.apiusage.ApiUsageMonitor;
 import io.sfgateway.tokenexchange.apiusage.ApiUsagePolicy;
 import io.sfgateway.tokenexchange.config.TokenExchangeProperties.Registration;
+import io.sfgateway.tokenexchange.exchange.ExchangeBreakerPolicy;
 import io.sfgateway.tokenexchange.exchange.ExchangeGuard;
 import io.sfgateway.tokenexchange.exchange.ExchangeSettings;
 import io.sfgateway.tokenexchange.exchange.GuardedTokenExchange;
@@ -38,7 +39,7 @@ final class ExchangeRegistrationsFactory {
     private static final Logger log = LoggerFactory.getLogger(ExchangeRegistrationsFactory.class);
 
     /** Breaker defaults when {@code resilience4j.circuitbreaker.instances.<name>} is not configured. */
-    static final CircuitBreakerConfig DEFAULT_BREAKER = CircuitBreakerConfig.custom()
+    static final CircuitBreakerConfig DEFAULT_BREAKER = ExchangeBreakerPolicy.appliedTo(CircuitBreakerConfig.custom()
             .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
             .slidingWindowSize(20)
             .minimumNumberOfCalls(5)
@@ -48,7 +49,7 @@ final class ExchangeRegistrationsFactory {
             // Outcomes are recorded on event loops, many at once when a burst of exchanges completes: the
             // default window takes a lock there, which parks an event loop under contention.
             .slidingWindowSynchronizationStrategy(CircuitBreakerConfig.SlidingWindowSynchronizationStrategy.LOCK_FREE)
-            .build();
+            .build());
 
     private ExchangeRegistrationsFactory() {
     }
@@ -89,12 +90,24 @@ final class ExchangeRegistrationsFactory {
             Scheduler timer) {
         String breakerName = breakerName(name);
         CircuitBreaker breaker = breakers.find(breakerName)
+                .map(configured -> withPolicy(breakers, configured))
                 .orElseGet(() -> breakers.circuitBreaker(breakerName, DEFAULT_BREAKER));
         Bulkhead bulkhead = Bulkhead.of(breakerName, BulkheadConfig.custom()
                 .maxConcurrentCalls(properties.exchange().maxConcurrent())
                 .maxWaitDuration(Duration.ZERO)
                 .build());
         return new ExchangeGuard(breaker, bulkhead, properties.exchange().timeout(), timer);
+    }
+
+    /**
+     * The breaker a user configured under {@code resilience4j.circuitbreaker.instances.<name>},
+     * replaced in the registry by one of the same configuration with {@link ExchangeBreakerPolicy}.
+     */
+    private static CircuitBreaker withPolicy(CircuitBreakerRegistry breakers, CircuitBreaker configured) {
+        CircuitBreaker guarded = CircuitBreaker.of(configured.getName(),
+                ExchangeBreakerPolicy.appliedTo(configured.getCircuitBreakerConfig()), configured.getTags());
+        breakers.replace(configured.getName(), guarded);
+        return guarded;
     }
 
     /**

@@ -6,13 +6,12 @@ import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.reactor.bulkhead.operator.BulkheadOperator;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
+import io.sfgateway.tokenexchange.BreakerTransitions;
 import io.sfgateway.tokenexchange.ExchangeFailure;
 import io.sfgateway.tokenexchange.ExchangeFailure.Kind;
 import io.sfgateway.tokenexchange.SalesforceSession;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
@@ -25,10 +24,9 @@ import reactor.core.scheduler.Scheduler;
  * {@code UNAVAILABLE} (bulkhead full), {@code CIRCUIT_OPEN} (with the breaker's open wait as
  * {@code Retry-After}), {@code TIMEOUT}.
  *
- * <p>Only availability failures (timeouts, 5xx, unreachable) reach the breaker as errors. A
- * refused subject token or a refused session is a healthy answer from Salesforce, so it passes
- * through the breaker as a success and is raised again after it, whatever the user configured
- * under {@code resilience4j.circuitbreaker.instances.<name>}.
+ * <p>What the breaker counts as a failure is its configuration's business: the library gives it
+ * {@link ExchangeBreakerPolicy} (a refused subject token or session is a success, whatever the user
+ * configured under {@code resilience4j.circuitbreaker.instances.<name>}).
  *
  * <p>The timeout is Reactor's {@code Mono.timeout} on a given {@link Scheduler} rather than
  * Resilience4j's {@code TimeLimiterOperator}: that one always fires on Reactor's parallel
@@ -36,15 +34,13 @@ import reactor.core.scheduler.Scheduler;
  */
 public final class ExchangeGuard implements UnaryOperator<Mono<SalesforceSession>> {
 
-    private static final Logger log = LoggerFactory.getLogger(ExchangeGuard.class);
-
     private final CircuitBreaker circuitBreaker;
     private final Bulkhead bulkhead;
     private final Duration timeout;
     private final long retryAfterSeconds;
     private final Scheduler timer;
-    private final CircuitBreakerOperator<Outcome> breakerOperator;
-    private final BulkheadOperator<Outcome> bulkheadOperator;
+    private final CircuitBreakerOperator<SalesforceSession> breakerOperator;
+    private final BulkheadOperator<SalesforceSession> bulkheadOperator;
 
     /**
      * @param timer where the timeout fires; the gateway passes Netty's event loops, so that the
@@ -59,10 +55,7 @@ public final class ExchangeGuard implements UnaryOperator<Mono<SalesforceSession
         this.bulkheadOperator = BulkheadOperator.of(bulkhead);
         long openMillis = circuitBreaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1);
         this.retryAfterSeconds = Math.max(1, (openMillis + 999) / 1000);
-        // One line per transition instead of one per request refused while open.
-        circuitBreaker.getEventPublisher().onStateTransition(event -> log.warn("Circuit breaker {}: {} -> {}",
-                event.getCircuitBreakerName(), event.getStateTransition().getFromState(),
-                event.getStateTransition().getToState()));
+        BreakerTransitions.log(circuitBreaker);
     }
 
     public CircuitBreaker circuitBreaker() {
@@ -73,33 +66,13 @@ public final class ExchangeGuard implements UnaryOperator<Mono<SalesforceSession
     @Override
     public Mono<SalesforceSession> apply(Mono<SalesforceSession> exchange) {
         return exchange
-                .map(Outcome::success)
                 .timeout(timeout, Mono.error(() -> new ExchangeFailure(Kind.TIMEOUT,
                         "no answer from the token endpoint within " + timeout.toMillis() + " ms", 1)), timer)
-                .onErrorResume(ExchangeFailure.class,
-                        failure -> failure.isAvailabilityFailure() ? Mono.error(failure) : Mono.just(Outcome.failure(failure)))
                 .transformDeferred(breakerOperator)
                 .onErrorMap(CallNotPermittedException.class, open -> new ExchangeFailure(Kind.CIRCUIT_OPEN,
                         "circuit breaker " + circuitBreaker.getName() + " is " + circuitBreaker.getState(), retryAfterSeconds))
                 .transformDeferred(bulkheadOperator)
                 .onErrorMap(BulkheadFullException.class, full -> new ExchangeFailure(Kind.UNAVAILABLE,
-                        "more than " + bulkhead.getBulkheadConfig().getMaxConcurrentCalls() + " exchanges in flight", 1))
-                .flatMap(Outcome::unwrap);
-    }
-
-    /** A session or a non-availability failure, carried past the breaker as a success. */
-    private record Outcome(SalesforceSession session, ExchangeFailure failure) {
-
-        static Outcome success(SalesforceSession session) {
-            return new Outcome(session, null);
-        }
-
-        static Outcome failure(ExchangeFailure failure) {
-            return new Outcome(null, failure);
-        }
-
-        Mono<SalesforceSession> unwrap() {
-            return failure == null ? Mono.just(session) : Mono.error(failure);
-        }
+                        "more than " + bulkhead.getBulkheadConfig().getMaxConcurrentCalls() + " exchanges in flight", 1));
     }
 }

@@ -3,6 +3,7 @@ package io.sfgateway.tokenexchange.shared;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
+import io.sfgateway.tokenexchange.BreakerTransitions;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -42,9 +43,7 @@ final class RedisGuard {
         this.breaker = breaker;
         this.timeout = timeout;
         this.connected = connected;
-        breaker.getEventPublisher().onStateTransition(event -> log.warn("Circuit breaker {}: {} -> {}",
-                event.getCircuitBreakerName(), event.getStateTransition().getFromState(),
-                event.getStateTransition().getToState()));
+        BreakerTransitions.log(breaker);
     }
 
     /** {@code redisCall} is only invoked once connected. */

@@ -26,9 +26,9 @@ class ExchangeGuardTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
     private final VirtualTimeScheduler time = VirtualTimeScheduler.create();
-    private final CircuitBreaker breaker = CircuitBreaker.of("guard-test", CircuitBreakerConfig.custom()
-            .slidingWindowSize(2).minimumNumberOfCalls(2).failureRateThreshold(100)
-            .waitDurationInOpenState(Duration.ofSeconds(10)).build());
+    private final CircuitBreaker breaker = CircuitBreaker.of("guard-test", ExchangeBreakerPolicy.appliedTo(
+            CircuitBreakerConfig.custom().slidingWindowSize(2).minimumNumberOfCalls(2).failureRateThreshold(100)
+                    .waitDurationInOpenState(Duration.ofSeconds(10)).build()));
     private final Bulkhead bulkhead = Bulkhead.of("guard-test", BulkheadConfig.custom()
             .maxConcurrentCalls(1).maxWaitDuration(Duration.ZERO).build());
     private final ExchangeGuard guard = new ExchangeGuard(breaker, bulkhead, TIMEOUT, time);

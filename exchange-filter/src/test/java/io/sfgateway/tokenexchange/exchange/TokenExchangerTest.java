@@ -17,6 +17,7 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.sfgateway.tokenexchange.ExchangeFailure;
 import io.sfgateway.tokenexchange.ExchangeFailure.Kind;
 import io.sfgateway.tokenexchange.SalesforceSession;
@@ -646,7 +647,8 @@ class TokenExchangerTest {
 
     @Test
     void guardPassesSuccessAndRefusalsThrough() throws Exception {
-        ExchangeGuard guard = new ExchangeGuard(CircuitBreaker.ofDefaults("t3"), Bulkhead.ofDefaults("t3"),
+        ExchangeGuard guard = new ExchangeGuard(
+                CircuitBreaker.of("t3", ExchangeBreakerPolicy.appliedTo(CircuitBreakerConfig.ofDefaults())), Bulkhead.ofDefaults("t3"),
                 Duration.ofSeconds(5), Schedulers.parallel());
         stubSuccess();
         StepVerifier.create(confidential().exchange(SUBJECT_TOKEN).transformDeferred(guard)).expectNextCount(1).expectComplete()
