@@ -1,7 +1,6 @@
 package io.sfgateway.tokenexchange.actuate;
 
 import java.time.Clock;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import io.sfgateway.tokenexchange.config.TokenExchangeAutoConfiguration;
 import io.sfgateway.tokenexchange.config.TokenExchangeProperties;
@@ -51,8 +50,8 @@ public class SalesforceSessionsEndpointAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean
         SalesforceSessionsEndpoint salesforceSessionsEndpoint(SessionCache sessions,
-                @Qualifier("salesforceTokenExchangeClock") ObjectProvider<Clock> clock) {
-            return new SalesforceSessionsEndpoint(sessions, clock.getIfAvailable(Clock::systemUTC));
+                @Qualifier("salesforceTokenExchangeClock") Clock clock) {
+            return new SalesforceSessionsEndpoint(sessions, clock);
         }
     }
 }

@@ -56,7 +56,7 @@ public class SharedSessionStoreAutoConfiguration {
     @ConditionalOnMissingBean(SessionStore.class)
     public RedisSessionStore salesforceSessionStore(TokenExchangeProperties properties,
             ReactiveRedisConnectionFactory redis, CircuitBreakerRegistry breakers,
-            @Qualifier("salesforceTokenExchangeClock") ObjectProvider<Clock> clock,
+            @Qualifier("salesforceTokenExchangeClock") Clock clock,
             ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<ObservationRegistry> observations,
             Environment environment) {
         TokenExchangeProperties.Shared shared = properties.cache().shared();
@@ -66,7 +66,7 @@ public class SharedSessionStoreAutoConfiguration {
         }
         SharedStoreSettings settings = new SharedStoreSettings(sealingKeyId(shared), keys(shared), shared.timeout(),
                 properties.exchange().timeout().plusSeconds(1), storedRegistrations(properties));
-        return SharedStores.create(redis, settings, breakers, clock.getIfAvailable(Clock::systemUTC),
+        return SharedStores.create(redis, settings, breakers, clock,
                 new StoreReads(meterRegistry.getIfAvailable(), observations.getIfAvailable(() -> ObservationRegistry.NOOP)));
     }
 
