@@ -29,7 +29,7 @@ final class ExchangeFindings {
     }
 
     static void judge(InspectedExchange inspected, ExchangeSettings settings, List<Finding> findings) {
-        if (settings.scope() == null || settings.scope().isBlank()) {
+        if (settings.request().scope() == null || settings.request().scope().isBlank()) {
             findings.add(Finding.warn("the registration asks no scope, so Salesforce grants every scope the app has "
                     + "(refresh_token too, when the app has it)", "set scopes: [api] (SF_SCOPES=api)"));
         }

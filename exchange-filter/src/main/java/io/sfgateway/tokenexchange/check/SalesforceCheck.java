@@ -40,7 +40,7 @@ public final class SalesforceCheck {
                     : rest.judge(inspected.session().instanceUrl(), inspected.session().accessToken());
             return restFindings.map(more -> {
                 findings.addAll(more);
-                return new CheckReport(settings.registration(), settings.tokenEndpoint().toString(), findings);
+                return new CheckReport(settings.registration(), settings.client().tokenEndpoint().toString(), findings);
             });
         });
     }

@@ -7,6 +7,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.sfgateway.tokenexchange.apiusage.ApiUsageMonitor;
 import io.sfgateway.tokenexchange.apiusage.ApiUsagePolicy;
 import io.sfgateway.tokenexchange.config.TokenExchangeProperties.Registration;
@@ -14,23 +15,24 @@ import io.sfgateway.tokenexchange.exchange.ExchangeBreakerPolicy;
 import io.sfgateway.tokenexchange.exchange.ExchangeGuard;
 import io.sfgateway.tokenexchange.exchange.ExchangeSettings;
 import io.sfgateway.tokenexchange.exchange.GuardedTokenExchange;
+import io.sfgateway.tokenexchange.exchange.TokenEndpointTransport;
 import io.sfgateway.tokenexchange.exchange.TokenExchanger;
-import io.sfgateway.tokenexchange.observe.ExchangeObserver;
 import io.sfgateway.tokenexchange.routing.ForwardingPolicy;
 import io.sfgateway.tokenexchange.session.NewOpaqueSubjectLimiter;
 import io.sfgateway.tokenexchange.session.RefusalMemory;
 import io.sfgateway.tokenexchange.session.SessionCache;
+import io.sfgateway.tokenexchange.session.SessionEvents;
 import io.sfgateway.tokenexchange.session.SessionLifetime;
 import io.sfgateway.tokenexchange.session.SessionPolicy;
 import io.sfgateway.tokenexchange.session.SessionService;
 import io.sfgateway.tokenexchange.web.ExchangeRegistration;
 import io.sfgateway.tokenexchange.web.ExchangeRegistrations;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.scheduler.Scheduler;
 
 /** Wires each configured registration: subject resolver, exchanger, guard and session service. */
@@ -63,9 +65,10 @@ final class ExchangeRegistrationsFactory {
         return "salesforce-token-exchange-" + registration;
     }
 
-    static ExchangeRegistrations create(TokenExchangeProperties properties, WebClient webClient,
-            CircuitBreakerRegistry breakers, SessionCache cache, RefusalMemory refusals, ExchangeObserver observer,
-            SubjectResolvers subjectResolvers, Ticker ticker, MeterRegistry meters) {
+    static ExchangeRegistrations create(TokenExchangeProperties properties, TokenEndpointTransport transport,
+            CircuitBreakerRegistry breakers, SessionCache cache, RefusalMemory refusals, SessionEvents events,
+            ObservationRegistry observations, SubjectResolvers subjectResolvers, Clock clock, Ticker ticker,
+            MeterRegistry meters) {
         RegistrationValidator.validateGlobal(properties);
         RegistrationValidator.validateForwardingGlobal(properties);
         Scheduler timer = timer();
@@ -73,12 +76,12 @@ final class ExchangeRegistrationsFactory {
         properties.registrations().forEach((name, registration) -> {
             ExchangeSettings settings = RegistrationValidator.settings(name, registration, properties.plainHttpHosts());
             RegistrationValidator.validateForwarding(name, registration);
-            TokenExchanger exchanger = new TokenExchanger(webClient, settings);
+            TokenExchanger exchanger = new TokenExchanger(transport, settings, clock);
             ExchangeGuard guard = guard(name, properties, breakers, timer);
-            SessionPolicy policy = new SessionPolicy(name, settings.tokenHandler(), lifetime(registration, properties),
+            SessionPolicy policy = new SessionPolicy(name, settings.request().tokenHandler(), lifetime(registration, properties),
                     newOpaqueSubjects(name, registration.subject()));
             SessionService sessions = new SessionService(policy, cache, refusals,
-                    new GuardedTokenExchange(exchanger, guard, name, observer.observations()), observer);
+                    new GuardedTokenExchange(exchanger, guard, name, observations), events);
             registrations.put(name, new ExchangeRegistration(name, subjectResolvers.forRegistration(name, registration), sessions,
                     forwarding(registration), apiUsage(name, registration.apiUsage(), meters, ticker)));
             log.info("Salesforce token exchange registration '{}': {}", name, settings);

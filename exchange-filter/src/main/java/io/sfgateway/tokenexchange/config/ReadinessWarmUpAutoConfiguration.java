@@ -43,9 +43,9 @@ public class ReadinessWarmUpAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public WarmUp salesforceWarmUp(TokenExchangeProperties properties, ExchangeRegistrations registrations,
-            TokenExchangeWebClient webClient, ObjectProvider<WarmUpStep> otherSteps,
+            TokenEndpointClients clients, ObjectProvider<WarmUpStep> otherSteps,
             @Qualifier("salesforceTokenExchangeClock") Clock clock) {
-        List<WarmUpStep> steps = new ArrayList<>(WarmUpSteps.of(properties, registrations, webClient.webClient()));
+        List<WarmUpStep> steps = new ArrayList<>(WarmUpSteps.of(properties, registrations, clients));
         otherSteps.orderedStream().forEach(steps::add);
         return new WarmUp(steps, WarmUpPolicy.DEFAULTS, ExchangeRegistrationsFactory.timer(), clock);
     }

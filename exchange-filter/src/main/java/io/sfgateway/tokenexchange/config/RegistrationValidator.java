@@ -2,6 +2,8 @@ package io.sfgateway.tokenexchange.config;
 
 import io.sfgateway.tokenexchange.config.TokenExchangeProperties.Registration;
 import io.sfgateway.tokenexchange.exchange.ExchangeSettings;
+import io.sfgateway.tokenexchange.exchange.TokenClient;
+import io.sfgateway.tokenexchange.exchange.TokenRequest;
 import io.sfgateway.tokenexchange.exchange.InstanceUrlAllowlist;
 import java.net.URI;
 import java.util.List;
@@ -81,17 +83,15 @@ final class RegistrationValidator {
         InstanceUrlAllowlist allowlist = allowlist(name, registration);
         SalesforceUrls.warnWhenRestIsOutsideTheAllowlist(key + "instance-url-allowlist", URI.create(base), allowlist);
         String secret = registration.clientSecret();
-        return new ExchangeSettings(
-                name,
-                URI.create(base + TOKEN_PATH),
-                registration.clientId().strip(),
-                secret == null || secret.isEmpty() ? null : secret,
+        TokenClient client = new TokenClient(URI.create(base + TOKEN_PATH), registration.clientId().strip(),
+                secret == null || secret.isEmpty() ? null : secret);
+        TokenRequest request = new TokenRequest(
                 grantType(key + "grant-type", registration.grantType()),
                 tokenType(key + "subject-token-type", registration.subjectTokenType()),
                 registration.scopes().isEmpty() ? null : String.join(" ", registration.scopes()),
                 registration.tokenHandler() == null || registration.tokenHandler().isBlank() ? null
-                        : registration.tokenHandler().strip(),
-                allowlist);
+                        : registration.tokenHandler().strip());
+        return new ExchangeSettings(name, client, request, allowlist);
     }
 
     /** The login URL's origin and, for an Experience Cloud site, the site URL itself (its prefix). */

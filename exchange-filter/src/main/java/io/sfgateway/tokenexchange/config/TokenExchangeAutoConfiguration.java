@@ -6,9 +6,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.observation.ObservationRegistry;
 import io.netty.channel.ChannelOption;
+import io.sfgateway.tokenexchange.RefusalEvents;
 import io.sfgateway.tokenexchange.check.SalesforceCheck;
 import io.sfgateway.tokenexchange.check.SalesforceChecks;
-import io.sfgateway.tokenexchange.exchange.TokenEndpointClient;
 import io.sfgateway.tokenexchange.exchange.TokenExchanger;
 import io.sfgateway.tokenexchange.observe.ExchangeObserver;
 import io.sfgateway.tokenexchange.observe.ForwardObservationConvention;
@@ -18,6 +18,7 @@ import io.sfgateway.tokenexchange.session.LocalSessionStore;
 import io.sfgateway.tokenexchange.session.RefusalMemory;
 import io.sfgateway.tokenexchange.session.RenewalLimit;
 import io.sfgateway.tokenexchange.session.SessionCache;
+import io.sfgateway.tokenexchange.session.SessionEvents;
 import io.sfgateway.tokenexchange.session.SessionStore;
 import io.sfgateway.tokenexchange.web.ErrorResponseWriter;
 import io.sfgateway.tokenexchange.web.ExchangeErrorRenderer;
@@ -73,7 +74,7 @@ public class TokenExchangeAutoConfiguration {
     /** Pooled connections to token endpoints and JWKS: bounded, acquire timeout, idle eviction, no redirects. */
     @Bean
     @ConditionalOnMissingBean
-    public TokenExchangeWebClient tokenExchangeWebClient(TokenExchangeProperties properties) {
+    public TokenEndpointClients tokenEndpointClients(TokenExchangeProperties properties) {
         TokenExchangeProperties.Exchange exchange = properties.exchange();
         ConnectionProvider pool = ConnectionProvider.builder("salesforce-token-exchange")
                 .maxConnections(exchange.maxConnections())
@@ -92,10 +93,9 @@ public class TokenExchangeAutoConfiguration {
         // the JDK's SecureRandom from /dev/urandom: a blocking read. Build it now, on the thread starting the
         // application, not on an event loop at the first https exchange or JWKS fetch. (The result is not used.)
         http.secure();
-        // A WebClient for JWKS and applications that also hands TokenExchanger its HttpClient: the token request
-        // skips WebClient's codecs (docs/BENCHMARKS.md, the cold path).
-        return new TokenExchangeWebClient(TokenEndpointClient.of(http, (int) exchange.maxResponseSize().toBytes(),
-                observations()));
+        // Token requests go straight through the HttpClient, skipping WebClient's codecs (docs/BENCHMARKS.md, the
+        // cold path); the WebClient over it fetches JWKS.
+        return TokenEndpointClients.of(http, (int) exchange.maxResponseSize().toBytes(), observations());
     }
 
     /**
@@ -114,8 +114,12 @@ public class TokenExchangeAutoConfiguration {
         return CircuitBreakerRegistry.ofDefaults();
     }
 
+    /**
+     * The library's metrics and audit line. A host's own bean of {@link SessionEvents} or
+     * {@link RefusalEvents} replaces it (the other then hears nothing unless the bean implements both).
+     */
     @Bean
-    @ConditionalOnMissingBean
+    @ConditionalOnMissingBean({SessionEvents.class, RefusalEvents.class})
     public ExchangeObserver tokenExchangeObserver(ObjectProvider<MeterRegistry> meterRegistry,
             @Qualifier("salesforceTokenExchangeClock") Clock clock) {
         return new ExchangeObserver(meterRegistry.getIfAvailable(() -> Metrics.globalRegistry), clock, observations());
@@ -123,10 +127,11 @@ public class TokenExchangeAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    public SessionCache salesforceSessionCache(TokenExchangeProperties properties, ExchangeObserver observer,
+    public SessionCache salesforceSessionCache(TokenExchangeProperties properties, ObjectProvider<SessionEvents> events,
             SessionStore store, @Qualifier("salesforceTokenExchangeTicker") Ticker ticker,
             ObjectProvider<MeterRegistry> meterRegistry) {
-        SessionCache cache = new SessionCache(properties.cache().maximumSize(), ticker, observer, store);
+        SessionCache cache = new SessionCache(properties.cache().maximumSize(), ticker,
+                events.getIfAvailable(() -> SessionEvents.NONE), store);
         cache.bindMetrics(meterRegistry.getIfAvailable(() -> Metrics.globalRegistry));
         return cache;
     }
@@ -141,11 +146,13 @@ public class TokenExchangeAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public ExchangeRegistrations salesforceExchangeRegistrations(TokenExchangeProperties properties,
-            TokenExchangeWebClient webClient, CircuitBreakerRegistry circuitBreakers, SessionCache cache,
-            RefusalMemory refusals, ExchangeObserver observer, SubjectResolvers subjectResolvers,
-            @Qualifier("salesforceTokenExchangeTicker") Ticker ticker, ObjectProvider<MeterRegistry> meterRegistry) {
-        return ExchangeRegistrationsFactory.create(properties, webClient.webClient(), circuitBreakers, cache, refusals,
-                observer, subjectResolvers, ticker, meterRegistry.getIfAvailable(() -> Metrics.globalRegistry));
+            TokenEndpointClients clients, CircuitBreakerRegistry circuitBreakers, SessionCache cache,
+            RefusalMemory refusals, ObjectProvider<SessionEvents> events, SubjectResolvers subjectResolvers,
+            @Qualifier("salesforceTokenExchangeClock") Clock clock, @Qualifier("salesforceTokenExchangeTicker") Ticker ticker,
+            ObjectProvider<MeterRegistry> meterRegistry) {
+        return ExchangeRegistrationsFactory.create(properties, clients.transport(), circuitBreakers, cache, refusals,
+                events.getIfAvailable(() -> SessionEvents.NONE), observations(), subjectResolvers, clock, ticker,
+                meterRegistry.getIfAvailable(() -> Metrics.globalRegistry));
     }
 
     /**
@@ -154,10 +161,11 @@ public class TokenExchangeAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean
-    public SalesforceChecks salesforceChecks(TokenExchangeProperties properties, TokenExchangeWebClient webClient) {
+    public SalesforceChecks salesforceChecks(TokenExchangeProperties properties, TokenEndpointClients clients,
+            @Qualifier("salesforceTokenExchangeClock") Clock clock) {
         return new SalesforceChecks(properties.registrations().keySet(), name -> new SalesforceCheck(
-                new TokenExchanger(webClient.webClient(), RegistrationValidator.settings(name,
-                        properties.registrations().get(name), properties.plainHttpHosts())), webClient.webClient()));
+                new TokenExchanger(clients.transport(), RegistrationValidator.settings(name,
+                        properties.registrations().get(name), properties.plainHttpHosts()), clock), clients.web()));
     }
 
     @Bean
@@ -171,8 +179,8 @@ public class TokenExchangeAutoConfiguration {
     /** How refusals are answered; an application's own {@link ExchangeErrorRenderer} bean replaces it. */
     @Bean
     @ConditionalOnMissingBean(ExchangeErrorRenderer.class)
-    public ExchangeErrorRenderer salesforceErrorResponseWriter(ExchangeObserver observer) {
-        return new ErrorResponseWriter(observer);
+    public ExchangeErrorRenderer salesforceErrorResponseWriter(ObjectProvider<RefusalEvents> events) {
+        return new ErrorResponseWriter(events.getIfAvailable(() -> RefusalEvents.NONE));
     }
 
     @Bean
@@ -225,9 +233,9 @@ public class TokenExchangeAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean
-    public SubjectResolvers salesforceSubjectResolvers(TokenExchangeWebClient webClient,
+    public SubjectResolvers salesforceSubjectResolvers(TokenEndpointClients clients,
             @Qualifier("salesforceTokenExchangeClock") Clock clock) {
-        return new DefaultSubjectResolvers(webClient.webClient(), ExchangeRegistrationsFactory.timer(), clock);
+        return new DefaultSubjectResolvers(clients.web(), ExchangeRegistrationsFactory.timer(), clock);
     }
 
     /** The caches' {@link Ticker}, read from the library's clock (see {@link ClockTicker}). */

@@ -1,13 +1,11 @@
 package io.sfgateway.tokenexchange.config;
 
-import io.sfgateway.tokenexchange.exchange.TokenEndpointClient;
 import io.sfgateway.tokenexchange.warmup.WarmUpStep;
 import io.sfgateway.tokenexchange.web.ExchangeRegistrations;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 
@@ -27,23 +25,21 @@ final class WarmUpSteps {
     }
 
     static List<WarmUpStep> of(TokenExchangeProperties properties, ExchangeRegistrations registrations,
-            WebClient tokenClient) {
+            TokenEndpointClients clients) {
         List<WarmUpStep> steps = new ArrayList<>();
         for (String name : registrations.names()) {
             registrations.find(name).ifPresent(registration -> steps.add(WarmUpStep.required(
                     "subject validation of '" + name + "'", Mono.defer(() -> registration.subjects().ready()))));
         }
-        if (tokenClient instanceof TokenEndpointClient endpoints) {
-            HttpClient http = endpoints.httpClient();
-            steps.add(WarmUpStep.required("token-endpoint client", Mono.defer(http::warmup)));
-            properties.registrations().forEach((name, registration) -> {
-                URI login = registration.loginUrl();
-                if (login != null && "https".equals(login.getScheme().toLowerCase(Locale.ROOT)) && login.getHost() != null) {
-                    steps.add(WarmUpStep.bestEffort("connection to the token endpoint of '" + name + "'",
-                            connection(http, login)));
-                }
-            });
-        }
+        HttpClient http = clients.http();
+        steps.add(WarmUpStep.required("token-endpoint client", Mono.defer(http::warmup)));
+        properties.registrations().forEach((name, registration) -> {
+            URI login = registration.loginUrl();
+            if (login != null && "https".equals(login.getScheme().toLowerCase(Locale.ROOT)) && login.getHost() != null) {
+                steps.add(WarmUpStep.bestEffort("connection to the token endpoint of '" + name + "'",
+                        connection(http, login)));
+            }
+        });
         return steps;
     }
 

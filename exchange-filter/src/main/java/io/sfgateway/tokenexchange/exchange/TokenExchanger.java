@@ -3,9 +3,9 @@ package io.sfgateway.tokenexchange.exchange;
 import io.sfgateway.tokenexchange.SalesforceSession;
 import io.sfgateway.tokenexchange.ExchangeFailure;
 import io.sfgateway.tokenexchange.ExchangeFailure.Kind;
+import java.time.Clock;
 import java.util.concurrent.TimeoutException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
-import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 
 /**
@@ -14,10 +14,8 @@ import reactor.core.publisher.Mono;
  * {@link ExchangeFailure}, never anything else.
  *
  * <p>It does not time out, retry or limit concurrency itself; {@link ExchangeGuard} wraps it.
- * The shared client brings the connection pool, connect and response timeouts, the
- * response-size cap, and does not follow redirects. Given the pooled {@link TokenEndpointClient}
- * the request goes straight through its Reactor Netty client ({@link NettyTokenTransport}); any
- * other {@link WebClient} is used through its codecs.
+ * The {@link TokenEndpointTransport} brings the connection pool, connect and response timeouts,
+ * the response-size cap, and does not follow redirects.
  */
 public final class TokenExchanger {
 
@@ -26,13 +24,12 @@ public final class TokenExchanger {
     private final TokenForm form;
     private final TokenResponseParser parser;
 
-    public TokenExchanger(WebClient webClient, ExchangeSettings settings) {
-        this.transport = webClient instanceof TokenEndpointClient pooled
-                ? new NettyTokenTransport(pooled.httpClient(), pooled.maxResponseBytes())
-                : new WebClientTokenTransport(webClient);
+    /** @param clock a session's issue time when Salesforce sends none, and the end of a throttled user's hour */
+    public TokenExchanger(TokenEndpointTransport transport, ExchangeSettings settings, Clock clock) {
+        this.transport = transport;
         this.settings = settings;
         this.form = new TokenForm(settings);
-        this.parser = new TokenResponseParser(settings, System::currentTimeMillis);
+        this.parser = new TokenResponseParser(settings, clock::millis);
     }
 
     public ExchangeSettings settings() {
@@ -41,7 +38,7 @@ public final class TokenExchanger {
 
     /** Exchanges {@code subjectToken}, sent exactly as the caller presented it. */
     public Mono<SalesforceSession> exchange(String subjectToken) {
-        return Mono.defer(() -> transport.post(settings.tokenEndpoint(), form.with(subjectToken)))
+        return Mono.defer(() -> transport.post(settings.client().tokenEndpoint(), form.with(subjectToken)))
                 .map(answer -> read(answer, subjectToken))
                 .onErrorMap(error -> !(error instanceof ExchangeFailure), TokenExchanger::classify);
     }
@@ -52,7 +49,7 @@ public final class TokenExchanger {
      * answered. Never fails; nothing is cached or stored.
      */
     public Mono<InspectedExchange> inspect(String subjectToken) {
-        return Mono.defer(() -> transport.post(settings.tokenEndpoint(), form.with(subjectToken)))
+        return Mono.defer(() -> transport.post(settings.client().tokenEndpoint(), form.with(subjectToken)))
                 .map(answer -> inspected(answer, subjectToken))
                 .onErrorResume(error -> Mono.just(new InspectedExchange(null,
                         error instanceof ExchangeFailure failure ? failure : classify(error), null, null)));

@@ -19,12 +19,12 @@ final class TokenForm {
 
     TokenForm(ExchangeSettings settings) {
         StringBuilder form = new StringBuilder(256);
-        field(form, "grant_type", settings.grantType());
-        field(form, "subject_token_type", settings.subjectTokenType());
-        field(form, "client_id", settings.clientId());
-        field(form, "client_secret", settings.clientSecret());
-        field(form, "scope", settings.scope());
-        field(form, "token_handler", settings.tokenHandler());
+        field(form, "grant_type", settings.request().grantType());
+        field(form, "subject_token_type", settings.request().subjectTokenType());
+        field(form, "client_id", settings.client().clientId());
+        field(form, "client_secret", settings.client().clientSecret());
+        field(form, "scope", settings.request().scope());
+        field(form, "token_handler", settings.request().tokenHandler());
         this.fixedFields = form.toString().getBytes(StandardCharsets.US_ASCII);
     }
 

@@ -46,7 +46,7 @@ final class TokenResponseParser {
         this.settings = settings;
         this.clock = clock;
         this.errors = new TokenErrorClassifier(settings.registration(), clock);
-        this.signature = new AnswerSignature(settings.clientSecret());
+        this.signature = new AnswerSignature(settings.client().clientSecret());
     }
 
     /** Parses a 2xx body. */
@@ -67,7 +67,7 @@ final class TokenResponseParser {
         String id = text(json, "id");
         String issuedAt = text(json, "issued_at");
         String signed = text(json, "signature");
-        if (settings.isConfidential() && signed != null) {
+        if (settings.client().isConfidential() && signed != null) {
             signature.verify(id, issuedAt, signed);
         }
         String orgId = null;
@@ -114,7 +114,7 @@ final class TokenResponseParser {
         String description = json != null && json.isObject() ? text(json, "error_description") : null;
         String detail = "HTTP " + status + " " + (error == null ? "(no OAuth error code)" : error)
                 + (description == null ? "" : ": " + description);
-        detail = redact(redact(detail, subjectToken), settings.clientSecret());
+        detail = redact(redact(detail, subjectToken), settings.client().clientSecret());
         return errors.classify(error, description, detail, retryAfterSeconds);
     }
 

@@ -8,7 +8,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * The token request through any {@link WebClient} an application configured itself (its codecs
- * bring the size cap). The pooled {@link TokenEndpointClient} takes {@link NettyTokenTransport}, cheaper.
+ * bring the size cap). {@link NettyTokenTransport} is cheaper.
  */
 final class WebClientTokenTransport implements TokenEndpointTransport {
 

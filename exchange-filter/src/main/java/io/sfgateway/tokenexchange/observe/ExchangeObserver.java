@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.observation.ObservationRegistry;
 import io.sfgateway.tokenexchange.ExchangeFailure;
+import io.sfgateway.tokenexchange.RefusalEvents;
 import io.sfgateway.tokenexchange.RefusalReason;
 import io.sfgateway.tokenexchange.SalesforceSession;
 import io.sfgateway.tokenexchange.session.SessionEvents;
@@ -34,7 +35,7 @@ import org.slf4j.spi.LoggingEventBuilder;
  * Tags and the audit line carry registration names, subject keys (issuer and subject, or the
  * token's SHA-256), ids and outcomes: never a token, secret or session id.
  */
-public final class ExchangeObserver implements SessionEvents {
+public final class ExchangeObserver implements SessionEvents, RefusalEvents {
 
     public static final String AUDIT_LOGGER = "salesforce.token-exchange.audit";
     public static final String EXCHANGE_TIMER = "salesforce.token.exchange";
@@ -116,6 +117,7 @@ public final class ExchangeObserver implements SessionEvents {
     }
 
     /** Counts one request answered with an error; the reason is from a fixed set, never request data. */
+    @Override
     public void refused(String registration, RefusalReason reason) {
         String key = registration + '|' + reason.tag();
         Counter counter = refusals.get(key);

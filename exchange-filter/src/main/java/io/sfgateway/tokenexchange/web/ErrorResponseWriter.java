@@ -1,11 +1,12 @@
 package io.sfgateway.tokenexchange.web;
 
 import io.sfgateway.tokenexchange.ExchangeFailure;
-import io.sfgateway.tokenexchange.observe.ExchangeObserver;
+import io.sfgateway.tokenexchange.RefusalEvents;
 import io.sfgateway.tokenexchange.RefusalReason;
 import io.sfgateway.tokenexchange.routing.SessionPaths;
 import io.sfgateway.tokenexchange.InvalidSubjectException;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,16 +66,16 @@ public final class ErrorResponseWriter implements ExchangeErrorRenderer {
         return error instanceof InvalidSubjectException || error instanceof ExchangeFailure;
     }
 
-    private final ExchangeObserver observer;
+    private final RefusalEvents events;
 
     /** Counts nothing. */
     public ErrorResponseWriter() {
-        this(null);
+        this(RefusalEvents.NONE);
     }
 
-    /** @param observer counts each refusal ({@code salesforce.token.exchange.refused}); may be {@code null} */
-    public ErrorResponseWriter(ExchangeObserver observer) {
-        this.observer = observer;
+    /** @param events hears each refusal (the library's observer counts {@code salesforce.token.exchange.refused}) */
+    public ErrorResponseWriter(RefusalEvents events) {
+        this.events = Objects.requireNonNull(events, "events");
     }
 
     @Override
@@ -134,9 +135,7 @@ public final class ErrorResponseWriter implements ExchangeErrorRenderer {
 
     private Mono<Void> answer(ServerWebExchange exchange, ServerHttpResponse response, String registration, Answer answer,
             RefusalReason reason, long retryAfter) {
-        if (observer != null) {
-            observer.refused(registration, reason);
-        }
+        events.refused(registration, reason);
         forgetUpstreamHeaders(exchange, response);
         response.setStatusCode(answer.status);
         HttpHeaders headers = response.getHeaders();

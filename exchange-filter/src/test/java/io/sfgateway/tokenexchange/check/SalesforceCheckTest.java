@@ -6,10 +6,13 @@ import io.sfgateway.emulator.EmulatorConfig;
 import io.sfgateway.emulator.SalesforceEmulator;
 import io.sfgateway.emulator.TokenFault;
 import io.sfgateway.tokenexchange.exchange.ExchangeSettings;
+import io.sfgateway.tokenexchange.exchange.TokenClient;
+import io.sfgateway.tokenexchange.exchange.TokenRequest;
 import io.sfgateway.tokenexchange.exchange.InstanceUrlAllowlist;
-import io.sfgateway.tokenexchange.exchange.TokenEndpointClient;
+import io.sfgateway.tokenexchange.config.TokenEndpointClients;
 import io.sfgateway.tokenexchange.exchange.TokenExchanger;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -30,7 +33,7 @@ class SalesforceCheckTest {
     private static final String ACCESS_TOKEN_TYPE = ExchangeSettings.TOKEN_TYPE_PREFIX + "access_token";
 
     static final SalesforceEmulator ORG = SalesforceEmulator.start(EmulatorConfig.builder().build());
-    static final TokenEndpointClient CLIENT = TokenEndpointClient.of(HttpClient.create()
+    static final TokenEndpointClients CLIENT = TokenEndpointClients.of(HttpClient.create()
             .responseTimeout(Duration.ofSeconds(5)).followRedirect(false), 64 * 1024);
 
     String idpToken;
@@ -239,7 +242,7 @@ class SalesforceCheckTest {
 
     private CheckReport run(ExchangeSettings settings, String subjectToken) {
         CheckReport[] report = new CheckReport[1];
-        StepVerifier.create(new SalesforceCheck(new TokenExchanger(CLIENT, settings), CLIENT).run(subjectToken))
+        StepVerifier.create(new SalesforceCheck(new TokenExchanger(CLIENT.transport(), settings, Clock.systemUTC()), CLIENT.web()).run(subjectToken))
                 .consumeNextWith(next -> report[0] = next)
                 .expectComplete()
                 .verify(Duration.ofSeconds(15));
@@ -259,7 +262,9 @@ class SalesforceCheckTest {
 
     private static ExchangeSettings settings(String loginUrl, String secret, String scope, String handler,
             String allowed) {
-        return new ExchangeSettings("sandbox", URI.create(loginUrl + "/services/oauth2/token"), CLIENT_ID, secret,
-                ExchangeSettings.TOKEN_EXCHANGE, ACCESS_TOKEN_TYPE, scope, handler, InstanceUrlAllowlist.of(List.of(allowed)));
+        return new ExchangeSettings("sandbox",
+                new TokenClient(URI.create(loginUrl + "/services/oauth2/token"), CLIENT_ID, secret),
+                new TokenRequest(ExchangeSettings.TOKEN_EXCHANGE, ACCESS_TOKEN_TYPE, scope, handler),
+                InstanceUrlAllowlist.of(List.of(allowed)));
     }
 }

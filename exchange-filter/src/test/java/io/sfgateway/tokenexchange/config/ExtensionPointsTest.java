@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.sfgateway.tokenexchange.InvalidSubjectException;
+import io.sfgateway.tokenexchange.RefusalEvents;
+import io.sfgateway.tokenexchange.RefusalReason;
 import io.sfgateway.tokenexchange.Subject;
+import io.sfgateway.tokenexchange.observe.ExchangeObserver;
 import io.sfgateway.tokenexchange.routing.SessionPaths;
 import io.sfgateway.tokenexchange.session.LocalSessionStore;
+import io.sfgateway.tokenexchange.session.SessionEvents;
 import io.sfgateway.tokenexchange.session.SessionStore;
 import io.sfgateway.tokenexchange.subject.SubjectResolver;
 import io.sfgateway.tokenexchange.web.ErrorResponseWriter;
@@ -62,6 +66,17 @@ class ExtensionPointsTest {
                     .block(Duration.ofSeconds(5));
             assertThat(exchange.getResponse().getStatusCode()).isEqualTo(HttpStatus.UNAUTHORIZED);
             assertThat(exchange.getResponse().getHeaders().getFirst(HttpHeaders.WWW_AUTHENTICATE)).isEqualTo("Bearer");
+        });
+    }
+
+    @Test
+    void anApplicationsEventsReplaceTheLibrarysObserverAndHearTheRefusals() {
+        runner.withUserConfiguration(OwnEvents.class).run(context -> {
+            assertThat(context).hasNotFailed().doesNotHaveBean(ExchangeObserver.class);
+            ServerWebExchange exchange = requestWithoutToken();
+            filter(context).filter(exchange, ignored -> Mono.error(new AssertionError("must not be forwarded")))
+                    .block(Duration.ofSeconds(5));
+            assertThat(context.getBean(RecordingEvents.class).refusals).containsExactly("acme " + RefusalReason.MISSING_TOKEN);
         });
     }
 
@@ -129,6 +144,23 @@ class ExtensionPointsTest {
 
     private static ServerWebExchange requestWithoutToken() {
         return MockServerWebExchange.from(MockServerHttpRequest.get("/services/data/v62.0/sobjects"));
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnEvents {
+        @Bean
+        RecordingEvents ownEvents() {
+            return new RecordingEvents();
+        }
+    }
+
+    static final class RecordingEvents implements SessionEvents, RefusalEvents {
+        final List<String> refusals = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void refused(String registration, RefusalReason reason) {
+            refusals.add(registration + " " + reason);
+        }
     }
 
     @Configuration(proxyBeanMethods = false)

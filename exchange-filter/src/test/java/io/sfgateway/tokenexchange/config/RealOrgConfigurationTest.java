@@ -140,7 +140,7 @@ class RealOrgConfigurationTest {
     @Test
     void theJwtShorthandSendsSalesforcesSpelling() {
         runner.withPropertyValues(ACME + "login-url=https://acme.my.salesforce.com", ACME + "subject-token-type=jwt")
-                .run(context -> assertThat(settings(context).subjectTokenType())
+                .run(context -> assertThat(settings(context).request().subjectTokenType())
                         .isEqualTo("urn:ietf:params:oauth:token-type:JWT"));
     }
 
@@ -149,7 +149,7 @@ class RealOrgConfigurationTest {
         runner.withPropertyValues(ACME + "login-url=https://acme.my.site.com/partners/")
                 .run(context -> {
                     ExchangeSettings settings = settings(context);
-                    assertThat(settings.tokenEndpoint()).hasToString("https://acme.my.site.com/partners/services/oauth2/token");
+                    assertThat(settings.client().tokenEndpoint()).hasToString("https://acme.my.site.com/partners/services/oauth2/token");
                     assertThat(settings.allowlist().allows(java.net.URI.create("https://acme.my.site.com/partners"))).isTrue();
                     assertThat(settings.allowlist().allows(java.net.URI.create("https://acme.my.site.com"))).isTrue();
                     assertThat(settings.allowlist().allows(java.net.URI.create("https://acme.my.site.com/other"))).isFalse();

@@ -27,6 +27,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -46,7 +47,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.util.unit.DataSize;
-import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.scheduler.Schedulers;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -65,13 +65,13 @@ class TokenExchangerTest {
     private static final Duration VERIFY = Duration.ofSeconds(10);
 
     private static WireMockServer wm;
-    private static WebClient webClient;
+    private static TokenEndpointTransport transport;
 
     @BeforeAll
     static void start() {
         wm = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
         wm.start();
-        webClient = webClient(Duration.ofSeconds(5));
+        transport = transport(Duration.ofSeconds(5));
     }
 
     @AfterAll
@@ -84,12 +84,12 @@ class TokenExchangerTest {
         wm.resetAll();
     }
 
-    static WebClient webClient(Duration timeout) {
+    static TokenEndpointTransport transport(Duration timeout) {
         TokenExchangeProperties props = new TokenExchangeProperties(Map.of(),
                 new TokenExchangeProperties.Cache(100_000, 0.75, Duration.ofSeconds(5)),
                 new TokenExchangeProperties.Exchange(timeout, 64, Duration.ofSeconds(2), DataSize.ofKilobytes(64), 16),
                 DataSize.ofKilobytes(256));
-        return new TokenExchangeAutoConfiguration().tokenExchangeWebClient(props).webClient();
+        return new TokenExchangeAutoConfiguration().tokenEndpointClients(props).transport();
     }
 
     private static ExchangeSettings settings(String secret, String grantType, String scope, String handler) {
@@ -97,17 +97,22 @@ class TokenExchangerTest {
     }
 
     private static ExchangeSettings settings(URI endpoint, String secret, String grantType, String scope, String handler) {
-        return new ExchangeSettings("acme", endpoint, CLIENT_ID, secret, grantType,
-                ExchangeSettings.TOKEN_TYPE_PREFIX + "access_token", scope, handler,
+        return new ExchangeSettings("acme",
+                new TokenClient(endpoint, CLIENT_ID, secret),
+                new TokenRequest(grantType, ExchangeSettings.TOKEN_TYPE_PREFIX + "access_token", scope, handler),
                 InstanceUrlAllowlist.of(List.of("https://*.my.salesforce.com")));
     }
 
+    private static TokenExchanger exchanger(TokenEndpointTransport transport, ExchangeSettings settings) {
+        return new TokenExchanger(transport, settings, Clock.systemUTC());
+    }
+
     private static TokenExchanger confidential() {
-        return new TokenExchanger(webClient, settings(CLIENT_SECRET, ExchangeSettings.TOKEN_EXCHANGE, null, null));
+        return exchanger(transport, settings(CLIENT_SECRET, ExchangeSettings.TOKEN_EXCHANGE, null, null));
     }
 
     private static TokenExchanger publicClient() {
-        return new TokenExchanger(webClient, settings(null, ExchangeSettings.TOKEN_EXCHANGE, null, null));
+        return exchanger(transport, settings(null, ExchangeSettings.TOKEN_EXCHANGE, null, null));
     }
 
     static String signature(String secret, String id, String issuedAt) throws Exception {
@@ -169,7 +174,7 @@ class TokenExchangerTest {
         @Test
         void confidentialClientWithEverythingConfigured() {
             stubSuccess();
-            TokenExchanger exchanger = new TokenExchanger(webClient,
+            TokenExchanger exchanger = exchanger(transport,
                     settings(CLIENT_SECRET, ExchangeSettings.TOKEN_EXCHANGE, "api refresh_token", "AcmeHandler"));
 
             StepVerifier.create(exchanger.exchange(SUBJECT_TOKEN)).expectNextCount(1).expectComplete().verify(VERIFY);
@@ -190,7 +195,7 @@ class TokenExchangerTest {
         @Test
         void publicClientSendsOnlyTheRequiredFields() {
             stubSuccess();
-            TokenExchanger exchanger = new TokenExchanger(webClient,
+            TokenExchanger exchanger = exchanger(transport,
                     settings(null, ExchangeSettings.HYBRID_TOKEN_EXCHANGE, null, null));
 
             StepVerifier.create(exchanger.exchange(SUBJECT_TOKEN)).expectNextCount(1).expectComplete().verify(VERIFY);
@@ -215,12 +220,12 @@ class TokenExchangerTest {
         @Test
         void scopeAloneAndHandlerAlone() {
             stubSuccess();
-            StepVerifier.create(new TokenExchanger(webClient, settings(null, ExchangeSettings.TOKEN_EXCHANGE, "api", null))
+            StepVerifier.create(exchanger(transport, settings(null, ExchangeSettings.TOKEN_EXCHANGE, "api", null))
                     .exchange(SUBJECT_TOKEN)).expectNextCount(1).expectComplete().verify(VERIFY);
             assertThat(receivedForm()).containsEntry("scope", "api").doesNotContainKeys("token_handler", "client_secret");
 
             wm.resetRequests();
-            StepVerifier.create(new TokenExchanger(webClient, settings(null, ExchangeSettings.TOKEN_EXCHANGE, null, "H"))
+            StepVerifier.create(exchanger(transport, settings(null, ExchangeSettings.TOKEN_EXCHANGE, null, "H"))
                     .exchange(SUBJECT_TOKEN)).expectNextCount(1).expectComplete().verify(VERIFY);
             assertThat(receivedForm()).containsEntry("token_handler", "H").doesNotContainKeys("scope", "client_secret");
         }
@@ -424,21 +429,23 @@ class TokenExchangerTest {
 
     @Test
     void anAllowlistedSiteUrlIsWhereRestGoes() {
-        ExchangeSettings site = new ExchangeSettings("acme", URI.create(wm.baseUrl() + TOKEN_PATH), CLIENT_ID, null,
-                ExchangeSettings.TOKEN_EXCHANGE, ExchangeSettings.TOKEN_TYPE_JWT, null, null,
+        ExchangeSettings site = new ExchangeSettings("acme",
+                new TokenClient(URI.create(wm.baseUrl() + TOKEN_PATH), CLIENT_ID, null),
+                new TokenRequest(ExchangeSettings.TOKEN_EXCHANGE, ExchangeSettings.TOKEN_TYPE_JWT, null, null),
                 InstanceUrlAllowlist.of(List.of("https://*.my.salesforce.com", "https://acme.my.site.com/partners")));
         stubToken(okJson("{\"access_token\":\"tok\",\"instance_url\":\"https://acme.my.salesforce.com\","
                 + "\"sfdc_site_url\":\"https://acme.my.site.com/partners\",\"sfdc_site_id\":\"0DM5g000000abcd\"}"));
-        StepVerifier.create(new TokenExchanger(webClient, site).exchange(SUBJECT_TOKEN))
+        StepVerifier.create(exchanger(transport, site).exchange(SUBJECT_TOKEN))
                 .assertNext(session -> assertThat(session.instanceUrl()).hasToString("https://acme.my.site.com/partners"))
                 .verifyComplete();
         // Only the site need be allowlisted: instance_url (the org's host) is never called for a site member.
-        ExchangeSettings siteOnly = new ExchangeSettings("acme", URI.create(wm.baseUrl() + TOKEN_PATH), CLIENT_ID, null,
-                ExchangeSettings.TOKEN_EXCHANGE, ExchangeSettings.TOKEN_TYPE_JWT, null, null,
+        ExchangeSettings siteOnly = new ExchangeSettings("acme",
+                new TokenClient(URI.create(wm.baseUrl() + TOKEN_PATH), CLIENT_ID, null),
+                new TokenRequest(ExchangeSettings.TOKEN_EXCHANGE, ExchangeSettings.TOKEN_TYPE_JWT, null, null),
                 InstanceUrlAllowlist.of(List.of("https://acme.my.site.com/partners")));
         stubToken(okJson("{\"access_token\":\"tok\",\"instance_url\":\"https://acme.my.salesforce.com\","
                 + "\"sfdc_community_url\":\"https://acme.my.site.com/partners\",\"sfdc_community_id\":\"0DM5g000000abcd\"}"));
-        StepVerifier.create(new TokenExchanger(webClient, siteOnly).exchange(SUBJECT_TOKEN))
+        StepVerifier.create(exchanger(transport, siteOnly).exchange(SUBJECT_TOKEN))
                 .assertNext(session -> assertThat(session.instanceUrl()).hasToString("https://acme.my.site.com/partners"))
                 .verifyComplete();
         // A site outside the allowlist (or not a plain site URL) is refused, even with instance_url allowlisted:
@@ -447,7 +454,7 @@ class TokenExchangerTest {
                 "https://acme.my.site.com/partners/../x")) {
             stubToken(okJson("{\"access_token\":\"tok\",\"instance_url\":\"https://acme.my.salesforce.com\","
                     + "\"sfdc_site_url\":\"" + url + "\"}"));
-            StepVerifier.create(new TokenExchanger(webClient, site).exchange(SUBJECT_TOKEN))
+            StepVerifier.create(exchanger(transport, site).exchange(SUBJECT_TOKEN))
                     .expectErrorSatisfies(error -> assertThat(((ExchangeFailure) error).kind())
                             .isEqualTo(ExchangeFailure.Kind.SESSION_UNACCEPTABLE))
                     .verify(VERIFY);
@@ -612,7 +619,7 @@ class TokenExchangerTest {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
-        TokenExchanger exchanger = new TokenExchanger(webClient, settings(
+        TokenExchanger exchanger = exchanger(transport, settings(
                 URI.create("http://127.0.0.1:" + port + TOKEN_PATH), CLIENT_SECRET, ExchangeSettings.TOKEN_EXCHANGE, null, null));
         assertFailure(exchanger.exchange(SUBJECT_TOKEN), Kind.UNAVAILABLE);
     }
@@ -640,7 +647,7 @@ class TokenExchangerTest {
     @Test
     void webClientResponseTimeoutIsATimeout() {
         stubToken(okJson(successBody("https://acme.my.salesforce.com", null)).withFixedDelay(3_000));
-        TokenExchanger exchanger = new TokenExchanger(webClient(Duration.ofMillis(300)),
+        TokenExchanger exchanger = exchanger(transport(Duration.ofMillis(300)),
                 settings(CLIENT_SECRET, ExchangeSettings.TOKEN_EXCHANGE, null, null));
         assertFailure(exchanger.exchange(SUBJECT_TOKEN), Kind.TIMEOUT);
     }

@@ -12,6 +12,7 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.sfgateway.tokenexchange.ExchangeFailure;
 import io.sfgateway.tokenexchange.ExchangeFailure.Kind;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -23,8 +24,9 @@ import reactor.netty.http.client.HttpClient;
 import reactor.test.StepVerifier;
 
 /**
- * The two ways a token request travels: straight through the pooled {@link TokenEndpointClient}'s
- * Reactor Netty client, or through any other {@link WebClient}; the same answers either way.
+ * The two ways a token request travels: {@link TokenEndpointTransport#netty straight through} a
+ * Reactor Netty client, or {@link TokenEndpointTransport#webClient through} a {@link WebClient};
+ * the same answers either way.
  */
 class TokenExchangerTransportTest {
 
@@ -50,21 +52,23 @@ class TokenExchangerTransportTest {
     }
 
     private static ExchangeSettings settings() {
-        return new ExchangeSettings("acme", URI.create(wm.baseUrl() + PATH), "client", null,
-                ExchangeSettings.TOKEN_EXCHANGE, ExchangeSettings.TOKEN_TYPE_JWT, null, null,
+        return new ExchangeSettings("acme",
+                new TokenClient(URI.create(wm.baseUrl() + PATH), "client", null),
+                new TokenRequest(ExchangeSettings.TOKEN_EXCHANGE, ExchangeSettings.TOKEN_TYPE_JWT, null, null),
                 InstanceUrlAllowlist.of(List.of("https://*.my.salesforce.com")));
     }
 
-    private static List<WebClient> clients(int cap) {
-        return List.of(TokenEndpointClient.of(HttpClient.create().followRedirect(false), cap),
-                WebClient.builder().codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(cap)).build());
+    private static List<TokenEndpointTransport> clients(int cap) {
+        return List.of(TokenEndpointTransport.netty(HttpClient.create().followRedirect(false), cap),
+                TokenEndpointTransport.webClient(
+                        WebClient.builder().codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(cap)).build()));
     }
 
     @Test
     void bothTransportsSendTheSameRequestAndReadTheSameSession() {
         wm.stubFor(post(urlEqualTo(PATH)).willReturn(okJson(OK)));
-        for (WebClient client : clients(4096)) {
-            StepVerifier.create(new TokenExchanger(client, settings()).exchange("a.b+c"))
+        for (TokenEndpointTransport client : clients(4096)) {
+            StepVerifier.create(new TokenExchanger(client, settings(), Clock.systemUTC()).exchange("a.b+c"))
                     .assertNext(session -> assertThat(session.accessToken()).isEqualTo("tok"))
                     .expectComplete()
                     .verify(Duration.ofSeconds(10));
@@ -81,12 +85,12 @@ class TokenExchangerTransportTest {
         int cap = 512;
         String atCap = padded + "x".repeat(cap - padded.length() - 2) + "\"}";
         assertThat(atCap).hasSize(cap);
-        for (WebClient client : clients(cap)) {
+        for (TokenEndpointTransport client : clients(cap)) {
             wm.stubFor(post(urlEqualTo(PATH)).willReturn(okJson(atCap)));
-            StepVerifier.create(new TokenExchanger(client, settings()).exchange("t")).expectNextCount(1)
+            StepVerifier.create(new TokenExchanger(client, settings(), Clock.systemUTC()).exchange("t")).expectNextCount(1)
                     .expectComplete().verify(Duration.ofSeconds(10));
             wm.stubFor(post(urlEqualTo(PATH)).willReturn(okJson(atCap.replace("\"}", "x\"}"))));
-            StepVerifier.create(new TokenExchanger(client, settings()).exchange("t"))
+            StepVerifier.create(new TokenExchanger(client, settings(), Clock.systemUTC()).exchange("t"))
                     .expectErrorSatisfies(error -> assertThat(error).isInstanceOfSatisfying(ExchangeFailure.class,
                             failure -> assertThat(failure.kind()).isEqualTo(Kind.SESSION_UNACCEPTABLE)))
                     .verify(Duration.ofSeconds(10));
@@ -96,8 +100,8 @@ class TokenExchangerTransportTest {
     @Test
     void anOversizeServerErrorIsStillUnavailableItsBodyUnread() {
         wm.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(503).withBody("x".repeat(10_000))));
-        for (WebClient client : clients(512)) {
-            StepVerifier.create(new TokenExchanger(client, settings()).exchange("t"))
+        for (TokenEndpointTransport client : clients(512)) {
+            StepVerifier.create(new TokenExchanger(client, settings(), Clock.systemUTC()).exchange("t"))
                     .expectErrorSatisfies(error -> assertThat(((ExchangeFailure) error).kind()).isEqualTo(Kind.UNAVAILABLE))
                     .verify(Duration.ofSeconds(10));
         }

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
 class TokenFormTest {
 
     private static ExchangeSettings settings(String secret, String scope, String handler) {
-        return new ExchangeSettings("acme", URI.create("https://login.example.com/services/oauth2/token"), "3MVG9+id/x",
-                secret, ExchangeSettings.TOKEN_EXCHANGE, ExchangeSettings.TOKEN_TYPE_JWT, scope, handler,
+        return new ExchangeSettings("acme",
+                new TokenClient(URI.create("https://login.example.com/services/oauth2/token"), "3MVG9+id/x", secret),
+                new TokenRequest(ExchangeSettings.TOKEN_EXCHANGE, ExchangeSettings.TOKEN_TYPE_JWT, scope, handler),
                 InstanceUrlAllowlist.of(List.of("https://*.my.salesforce.com")));
     }
 

@@ -7,11 +7,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import io.sfgateway.tokenexchange.config.TokenEndpointClients;
 import io.sfgateway.tokenexchange.config.TokenExchangeAutoConfiguration;
 import io.sfgateway.tokenexchange.config.TokenExchangeProperties;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -52,25 +54,26 @@ class TokenRequestCpuMeasurement {
                     "{\"access_token\":\"00D!AQ4.session\",\"instance_url\":\"https://acme.my.salesforce.com\",\"id\":"
                             + "\"https://login.salesforce.com/id/00D5g000000abcdEAA/0055g000000wxyzAAA\",\"token_type\":"
                             + "\"Bearer\",\"issued_at\":\"1700000000123\",\"scope\":\"api\"}")));
-            ExchangeSettings settings = new ExchangeSettings("acme", URI.create(wm.baseUrl() + "/services/oauth2/token"),
-                    "3MVG9-client-id", null, ExchangeSettings.TOKEN_EXCHANGE, ExchangeSettings.TOKEN_TYPE_JWT, "api", null,
+            ExchangeSettings settings = new ExchangeSettings("acme",
+                    new TokenClient(URI.create(wm.baseUrl() + "/services/oauth2/token"), "3MVG9-client-id", null),
+                    new TokenRequest(ExchangeSettings.TOKEN_EXCHANGE, ExchangeSettings.TOKEN_TYPE_JWT, "api", null),
                     InstanceUrlAllowlist.of(List.of("https://*.my.salesforce.com")));
-            TokenEndpointClient pooled = (TokenEndpointClient) new TokenExchangeAutoConfiguration().tokenExchangeWebClient(
+            TokenEndpointClients pooled = new TokenExchangeAutoConfiguration().tokenEndpointClients(
                     new TokenExchangeProperties(Map.of(), new TokenExchangeProperties.Cache(1000, 0.75, Duration.ofSeconds(5)),
                             new TokenExchangeProperties.Exchange(Duration.ofSeconds(5), 64, Duration.ofSeconds(2),
-                                    DataSize.ofKilobytes(64), 16), DataSize.ofKilobytes(256))).webClient();
+                                    DataSize.ofKilobytes(64), 16), DataSize.ofKilobytes(256)));
             WebClient plain = WebClient.builder()
-                    .clientConnector(new org.springframework.http.client.reactive.ReactorClientHttpConnector(pooled.httpClient()))
+                    .clientConnector(new org.springframework.http.client.reactive.ReactorClientHttpConnector(pooled.http()))
                     .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(64 * 1024)).build();
             TokenResponseParser parser = new TokenResponseParser(settings, System::currentTimeMillis);
 
             Map<String, Function<String, Mono<?>>> variants = new java.util.LinkedHashMap<>();
-            variants.put("WebClient + form map (before)", token -> plain.post().uri(settings.tokenEndpoint())
+            variants.put("WebClient + form map (before)", token -> plain.post().uri(settings.client().tokenEndpoint())
                     .contentType(MediaType.APPLICATION_FORM_URLENCODED).accept(MediaType.APPLICATION_JSON)
                     .body(BodyInserters.fromFormData(formMap(settings, token)))
                     .exchangeToMono(response -> response.bodyToMono(byte[].class)).map(parser::session));
-            variants.put("WebClient + pre-encoded form", new TokenExchanger(plain, settings)::exchange);
-            variants.put("Reactor Netty HttpClient + pre-encoded form (after)", new TokenExchanger(pooled, settings)::exchange);
+            variants.put("WebClient + pre-encoded form", new TokenExchanger(TokenEndpointTransport.webClient(plain), settings, Clock.systemUTC())::exchange);
+            variants.put("Reactor Netty HttpClient + pre-encoded form (after)", new TokenExchanger(pooled.transport(), settings, Clock.systemUTC())::exchange);
             for (int round = 0; round < 2; round++) {
                 for (Map.Entry<String, Function<String, Mono<?>>> variant : variants.entrySet()) {
                     run(variant.getValue(), WARM_UP);
@@ -86,11 +89,11 @@ class TokenRequestCpuMeasurement {
 
     private static MultiValueMap<String, String> formMap(ExchangeSettings settings, String token) {
         MultiValueMap<String, String> form = new LinkedMultiValueMap<>(8);
-        form.add("grant_type", settings.grantType());
+        form.add("grant_type", settings.request().grantType());
         form.add("subject_token", token);
-        form.add("subject_token_type", settings.subjectTokenType());
-        form.add("client_id", settings.clientId());
-        form.add("scope", settings.scope());
+        form.add("subject_token_type", settings.request().subjectTokenType());
+        form.add("client_id", settings.client().clientId());
+        form.add("scope", settings.request().scope());
         return form;
     }
 

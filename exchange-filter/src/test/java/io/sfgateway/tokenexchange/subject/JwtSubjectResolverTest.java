@@ -125,7 +125,7 @@ class JwtSubjectResolverTest {
                 new TokenExchangeProperties.Exchange(Duration.ofSeconds(3), 64, Duration.ofSeconds(2),
                         DataSize.ofKilobytes(64), 16),
                 DataSize.ofKilobytes(256));
-        return new TokenExchangeAutoConfiguration().tokenExchangeWebClient(props).webClient();
+        return new TokenExchangeAutoConfiguration().tokenEndpointClients(props).web();
     }
 
     static void serveJwks(JWK... keys) {
