@@ -74,7 +74,7 @@ public class TokenExchangeAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public TokenExchangeWebClient tokenExchangeWebClient(TokenExchangeProperties properties) {
-        TokenExchangeProperties.Exchange exchange = properties.exchange();
+        TokenExchangeProperties.Exchange exchange = properties.getExchange();
         ConnectionProvider pool = ConnectionProvider.builder("salesforce-token-exchange")
                 .maxConnections(exchange.maxConnections())
                 .pendingAcquireTimeout(exchange.timeout())
@@ -126,7 +126,7 @@ public class TokenExchangeAutoConfiguration {
     public SessionCache salesforceSessionCache(TokenExchangeProperties properties, ExchangeObserver observer,
             SessionStore store, @Qualifier("salesforceTokenExchangeTicker") Ticker ticker,
             ObjectProvider<MeterRegistry> meterRegistry) {
-        SessionCache cache = new SessionCache(properties.cache().maximumSize(), ticker, observer, store);
+        SessionCache cache = new SessionCache(properties.getCache().maximumSize(), ticker, observer, store);
         cache.bindMetrics(meterRegistry.getIfAvailable(() -> Metrics.globalRegistry));
         return cache;
     }
@@ -135,7 +135,7 @@ public class TokenExchangeAutoConfiguration {
     @ConditionalOnMissingBean
     public RefusalMemory salesforceRefusalMemory(TokenExchangeProperties properties,
             @Qualifier("salesforceTokenExchangeTicker") Ticker ticker) {
-        return new RefusalMemory(properties.cache().rejectionTtl(), properties.cache().maximumSize(), ticker);
+        return new RefusalMemory(properties.getCache().rejectionTtl(), properties.getCache().maximumSize(), ticker);
     }
 
     @Bean
@@ -155,17 +155,18 @@ public class TokenExchangeAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public SalesforceChecks salesforceChecks(TokenExchangeProperties properties, TokenExchangeWebClient webClient) {
-        return new SalesforceChecks(properties.registrations().keySet(), name -> new SalesforceCheck(
+        return new SalesforceChecks(properties.getRegistrations().keySet(), name -> new SalesforceCheck(
                 new TokenExchanger(webClient.webClient(), RegistrationValidator.settings(name,
-                        properties.registrations().get(name), properties.plainHttpHosts())), webClient.webClient()));
+                        properties.getRegistrations().get(name), properties.getPlainHttpHosts())),
+                webClient.webClient()));
     }
 
     @Bean
     @ConditionalOnMissingBean
     public SessionForwarder salesforceSessionForwarder(TokenExchangeProperties properties) {
         RegistrationValidator.validateForwardingGlobal(properties);
-        return new SessionForwarder(properties.replayLimit().toBytes(),
-                new ReplayBudget(properties.replayBudget().toBytes()));
+        return new SessionForwarder(properties.getReplayLimit().toBytes(),
+                new ReplayBudget(properties.getReplayBudget().toBytes()));
     }
 
     /** How refusals are answered; an application's own {@link ExchangeErrorRenderer} bean replaces it. */
@@ -181,7 +182,7 @@ public class TokenExchangeAutoConfiguration {
             ExchangeRegistrations registrations, SessionForwarder forwarder, ExchangeErrorRenderer errors,
             TokenExchangeProperties properties, @Qualifier("salesforceTokenExchangeTicker") Ticker ticker) {
         return new SalesforceTokenExchangeGatewayFilterFactory(registrations, forwarder, errors,
-                new RenewalLimit(properties.minRenewalInterval(), properties.cache().maximumSize(), ticker));
+                new RenewalLimit(properties.getMinRenewalInterval(), properties.getCache().maximumSize(), ticker));
     }
 
     /**

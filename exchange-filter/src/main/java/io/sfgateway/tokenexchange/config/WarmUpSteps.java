@@ -36,8 +36,8 @@ final class WarmUpSteps {
         if (tokenClient instanceof TokenEndpointClient endpoints) {
             HttpClient http = endpoints.httpClient();
             steps.add(WarmUpStep.required("token-endpoint client", Mono.defer(http::warmup)));
-            properties.registrations().forEach((name, registration) -> {
-                URI login = registration.loginUrl();
+            properties.getRegistrations().forEach((name, registration) -> {
+                URI login = registration.getLoginUrl();
                 if (login != null && "https".equals(login.getScheme().toLowerCase(Locale.ROOT)) && login.getHost() != null) {
                     steps.add(WarmUpStep.bestEffort("connection to the token endpoint of '" + name + "'",
                             connection(http, login)));

@@ -84,10 +84,9 @@ class TokenExchangerTest {
     }
 
     static WebClient webClient(Duration timeout) {
-        TokenExchangeProperties props = new TokenExchangeProperties(Map.of(),
-                new TokenExchangeProperties.Cache(100_000, 0.75, Duration.ofSeconds(5)),
-                new TokenExchangeProperties.Exchange(timeout, 64, Duration.ofSeconds(2), DataSize.ofKilobytes(64), 16),
-                DataSize.ofKilobytes(256));
+        TokenExchangeProperties props = new TokenExchangeProperties();
+        props.setExchange(new TokenExchangeProperties.Exchange(timeout, 64, Duration.ofSeconds(2), DataSize.ofKilobytes(64),
+                16));
         return new TokenExchangeAutoConfiguration().tokenExchangeWebClient(props).webClient();
     }
 

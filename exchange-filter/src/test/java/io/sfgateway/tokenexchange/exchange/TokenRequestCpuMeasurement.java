@@ -55,10 +55,12 @@ class TokenRequestCpuMeasurement {
             ExchangeSettings settings = new ExchangeSettings("acme", URI.create(wm.baseUrl() + "/services/oauth2/token"),
                     "3MVG9-client-id", null, ExchangeSettings.TOKEN_EXCHANGE, ExchangeSettings.TOKEN_TYPE_JWT, "api", null,
                     InstanceUrlAllowlist.of(List.of("https://*.my.salesforce.com")));
-            TokenEndpointClient pooled = (TokenEndpointClient) new TokenExchangeAutoConfiguration().tokenExchangeWebClient(
-                    new TokenExchangeProperties(Map.of(), new TokenExchangeProperties.Cache(1000, 0.75, Duration.ofSeconds(5)),
-                            new TokenExchangeProperties.Exchange(Duration.ofSeconds(5), 64, Duration.ofSeconds(2),
-                                    DataSize.ofKilobytes(64), 16), DataSize.ofKilobytes(256))).webClient();
+            TokenExchangeProperties properties = new TokenExchangeProperties();
+            properties.setCache(new TokenExchangeProperties.Cache(1000, 0.75, Duration.ofSeconds(5)));
+            properties.setExchange(new TokenExchangeProperties.Exchange(Duration.ofSeconds(5), 64, Duration.ofSeconds(2),
+                    DataSize.ofKilobytes(64), 16));
+            TokenEndpointClient pooled = (TokenEndpointClient) new TokenExchangeAutoConfiguration()
+                    .tokenExchangeWebClient(properties).webClient();
             WebClient plain = WebClient.builder()
                     .clientConnector(new org.springframework.http.client.reactive.ReactorClientHttpConnector(pooled.httpClient()))
                     .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(64 * 1024)).build();
