@@ -7,43 +7,52 @@ import java.util.Objects;
 /**
  * A Salesforce session obtained by one token exchange. Immutable.
  *
- * <p>{@link #toString()} never shows the access, refresh or id token, so a session may be
- * logged or put in an exception message safely.
+ * <p>{@link #toString()} never shows the access token, so a session may be logged or put in an
+ * exception message safely. The gateway never keeps a refresh or id token (docs/REAL-ORGS.md).
  *
  * @param accessToken the Salesforce access token (a session id): never log it
- * @param instanceUrl where REST calls for this session go; already checked against the
- *     registration's allowlist
- * @param orgId the org id from the {@code id} URL, or {@code null} when Salesforce sent none
+ * @param grant the org and granted scopes, shared by the sessions of one org
  * @param userId the user id from the {@code id} URL, or {@code null}
  * @param issuedAtMillis Salesforce's {@code issued_at}, or the local receipt time when absent
- * @param scope the granted scopes, space-separated, or {@code null}
- * @param refreshToken always {@code null} for a session from the token endpoint: the gateway
- *     never keeps a refresh token (kept in the record for source compatibility)
- * @param idToken always {@code null} for a session from the token endpoint, likewise
  * @param expiresAtMillis when a JWT-format access token ({@code token_format: jwt}) expires,
  *     from its {@code exp}, on Salesforce's clock like {@link #issuedAtMillis}; 0 for a session
  *     id, which lives for the org's session timeout
  */
 public record SalesforceSession(
         String accessToken,
-        URI instanceUrl,
-        String orgId,
+        SessionGrant grant,
         String userId,
         long issuedAtMillis,
-        String scope,
-        String refreshToken,
-        String idToken,
         long expiresAtMillis) {
 
     public SalesforceSession {
         Objects.requireNonNull(accessToken, "accessToken");
-        Objects.requireNonNull(instanceUrl, "instanceUrl");
+        Objects.requireNonNull(grant, "grant");
     }
 
     /** A session id (no fixed expiry). */
-    public SalesforceSession(String accessToken, URI instanceUrl, String orgId, String userId, long issuedAtMillis,
-            String scope, String refreshToken, String idToken) {
-        this(accessToken, instanceUrl, orgId, userId, issuedAtMillis, scope, refreshToken, idToken, 0);
+    public SalesforceSession(String accessToken, SessionGrant grant, String userId, long issuedAtMillis) {
+        this(accessToken, grant, userId, issuedAtMillis, 0);
+    }
+
+    /** The org the session belongs to. */
+    public SalesforceOrg org() {
+        return grant.org();
+    }
+
+    /** Where REST calls for this session go; already checked against the registration's allowlist. */
+    public URI instanceUrl() {
+        return grant.org().instanceUrl();
+    }
+
+    /** The org id from the {@code id} URL, or {@code null} when Salesforce sent none. */
+    public String orgId() {
+        return grant.org().orgId();
+    }
+
+    /** The granted scopes, space-separated, or {@code null}. */
+    public String scope() {
+        return grant.scope();
     }
 
     /**
@@ -56,8 +65,8 @@ public record SalesforceSession(
 
     @Override
     public String toString() {
-        return "SalesforceSession[instanceUrl=" + instanceUrl + ", orgId=" + orgId + ", userId=" + userId
-                + ", issuedAt=" + issuedAtMillis + ", scope=" + scope
+        return "SalesforceSession[instanceUrl=" + instanceUrl() + ", orgId=" + orgId() + ", userId=" + userId
+                + ", issuedAt=" + issuedAtMillis + ", scope=" + scope()
                 + (expiresAtMillis > 0 ? ", expiresAt=" + expiresAtMillis : "") + "]";
     }
 }

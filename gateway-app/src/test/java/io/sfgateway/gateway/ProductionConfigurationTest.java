@@ -51,9 +51,9 @@ class ProductionConfigurationTest {
         try (ConfigurableApplicationContext app = run("--SF_LOGIN_URL=https://acme.my.salesforce.com",
                 "--SF_CLIENT_ID=3MVG9-client", "--IDP_ISSUER_URI=http://127.0.0.1:9/realms/acme")) {
             var subject = app.getBean(io.sfgateway.tokenexchange.config.TokenExchangeProperties.class)
-                    .registrations().get("salesforce").subject();
-            assertThat(subject.issuerUri()).hasToString("http://127.0.0.1:9/realms/acme");
-            assertThat(subject.jwksUri()).isNull();
+                    .getRegistrations().get("salesforce").getSubject();
+            assertThat(subject.getIssuerUri()).hasToString("http://127.0.0.1:9/realms/acme");
+            assertThat(subject.getJwksUri()).isNull();
             assertThat(subject.requiredIssuer()).isEqualTo("http://127.0.0.1:9/realms/acme");
             // docs/READY-GATEWAY.md, "Defaults that differ from a bare Spring Boot application"
             var environment = app.getEnvironment();

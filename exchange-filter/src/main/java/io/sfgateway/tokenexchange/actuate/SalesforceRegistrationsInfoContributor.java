@@ -18,13 +18,13 @@ public final class SalesforceRegistrationsInfoContributor implements InfoContrib
 
     public SalesforceRegistrationsInfoContributor(TokenExchangeProperties properties) {
         Map<String, Object> registrations = new LinkedHashMap<>();
-        properties.registrations().forEach((name, registration) -> {
+        properties.getRegistrations().forEach((name, registration) -> {
             Map<String, Object> shown = new LinkedHashMap<>();
-            shown.put("login-host", host(registration.loginUrl()));
-            shown.put("grant-type", registration.grantType());
-            shown.put("subject-validation", registration.subject().validate() ? "jwt" : "opaque");
-            if (registration.apiUsage().shedAbove() != null) {
-                shown.put("api-usage-shed-above", registration.apiUsage().shedAbove());
+            shown.put("login-host", host(registration.getLoginUrl()));
+            shown.put("grant-type", registration.getGrantType());
+            shown.put("subject-validation", registration.getSubject().isValidate() ? "jwt" : "opaque");
+            if (registration.getApiUsage().shedAbove() != null) {
+                shown.put("api-usage-shed-above", registration.getApiUsage().shedAbove());
             }
             registrations.put(name, shown);
         });

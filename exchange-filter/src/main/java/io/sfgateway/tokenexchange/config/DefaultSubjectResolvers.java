@@ -42,37 +42,35 @@ public final class DefaultSubjectResolvers implements SubjectResolvers {
 
     @Override
     @SuppressWarnings("deprecation")
-    public SubjectResolver forRegistration(String name, TokenExchangeProperties.Registration registration) {
-        SubjectProperties subject = registration.subject();
+    public SubjectResolver forRegistration(String name, RegistrationProperties registration) {
+        SubjectProperties subject = registration.getSubject();
         String key = "salesforce.token-exchange.registrations." + name + ".subject.";
-        if (!subject.validate()) {
+        if (!subject.isValidate()) {
             log.warn("Registration '{}' does not validate callers' tokens ({}validate: false): every new token costs a "
                     + "token exchange, and Salesforce's handler alone judges it. New tokens are rate-limited ({}opaque-admission) "
                     + "and sessions are used at most {} before the token is judged again. Validate JWTs where the IdP issues them.",
-                    name, key, key, subject.opaqueTokenLifetime());
-            return SubjectResolver.opaque(new OpaqueTokenShape(subject.opaqueAdmission().minLength(),
-                    SubjectChecks.opaqueTokenPattern(key, subject.opaqueAdmission())));
+                    name, key, key, subject.getOpaqueTokenLifetime());
+            return SubjectResolver.opaque(new OpaqueTokenShape(subject.getOpaqueAdmission().getMinLength(),
+                    SubjectChecks.opaqueTokenPattern(key, subject.getOpaqueAdmission())));
         }
-        if (subject.jwksRefetchInterval() != null) {
-            log.warn("{}jwks-refetch-interval is deprecated; set {}jwks.min-refresh instead{}", key, key,
-                    subject.jwks().minRefresh() != null ? " (it is set, and wins)" : "");
-        }
-        if (!"sub".equals(subject.subjectClaim())) {
+        if (!"sub".equals(subject.getSubjectClaim())) {
             log.info("Registration '{}' names users by claim '{}': sessions are keyed by issuer, sub and that claim",
-                    name, subject.subjectClaim());
+                    name, subject.getSubjectClaim());
         }
         JwksLocation keys;
-        if (subject.jwksUri() != null) {
-            keys = JwksLocation.fixed(subject.jwksUri());
-            if (subject.issuerUri() != null) {
+        if (subject.getJwksUri() != null) {
+            keys = JwksLocation.fixed(subject.getJwksUri());
+            if (subject.getIssuerUri() != null) {
                 log.info("Registration '{}' takes its signing keys from {}jwks-uri; {}issuer-uri only names the issuer "
                         + "(no OIDC discovery)", name, key, key);
             }
         } else {
-            keys = JwksLocation.discovered(webClient, subject.issuerUri().toString(), DISCOVERY_ATTEMPT_TIMEOUT, timer);
+            keys = JwksLocation.discovered(webClient, subject.getIssuerUri().toString(), DISCOVERY_ATTEMPT_TIMEOUT,
+                    timer);
         }
-        JwksSchedule schedule = JwksSchedule.of(SubjectChecks.jwksMinRefresh(subject), subject.jwks().maxBackoff());
-        JwtRules rules = new JwtRules(subject.requiredIssuer(), subject.audiences(), subject.subjectClaim(), subject.clockSkew());
+        JwksSchedule schedule = JwksSchedule.of(subject.getJwks().getMinRefresh(), subject.getJwks().getMaxBackoff());
+        JwtRules rules = new JwtRules(subject.requiredIssuer(), subject.getAudiences(), subject.getSubjectClaim(),
+                subject.getClockSkew());
         JwtSubjectResolver resolver = new JwtSubjectResolver(new JwksSource(webClient, keys, schedule, clock, timer), rules, clock);
         resolver.prefetchKeys();
         return resolver;

@@ -10,7 +10,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import io.sfgateway.tokenexchange.apiusage.ApiUsageMonitor;
 import io.sfgateway.tokenexchange.apiusage.ApiUsagePolicy;
-import io.sfgateway.tokenexchange.config.TokenExchangeProperties.Registration;
 import io.sfgateway.tokenexchange.exchange.ExchangeBreakerPolicy;
 import io.sfgateway.tokenexchange.exchange.ExchangeGuard;
 import io.sfgateway.tokenexchange.exchange.ExchangeSettings;
@@ -73,17 +72,18 @@ final class ExchangeRegistrationsFactory {
         RegistrationValidator.validateForwardingGlobal(properties);
         Scheduler timer = timer();
         Map<String, ExchangeRegistration> registrations = new LinkedHashMap<>();
-        properties.registrations().forEach((name, registration) -> {
-            ExchangeSettings settings = RegistrationValidator.settings(name, registration, properties.plainHttpHosts());
+        properties.getRegistrations().forEach((name, registration) -> {
+            ExchangeSettings settings = RegistrationValidator.settings(name, registration,
+                    properties.getPlainHttpHosts());
             RegistrationValidator.validateForwarding(name, registration);
             TokenExchanger exchanger = new TokenExchanger(transport, settings, clock);
             ExchangeGuard guard = guard(name, properties, breakers, timer);
             SessionPolicy policy = new SessionPolicy(name, settings.request().tokenHandler(), lifetime(registration, properties),
-                    newOpaqueSubjects(name, registration.subject()));
+                    newOpaqueSubjects(name, registration.getSubject()));
             SessionService sessions = new SessionService(policy, cache, refusals,
                     new GuardedTokenExchange(exchanger, guard, name, observations), events);
             registrations.put(name, new ExchangeRegistration(name, subjectResolvers.forRegistration(name, registration), sessions,
-                    forwarding(registration), apiUsage(name, registration.apiUsage(), meters, ticker)));
+                    forwarding(registration), apiUsage(name, registration.getApiUsage(), meters, ticker)));
             log.info("Salesforce token exchange registration '{}': {}", name, settings);
         });
         return new ExchangeRegistrations(registrations);
@@ -96,10 +96,10 @@ final class ExchangeRegistrationsFactory {
                 .map(configured -> withPolicy(breakers, configured))
                 .orElseGet(() -> breakers.circuitBreaker(breakerName, DEFAULT_BREAKER));
         Bulkhead bulkhead = Bulkhead.of(breakerName, BulkheadConfig.custom()
-                .maxConcurrentCalls(properties.exchange().maxConcurrent())
+                .maxConcurrentCalls(properties.getExchange().maxConcurrent())
                 .maxWaitDuration(Duration.ZERO)
                 .build());
-        return new ExchangeGuard(breaker, bulkhead, properties.exchange().timeout(), timer);
+        return new ExchangeGuard(breaker, bulkhead, properties.getExchange().timeout(), timer);
     }
 
     /**
@@ -117,22 +117,22 @@ final class ExchangeRegistrationsFactory {
      * How long sessions are used: the session timeout, and with opaque tokens at most the
      * opaque token lifetime, after which the token is exchanged (so judged by Salesforce) again.
      */
-    private static SessionLifetime lifetime(Registration registration, TokenExchangeProperties properties) {
-        Duration timeout = registration.sessionTimeout();
-        Duration opaqueLimit = registration.subject().opaqueTokenLifetime();
-        if (!registration.subject().validate() && opaqueLimit.compareTo(timeout) < 0) {
+    private static SessionLifetime lifetime(RegistrationProperties registration, TokenExchangeProperties properties) {
+        Duration timeout = registration.getSessionTimeout();
+        Duration opaqueLimit = registration.getSubject().getOpaqueTokenLifetime();
+        if (!registration.getSubject().isValidate() && opaqueLimit.compareTo(timeout) < 0) {
             timeout = opaqueLimit;
         }
-        return new SessionLifetime(timeout, properties.cache().refreshAhead());
+        return new SessionLifetime(timeout, properties.getCache().refreshAhead());
     }
 
     private static NewOpaqueSubjectLimiter newOpaqueSubjects(String name, SubjectProperties subject) {
-        if (subject.validate()) {
+        if (subject.isValidate()) {
             return null;
         }
-        SubjectProperties.OpaqueAdmission admission = subject.opaqueAdmission();
-        return new NewOpaqueSubjectLimiter(name, admission.perClientLimit(), admission.globalLimit(),
-                admission.limitPeriod(), admission.maxTrackedClients());
+        SubjectProperties.OpaqueAdmission admission = subject.getOpaqueAdmission();
+        return new NewOpaqueSubjectLimiter(name, admission.getPerClientLimit(), admission.getGlobalLimit(),
+                admission.getLimitPeriod(), admission.getMaxTrackedClients());
     }
 
     private static ApiUsageMonitor apiUsage(String name, TokenExchangeProperties.ApiUsage apiUsage, MeterRegistry meters,
@@ -141,8 +141,8 @@ final class ExchangeRegistrationsFactory {
                 meters, ticker);
     }
 
-    private static ForwardingPolicy forwarding(Registration registration) {
-        return new ForwardingPolicy(registration.sessionPaths(), registration.strippedRequestHeaders(),
-                registration.strippedQueryParameters(), registration.strippedResponseHeaders());
+    private static ForwardingPolicy forwarding(RegistrationProperties registration) {
+        return new ForwardingPolicy(registration.getSessionPaths(), registration.getStrippedRequestHeaders(),
+                registration.getStrippedQueryParameters(), registration.getStrippedResponseHeaders());
     }
 }

@@ -1,6 +1,5 @@
 package io.sfgateway.tokenexchange.config;
 
-import io.sfgateway.tokenexchange.config.TokenExchangeProperties.Registration;
 import io.sfgateway.tokenexchange.exchange.ExchangeSettings;
 import io.sfgateway.tokenexchange.exchange.TokenClient;
 import io.sfgateway.tokenexchange.exchange.TokenRequest;
@@ -22,87 +21,88 @@ final class RegistrationValidator {
     }
 
     static void validateGlobal(TokenExchangeProperties properties) {
-        if (properties.cache().maximumSize() <= 0) {
+        if (properties.getCache().maximumSize() <= 0) {
             throw new InvalidConfigurationException(PREFIX + "cache.maximum-size", "must be positive");
         }
-        double refreshAhead = properties.cache().refreshAhead();
+        double refreshAhead = properties.getCache().refreshAhead();
         if (!(refreshAhead > 0 && refreshAhead <= 1)) {
             throw new InvalidConfigurationException(PREFIX + "cache.refresh-ahead", "must be in (0, 1]");
         }
-        if (properties.exchange().timeout().isNegative() || properties.exchange().timeout().isZero()) {
+        if (properties.getExchange().timeout().isNegative() || properties.getExchange().timeout().isZero()) {
             throw new InvalidConfigurationException(PREFIX + "exchange.timeout", "must be positive");
         }
-        if (properties.exchange().maxConcurrent() <= 0) {
+        if (properties.getExchange().maxConcurrent() <= 0) {
             throw new InvalidConfigurationException(PREFIX + "exchange.max-concurrent", "must be positive");
         }
-        if (properties.exchange().maxConnections() <= 0) {
+        if (properties.getExchange().maxConnections() <= 0) {
             throw new InvalidConfigurationException(PREFIX + "exchange.max-connections", "must be positive");
         }
     }
 
-    static ExchangeSettings settings(String name, Registration registration) {
+    static ExchangeSettings settings(String name, RegistrationProperties registration) {
         return settings(name, registration, List.of());
     }
 
     /** @param plainHttpHosts hosts besides loopback that may be reached over plain http ({@code plain-http-hosts}) */
-    static ExchangeSettings settings(String name, Registration registration, List<String> plainHttpHosts) {
+    static ExchangeSettings settings(String name, RegistrationProperties registration, List<String> plainHttpHosts) {
         String key = PREFIX + "registrations." + name + ".";
-        if (registration.loginUrl() == null) {
+        if (registration.getLoginUrl() == null) {
             throw new InvalidConfigurationException(key + "login-url", "is required");
         }
-        URI loginUrl = registration.loginUrl();
+        URI loginUrl = registration.getLoginUrl();
         if (!loginUrl.isAbsolute() || loginUrl.getHost() == null
                 || !List.of("https", "http").contains(loginUrl.getScheme().toLowerCase(Locale.ROOT))) {
             throw new InvalidConfigurationException(key + "login-url", "must be an absolute https URL");
         }
         SalesforceUrls.requireSecure(key + "login-url", loginUrl, plainHttpHosts);
         SalesforceUrls.requireTokenExchangeHost(key + "login-url", loginUrl);
-        if (registration.clientId() == null || registration.clientId().isBlank()) {
+        if (registration.getClientId() == null || registration.getClientId().isBlank()) {
             throw new InvalidConfigurationException(key + "client-id", "is required");
         }
-        if (registration.sessionTimeout() == null || registration.sessionTimeout().toSeconds() < 1) {
+        if (registration.getSessionTimeout() == null || registration.getSessionTimeout().toSeconds() < 1) {
             throw new InvalidConfigurationException(key + "session-timeout", "must be at least 1s");
         }
-        for (String scope : registration.scopes()) {
+        for (String scope : registration.getScopes()) {
             if (scope == null || scope.isBlank() || scope.chars().anyMatch(Character::isWhitespace)) {
                 throw new InvalidConfigurationException(key + "scopes", "a scope is blank or contains whitespace");
             }
         }
-        SubjectChecks.validate(key + "subject.", registration.subject());
-        if (registration.subject().validate() && registration.subject().jwksUri() != null) {
-            SalesforceUrls.requireSecure(key + "subject.jwks-uri", registration.subject().jwksUri(), plainHttpHosts);
+        SubjectProperties subject = registration.getSubject();
+        SubjectChecks.validate(key + "subject.", subject);
+        if (subject.isValidate() && subject.getJwksUri() != null) {
+            SalesforceUrls.requireSecure(key + "subject.jwks-uri", subject.getJwksUri(), plainHttpHosts);
         }
-        if (registration.subject().validate() && registration.subject().issuerUri() != null) {
-            SalesforceUrls.requireSecure(key + "subject.issuer-uri", registration.subject().issuerUri(), plainHttpHosts);
+        if (subject.isValidate() && subject.getIssuerUri() != null) {
+            SalesforceUrls.requireSecure(key + "subject.issuer-uri", subject.getIssuerUri(), plainHttpHosts);
         }
-        for (String pattern : registration.instanceUrlAllowlist()) {
+        for (String pattern : registration.getInstanceUrlAllowlist()) {
             SalesforceUrls.requireSecureAllowlistEntry(key + "instance-url-allowlist", pattern, plainHttpHosts);
         }
-        SalesforceUrls.warnAboutRefreshTokenScope(key + "scopes", registration.scopes());
+        SalesforceUrls.warnAboutRefreshTokenScope(key + "scopes", registration.getScopes());
         String base = loginUrl.toString().replaceAll("/+$", "");
         InstanceUrlAllowlist allowlist = allowlist(name, registration);
         SalesforceUrls.warnWhenRestIsOutsideTheAllowlist(key + "instance-url-allowlist", URI.create(base), allowlist);
-        String secret = registration.clientSecret();
-        TokenClient client = new TokenClient(URI.create(base + TOKEN_PATH), registration.clientId().strip(),
+        String secret = registration.getClientSecret();
+        TokenClient client = new TokenClient(URI.create(base + TOKEN_PATH), registration.getClientId().strip(),
                 secret == null || secret.isEmpty() ? null : secret);
         TokenRequest request = new TokenRequest(
-                grantType(key + "grant-type", registration.grantType()),
-                tokenType(key + "subject-token-type", registration.subjectTokenType()),
-                registration.scopes().isEmpty() ? null : String.join(" ", registration.scopes()),
-                registration.tokenHandler() == null || registration.tokenHandler().isBlank() ? null
-                        : registration.tokenHandler().strip());
+                grantType(key + "grant-type", registration.getGrantType()),
+                tokenType(key + "subject-token-type", registration.getSubjectTokenType()),
+                registration.getScopes().isEmpty() ? null : String.join(" ", registration.getScopes()),
+                registration.getTokenHandler() == null || registration.getTokenHandler().isBlank() ? null
+                        : registration.getTokenHandler().strip());
         return new ExchangeSettings(name, client, request, allowlist);
     }
 
     /** The login URL's origin and, for an Experience Cloud site, the site URL itself (its prefix). */
     /** The registration's instance allowlist: as configured, else the login URL's origin (and site path). */
-    static InstanceUrlAllowlist allowlist(String name, Registration registration) {
-        URI loginUrl = registration.loginUrl();
+    static InstanceUrlAllowlist allowlist(String name, RegistrationProperties registration) {
+        URI loginUrl = registration.getLoginUrl();
         String base = loginUrl.toString().replaceAll("/+$", "");
         try {
-            return InstanceUrlAllowlist.of(registration.instanceUrlAllowlist().isEmpty()
+            return InstanceUrlAllowlist.of(registration.getInstanceUrlAllowlist().isEmpty()
                     ? defaultAllowlist(loginUrl, base)
-                    : registration.instanceUrlAllowlist());
+                    : registration.getInstanceUrlAllowlist());
         } catch (IllegalArgumentException e) {
             throw new InvalidConfigurationException(PREFIX + "registrations." + name + ".instance-url-allowlist", e.getMessage());
         }
@@ -150,11 +150,11 @@ final class RegistrationValidator {
 
     /** The replay budget and the renewal interval (global keys). */
     static void validateForwardingGlobal(TokenExchangeProperties properties) {
-        long budget = properties.replayBudget().toBytes();
+        long budget = properties.getReplayBudget().toBytes();
         if (budget < 0 || budget > Integer.MAX_VALUE) {
             throw new InvalidConfigurationException(PREFIX + "replay-budget", "must be between 0 and 2GB");
         }
-        if (properties.minRenewalInterval().isNegative()) {
+        if (properties.getMinRenewalInterval().isNegative()) {
             throw new InvalidConfigurationException(PREFIX + "min-renewal-interval", "must not be negative");
         }
     }
@@ -164,12 +164,12 @@ final class RegistrationValidator {
      * and is neither {@code /} nor under {@code /services/oauth2/} or {@code /secur/}, where a
      * session must never go.
      */
-    static void validateForwarding(String name, Registration registration) {
+    static void validateForwarding(String name, RegistrationProperties registration) {
         String key = PREFIX + "registrations." + name + ".session-paths";
-        if (registration.sessionPaths().isEmpty()) {
+        if (registration.getSessionPaths().isEmpty()) {
             throw new InvalidConfigurationException(key, "must name at least one path prefix");
         }
-        for (String path : registration.sessionPaths()) {
+        for (String path : registration.getSessionPaths()) {
             if (path == null || path.length() < 2 || !path.startsWith("/") || !path.endsWith("/")
                     || io.sfgateway.tokenexchange.routing.SessionPaths.hasDotSegments(path)) {
                 throw new InvalidConfigurationException(key, "each entry must be a path like /services/data/ "

@@ -59,13 +59,13 @@ public class SharedSessionStoreAutoConfiguration {
             @Qualifier("salesforceTokenExchangeClock") Clock clock,
             ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<ObservationRegistry> observations,
             Environment environment) {
-        TokenExchangeProperties.Shared shared = properties.cache().shared();
+        TokenExchangeProperties.Shared shared = properties.getCache().shared();
         RedisTransportCheck.requireProtected(environment, shared.plainHosts());
         if (shared.timeout() == null || shared.timeout().isNegative() || shared.timeout().isZero()) {
             throw new InvalidConfigurationException(KEY + "timeout", "must be positive");
         }
         SharedStoreSettings settings = new SharedStoreSettings(sealingKeyId(shared), keys(shared), shared.timeout(),
-                properties.exchange().timeout().plusSeconds(1), storedRegistrations(properties));
+                properties.getExchange().timeout().plusSeconds(1), storedRegistrations(properties));
         return SharedStores.create(redis, settings, breakers, clock,
                 new StoreReads(meterRegistry.getIfAvailable(), observations.getIfAvailable(() -> ObservationRegistry.NOOP)));
     }
@@ -76,15 +76,16 @@ public class SharedSessionStoreAutoConfiguration {
      * allowlist that allows nothing.
      */
     private static List<StoredRegistration> storedRegistrations(TokenExchangeProperties properties) {
-        return properties.registrations().entrySet().stream().map(named -> {
-            TokenExchangeProperties.Registration registration = named.getValue();
-            if (registration.loginUrl() == null || registration.clientId() == null) {
-                return new StoredRegistration(named.getKey(), "", url -> false, registration.sessionTimeout());
+        return properties.getRegistrations().entrySet().stream().map(named -> {
+            RegistrationProperties registration = named.getValue();
+            if (registration.getLoginUrl() == null || registration.getClientId() == null) {
+                return new StoredRegistration(named.getKey(), "", url -> false, registration.getSessionTimeout());
             }
             InstanceUrlAllowlist allowlist = RegistrationValidator.allowlist(named.getKey(), registration);
-            String loginUrl = registration.loginUrl().toString().replaceAll("/+$", ""); // as the token endpoint is built
-            return new StoredRegistration(named.getKey(), loginUrl + " " + registration.clientId().strip(),
-                    allowlist::allows, registration.sessionTimeout());
+            // as the token endpoint is built
+            String loginUrl = registration.getLoginUrl().toString().replaceAll("/+$", "");
+            return new StoredRegistration(named.getKey(), loginUrl + " " + registration.getClientId().strip(),
+                    allowlist::allows, registration.getSessionTimeout());
         }).toList();
     }
 

@@ -6,54 +6,164 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import org.hibernate.validator.constraints.time.DurationMin;
-import org.springframework.boot.context.properties.bind.DefaultValue;
 
-/**
- * Local validation of the caller's token as a JWT ({@code registrations.<name>.subject}).
- *
- * @param validate whether to validate locally (the default); false for opaque tokens, which
- *     Salesforce's handler alone validates: then every new token costs an exchange, so
- *     {@code opaque-admission} bounds them, and start-up logs a warning
- * @param issuer the exact {@code iss} required; required when validating unless
- *     {@code issuer-uri} is set
- * @param issuerUri the IdP's issuer, as Spring Security's resource server takes it: the exact
- *     {@code iss} required, and, when {@code jwks-uri} is not set, where OpenID Connect discovery
- *     ({@code <issuer-uri>/.well-known/openid-configuration}) finds the signing keys; the
- *     document's {@code issuer} must equal it exactly
- * @param jwksUri where the IdP publishes its signing keys; when set it wins over discovery;
- *     required when validating unless {@code issuer-uri} is set
- * @param audiences accepted {@code aud} values; at least one is required when validating
- * @param subjectClaim the claim naming the user; the session key always holds {@code sub}
- *     and the issuer too, so another claim can only narrow a key, never widen it
- * @param clockSkew tolerance for {@code exp} and {@code nbf}
- * @param jwksRefetchInterval deprecated: the former name of {@code jwks.min-refresh}, used
- *     when that is not set
- * @param opaqueTokenLifetime with {@code validate: false}, the longest a session obtained
- *     for an opaque token is used before the token is exchanged (so judged by Salesforce)
- *     again: a revoked or expired token stops working within this time
- * @param opaqueAdmission with {@code validate: false}, how new opaque tokens are admitted
- * @param jwks how the IdP's signing keys are fetched again
- */
-public record SubjectProperties(
-        @DefaultValue("true") boolean validate,
-        String issuer,
-        URI issuerUri,
-        URI jwksUri,
-        List<String> audiences,
-        @DefaultValue("sub") String subjectClaim,
-        @DefaultValue("30s") @DurationMin(nanos = 0) Duration clockSkew,
-        @Deprecated Duration jwksRefetchInterval,
-        @DefaultValue("5m") Duration opaqueTokenLifetime,
-        @DefaultValue @Valid OpaqueAdmission opaqueAdmission,
-        @DefaultValue @Valid Jwks jwks) {
+/** Local validation of the caller's token as a JWT ({@code registrations.<name>.subject}). */
+public class SubjectProperties {
 
-    public SubjectProperties {
-        audiences = audiences == null ? List.of() : List.copyOf(audiences);
+    /**
+     * Whether to validate locally (the default); false for opaque tokens, which Salesforce's
+     * handler alone validates: then every new token costs an exchange, so opaque-admission bounds
+     * them, and start-up logs a warning.
+     */
+    private boolean validate = true;
+
+    /** The exact iss required; required when validating unless issuer-uri is set. */
+    private String issuer;
+
+    /**
+     * The IdP's issuer, as Spring Security's resource server takes it: the exact iss required,
+     * and, when jwks-uri is not set, where OpenID Connect discovery
+     * (<issuer-uri>/.well-known/openid-configuration) finds the signing keys; the document's
+     * issuer must equal it exactly.
+     */
+    private URI issuerUri;
+
+    /**
+     * Where the IdP publishes its signing keys; when set it wins over discovery; required when
+     * validating unless issuer-uri is set.
+     */
+    private URI jwksUri;
+
+    /** Accepted aud values; at least one is required when validating. */
+    private List<String> audiences = List.of();
+
+    /**
+     * The claim naming the user; the session key always holds sub and the issuer too, so another
+     * claim can only narrow a key, never widen it.
+     */
+    private String subjectClaim = "sub";
+
+    /** Tolerance for exp and nbf. */
+    @DurationMin(nanos = 0)
+    private Duration clockSkew = Duration.ofSeconds(30);
+
+    /**
+     * With validate: false, the longest a session obtained for an opaque token is used before the
+     * token is exchanged (so judged by Salesforce) again: a revoked or expired token stops working
+     * within this time.
+     */
+    private Duration opaqueTokenLifetime = Duration.ofMinutes(5);
+
+    /** With validate: false, how new opaque tokens are admitted. */
+    @Valid
+    private final OpaqueAdmission opaqueAdmission = new OpaqueAdmission();
+
+    /** How the IdP's signing keys are fetched again. */
+    @Valid
+    private final Jwks jwks = new Jwks();
+
+    public boolean isValidate() {
+        return this.validate;
+    }
+
+    public void setValidate(boolean validate) {
+        this.validate = validate;
+    }
+
+    public String getIssuer() {
+        return this.issuer;
+    }
+
+    public void setIssuer(String issuer) {
+        this.issuer = issuer;
+    }
+
+    public URI getIssuerUri() {
+        return this.issuerUri;
+    }
+
+    public void setIssuerUri(URI issuerUri) {
+        this.issuerUri = issuerUri;
+    }
+
+    public URI getJwksUri() {
+        return this.jwksUri;
+    }
+
+    public void setJwksUri(URI jwksUri) {
+        this.jwksUri = jwksUri;
+    }
+
+    public List<String> getAudiences() {
+        return this.audiences;
+    }
+
+    public void setAudiences(List<String> audiences) {
+        this.audiences = List.copyOf(audiences);
+    }
+
+    public String getSubjectClaim() {
+        return this.subjectClaim;
+    }
+
+    public void setSubjectClaim(String subjectClaim) {
+        this.subjectClaim = subjectClaim;
+    }
+
+    public Duration getClockSkew() {
+        return this.clockSkew;
+    }
+
+    public void setClockSkew(Duration clockSkew) {
+        this.clockSkew = clockSkew;
+    }
+
+    public Duration getOpaqueTokenLifetime() {
+        return this.opaqueTokenLifetime;
+    }
+
+    public void setOpaqueTokenLifetime(Duration opaqueTokenLifetime) {
+        this.opaqueTokenLifetime = opaqueTokenLifetime;
+    }
+
+    public OpaqueAdmission getOpaqueAdmission() {
+        return this.opaqueAdmission;
+    }
+
+    public Jwks getJwks() {
+        return this.jwks;
     }
 
     /** The {@code iss} required: {@code issuer-uri} when set (start-up refuses a different {@code issuer}), else {@code issuer}. */
     public String requiredIssuer() {
         return issuerUri != null ? issuerUri.toString() : issuer;
+    }
+
+    /** How the IdP's signing keys are fetched again ({@code subject.jwks}). */
+    public static class Jwks {
+
+        /** The least time between two fetches of the key set caused by an unknown kid or by the set's age. */
+        private Duration minRefresh = Duration.ofSeconds(30);
+
+        /** While the IdP fails, fetches back off exponentially from min-refresh up to this. */
+        @DurationMin(nanos = 1)
+        private Duration maxBackoff = Duration.ofMinutes(5);
+
+        public Duration getMinRefresh() {
+            return this.minRefresh;
+        }
+
+        public void setMinRefresh(Duration minRefresh) {
+            this.minRefresh = minRefresh;
+        }
+
+        public Duration getMaxBackoff() {
+            return this.maxBackoff;
+        }
+
+        public void setMaxBackoff(Duration maxBackoff) {
+            this.maxBackoff = maxBackoff;
+        }
     }
 
     /**
@@ -62,35 +172,79 @@ public record SubjectProperties(
      * ones are rate-limited per client address and per registration. Requests for a token
      * whose session is cached are never limited. Refused requests are answered 429 with
      * {@code Retry-After}.
-     *
-     * @param minLength the shortest token accepted (the longest is 10,000 characters)
-     * @param pattern a regular expression the whole token must match, when the IdP's token
-     *     format is known; unset accepts any RFC 6750 b64token
-     * @param perClientLimit new opaque tokens one client address may present per
-     *     {@code limit-period}
-     * @param globalLimit new opaque tokens all clients together may present per
-     *     {@code limit-period}
-     * @param limitPeriod the period both limits refill over
-     * @param maxTrackedClients the most client addresses whose limit is tracked at once (least
-     *     recently seen are forgotten first)
      */
-    public record OpaqueAdmission(
-            @DefaultValue("16") @Positive int minLength,
-            String pattern,
-            @DefaultValue("20") int perClientLimit,
-            @DefaultValue("200") int globalLimit,
-            @DefaultValue("1s") @DurationMin(nanos = 1) Duration limitPeriod,
-            @DefaultValue("10000") @Positive int maxTrackedClients) {
-    }
+    public static class OpaqueAdmission {
 
-    /**
-     * @param minRefresh the least time between two fetches of the key set caused by a token
-     *     naming an unknown {@code kid}, or by the set's age; default 30s
-     * @param maxBackoff while the IdP fails, fetches back off exponentially from
-     *     {@code min-refresh} up to this
-     */
-    public record Jwks(
-            Duration minRefresh,
-            @DefaultValue("5m") @DurationMin(nanos = 1) Duration maxBackoff) {
+        /** The shortest token accepted (the longest is 10,000 characters). */
+        @Positive
+        private int minLength = 16;
+
+        /**
+         * A regular expression the whole token must match, when the IdP's token format is known;
+         * unset accepts any RFC 6750 b64token.
+         */
+        private String pattern;
+
+        /** New opaque tokens one client address may present per limit-period. */
+        private int perClientLimit = 20;
+
+        /** New opaque tokens all clients together may present per limit-period. */
+        private int globalLimit = 200;
+
+        /** The period both limits refill over. */
+        @DurationMin(nanos = 1)
+        private Duration limitPeriod = Duration.ofSeconds(1);
+
+        /** The most client addresses whose limit is tracked at once (least recently seen go first). */
+        @Positive
+        private int maxTrackedClients = 10_000;
+
+        public int getMinLength() {
+            return this.minLength;
+        }
+
+        public void setMinLength(int minLength) {
+            this.minLength = minLength;
+        }
+
+        public String getPattern() {
+            return this.pattern;
+        }
+
+        public void setPattern(String pattern) {
+            this.pattern = pattern;
+        }
+
+        public int getPerClientLimit() {
+            return this.perClientLimit;
+        }
+
+        public void setPerClientLimit(int perClientLimit) {
+            this.perClientLimit = perClientLimit;
+        }
+
+        public int getGlobalLimit() {
+            return this.globalLimit;
+        }
+
+        public void setGlobalLimit(int globalLimit) {
+            this.globalLimit = globalLimit;
+        }
+
+        public Duration getLimitPeriod() {
+            return this.limitPeriod;
+        }
+
+        public void setLimitPeriod(Duration limitPeriod) {
+            this.limitPeriod = limitPeriod;
+        }
+
+        public int getMaxTrackedClients() {
+            return this.maxTrackedClients;
+        }
+
+        public void setMaxTrackedClients(int maxTrackedClients) {
+            this.maxTrackedClients = maxTrackedClients;
+        }
     }
 }

@@ -15,5 +15,5 @@ public interface SubjectResolvers {
      * @param name the registration's name ({@code salesforce.token-exchange.registrations.<name>})
      * @param registration its properties, already checked at start-up
      */
-    SubjectResolver forRegistration(String name, TokenExchangeProperties.Registration registration);
+    SubjectResolver forRegistration(String name, RegistrationProperties registration);
 }

@@ -75,7 +75,7 @@ public class TokenExchangeAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public TokenEndpointClients tokenEndpointClients(TokenExchangeProperties properties) {
-        TokenExchangeProperties.Exchange exchange = properties.exchange();
+        TokenExchangeProperties.Exchange exchange = properties.getExchange();
         ConnectionProvider pool = ConnectionProvider.builder("salesforce-token-exchange")
                 .maxConnections(exchange.maxConnections())
                 .pendingAcquireTimeout(exchange.timeout())
@@ -130,7 +130,7 @@ public class TokenExchangeAutoConfiguration {
     public SessionCache salesforceSessionCache(TokenExchangeProperties properties, ObjectProvider<SessionEvents> events,
             SessionStore store, @Qualifier("salesforceTokenExchangeTicker") Ticker ticker,
             ObjectProvider<MeterRegistry> meterRegistry) {
-        SessionCache cache = new SessionCache(properties.cache().maximumSize(), ticker,
+        SessionCache cache = new SessionCache(properties.getCache().maximumSize(), ticker,
                 events.getIfAvailable(() -> SessionEvents.NONE), store);
         cache.bindMetrics(meterRegistry.getIfAvailable(() -> Metrics.globalRegistry));
         return cache;
@@ -140,7 +140,7 @@ public class TokenExchangeAutoConfiguration {
     @ConditionalOnMissingBean
     public RefusalMemory salesforceRefusalMemory(TokenExchangeProperties properties,
             @Qualifier("salesforceTokenExchangeTicker") Ticker ticker) {
-        return new RefusalMemory(properties.cache().rejectionTtl(), properties.cache().maximumSize(), ticker);
+        return new RefusalMemory(properties.getCache().rejectionTtl(), properties.getCache().maximumSize(), ticker);
     }
 
     @Bean
@@ -163,17 +163,17 @@ public class TokenExchangeAutoConfiguration {
     @ConditionalOnMissingBean
     public SalesforceChecks salesforceChecks(TokenExchangeProperties properties, TokenEndpointClients clients,
             @Qualifier("salesforceTokenExchangeClock") Clock clock) {
-        return new SalesforceChecks(properties.registrations().keySet(), name -> new SalesforceCheck(
+        return new SalesforceChecks(properties.getRegistrations().keySet(), name -> new SalesforceCheck(
                 new TokenExchanger(clients.transport(), RegistrationValidator.settings(name,
-                        properties.registrations().get(name), properties.plainHttpHosts()), clock), clients.web()));
+                        properties.getRegistrations().get(name), properties.getPlainHttpHosts()), clock), clients.web()));
     }
 
     @Bean
     @ConditionalOnMissingBean
     public SessionForwarder salesforceSessionForwarder(TokenExchangeProperties properties) {
         RegistrationValidator.validateForwardingGlobal(properties);
-        return new SessionForwarder(properties.replayLimit().toBytes(),
-                new ReplayBudget(properties.replayBudget().toBytes()));
+        return new SessionForwarder(properties.getReplayLimit().toBytes(),
+                new ReplayBudget(properties.getReplayBudget().toBytes()));
     }
 
     /** How refusals are answered; an application's own {@link ExchangeErrorRenderer} bean replaces it. */
@@ -189,7 +189,7 @@ public class TokenExchangeAutoConfiguration {
             ExchangeRegistrations registrations, SessionForwarder forwarder, ExchangeErrorRenderer errors,
             TokenExchangeProperties properties, @Qualifier("salesforceTokenExchangeTicker") Ticker ticker) {
         return new SalesforceTokenExchangeGatewayFilterFactory(registrations, forwarder, errors,
-                new RenewalLimit(properties.minRenewalInterval(), properties.cache().maximumSize(), ticker));
+                new RenewalLimit(properties.getMinRenewalInterval(), properties.getCache().maximumSize(), ticker));
     }
 
     /**

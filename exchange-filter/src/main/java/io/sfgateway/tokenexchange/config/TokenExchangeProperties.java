@@ -4,15 +4,14 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Positive;
-import java.net.URI;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.ConstructorBinding;
-import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
@@ -20,112 +19,99 @@ import org.springframework.validation.annotation.Validated;
  * {@code salesforce.token-exchange.*} (see docs/CONFIGURATION.md). Ranges are checked when the values
  * are bound (Bean Validation, {@code @Validated}); {@link RegistrationValidator} checks what depends
  * on more than one value at start-up. Either way the failure names the offending key.
- *
- * @param registrations the Salesforce registrations, by the name routes give the filter
- * @param cache the session cache
- * @param exchange the token exchange calls
- * @param replayLimit the largest request body kept to replay a request once after Salesforce
- *     answers 401 for a stale session
- * @param replayBudget the most request-body bytes held for replays at once, over all requests;
- *     a request whose body would not fit in what is left is streamed and not replayable
- * @param minRenewalInterval the least time between two sessions of one subject replaced because
- *     Salesforce called them invalid; a 401 sooner goes back to the caller and the session stays
- * @param plainHttpHosts host names, besides loopback, that login-url, issuer-uri, jwks-uri
- *     and allowlist entries may reach over plain http: only for a test org inside one
- *     private network (the Kubernetes dev overlay's emulator); empty by default
  */
 @ConfigurationProperties("salesforce.token-exchange")
 @Validated
-public record TokenExchangeProperties(
-        Map<String, @Valid Registration> registrations,
-        @DefaultValue @Valid Cache cache,
-        @DefaultValue @Valid Exchange exchange,
-        @DefaultValue("256KB") DataSize replayLimit,
-        @DefaultValue("64MB") DataSize replayBudget,
-        @DefaultValue("30s") @DurationMin(nanos = 0) Duration minRenewalInterval,
-        List<String> plainHttpHosts) {
+public class TokenExchangeProperties {
 
-    @ConstructorBinding
-    public TokenExchangeProperties {
-        registrations = registrations == null ? Map.of() : registrations;
-        replayBudget = replayBudget == null ? DataSize.ofMegabytes(64) : replayBudget;
-        minRenewalInterval = minRenewalInterval == null ? Duration.ofSeconds(30) : minRenewalInterval;
-        plainHttpHosts = plainHttpHosts == null ? List.of() : List.copyOf(plainHttpHosts);
-    }
+    /** The Salesforce registrations, by the name routes give the filter. */
+    private final Map<String, @Valid RegistrationProperties> registrations = new LinkedHashMap<>();
 
-    /** The properties with the defaults of every component added after {@code replayLimit}. */
-    public TokenExchangeProperties(Map<String, Registration> registrations, Cache cache, Exchange exchange,
-            DataSize replayLimit) {
-        this(registrations, cache, exchange, replayLimit, null, null, null);
-    }
+    /** The session cache. */
+    @Valid
+    private Cache cache = new Cache(100_000, 0.75, Duration.ofSeconds(5));
+
+    /** The token exchange calls. */
+    @Valid
+    private Exchange exchange = new Exchange(Duration.ofSeconds(3), 64, Duration.ofSeconds(2), DataSize.ofKilobytes(64),
+            128);
 
     /**
-     * One Salesforce org and External Client App the gateway exchanges tokens with.
-     *
-     * @param loginUrl My Domain or Experience Cloud site URL; the token endpoint is
-     *     {@code <login-url>/services/oauth2/token}
-     * @param clientId the app's consumer key
-     * @param clientSecret the app's consumer secret; empty or absent for a public client (no
-     *     {@code client_secret} is sent)
-     * @param grantType {@code token-exchange}, {@code hybrid-token-exchange}, or a full URN
-     * @param subjectTokenType {@code access_token}, {@code refresh_token}, {@code id_token},
-     *     {@code saml2}, {@code jwt}, or a full URN
-     * @param tokenHandler the Apex token exchange handler, sent as {@code token_handler}
-     * @param scopes scopes sent space-separated as {@code scope}
-     * @param sessionTimeout the org's (or app's) session timeout; Salesforce sends no expires_in
-     * @param instanceUrlAllowlist {@code scheme://host[:port]} patterns a session's
-     *     {@code instance_url} must match; a host may begin with {@code *.}; defaults to the
-     *     login URL's origin
-     * @param subject local validation of the caller's token
-     * @param sessionPaths raw path prefixes the Salesforce session is sent to; a request outside
-     *     them is refused (404) before any exchange, whatever the route's predicates say
-     * @param strippedRequestHeaders caller headers never sent to Salesforce (case-insensitive)
-     * @param strippedQueryParameters query parameters never sent to Salesforce (names compared
-     *     case-insensitively, after percent-decoding)
-     * @param strippedResponseHeaders Salesforce answer headers never sent back to the caller
-     * @param apiUsage what to do with the org's API usage read from Salesforce's answers
+     * The largest request body kept to replay a request once after Salesforce answers 401 for a
+     * stale session.
      */
-    public record Registration(
-            URI loginUrl,
-            String clientId,
-            String clientSecret,
-            @DefaultValue("token-exchange") String grantType,
-            @DefaultValue("access_token") String subjectTokenType,
-            String tokenHandler,
-            List<String> scopes,
-            @DefaultValue("2h") @DurationMin(seconds = 1) Duration sessionTimeout,
-            List<String> instanceUrlAllowlist,
-            @DefaultValue @Valid @NestedConfigurationProperty SubjectProperties subject,
-            @DefaultValue({"/services/data/", "/services/apexrest/"})
-            List<String> sessionPaths,
-            @DefaultValue({"Cookie", "X-SFDC-Session"}) List<String> strippedRequestHeaders,
-            @DefaultValue("access_token") List<String> strippedQueryParameters,
-            @DefaultValue("Set-Cookie") List<String> strippedResponseHeaders,
-            @DefaultValue @Valid ApiUsage apiUsage) {
+    private DataSize replayLimit = DataSize.ofKilobytes(256);
 
-        /** The defaults of {@link #sessionPaths}: Salesforce's API surface. */
-        public static final List<String> DEFAULT_SESSION_PATHS =
-                List.of("/services/data/", "/services/apexrest/");
+    /**
+     * The most request-body bytes held for replays at once, over all requests; a request whose
+     * body would not fit in what is left is streamed and not replayable.
+     */
+    private DataSize replayBudget = DataSize.ofMegabytes(64);
 
-        public Registration {
-            sessionPaths = sessionPaths == null ? DEFAULT_SESSION_PATHS : List.copyOf(sessionPaths);
-            strippedRequestHeaders = strippedRequestHeaders == null ? List.of("Cookie", "X-SFDC-Session")
-                    : List.copyOf(strippedRequestHeaders);
-            strippedQueryParameters = strippedQueryParameters == null ? List.of("access_token")
-                    : List.copyOf(strippedQueryParameters);
-            strippedResponseHeaders = strippedResponseHeaders == null ? List.of("Set-Cookie")
-                    : List.copyOf(strippedResponseHeaders);
-            scopes = scopes == null ? List.of() : List.copyOf(scopes);
-            instanceUrlAllowlist = instanceUrlAllowlist == null ? List.of() : List.copyOf(instanceUrlAllowlist);
-            apiUsage = apiUsage == null ? new ApiUsage(null, null, null) : apiUsage;
-        }
+    /**
+     * The least time between two sessions of one subject replaced because Salesforce called them
+     * invalid; a 401 sooner goes back to the caller and the session stays.
+     */
+    @DurationMin(nanos = 0)
+    private Duration minRenewalInterval = Duration.ofSeconds(30);
 
-        @Override
-        public String toString() {
-            return "Registration[loginUrl=" + loginUrl + ", clientId=" + clientId + ", clientSecret="
-                    + (clientSecret == null || clientSecret.isEmpty() ? "(none)" : "(set)") + ", grantType=" + grantType
-                    + ", subjectTokenType=" + subjectTokenType + "]";
-        }
+    /**
+     * Host names, besides loopback, that login-url, issuer-uri, jwks-uri and allowlist entries may
+     * reach over plain http: only for a test org inside one private network (the Kubernetes dev
+     * overlay's emulator); empty by default.
+     */
+    private List<String> plainHttpHosts = List.of();
+
+    public Map<String, RegistrationProperties> getRegistrations() {
+        return this.registrations;
+    }
+
+    public Cache getCache() {
+        return this.cache;
+    }
+
+    public void setCache(Cache cache) {
+        this.cache = cache;
+    }
+
+    public Exchange getExchange() {
+        return this.exchange;
+    }
+
+    public void setExchange(Exchange exchange) {
+        this.exchange = exchange;
+    }
+
+    public DataSize getReplayLimit() {
+        return this.replayLimit;
+    }
+
+    public void setReplayLimit(DataSize replayLimit) {
+        this.replayLimit = replayLimit;
+    }
+
+    public DataSize getReplayBudget() {
+        return this.replayBudget;
+    }
+
+    public void setReplayBudget(DataSize replayBudget) {
+        this.replayBudget = replayBudget;
+    }
+
+    public Duration getMinRenewalInterval() {
+        return this.minRenewalInterval;
+    }
+
+    public void setMinRenewalInterval(Duration minRenewalInterval) {
+        this.minRenewalInterval = minRenewalInterval;
+    }
+
+    public List<String> getPlainHttpHosts() {
+        return this.plainHttpHosts;
+    }
+
+    public void setPlainHttpHosts(List<String> plainHttpHosts) {
+        this.plainHttpHosts = List.copyOf(plainHttpHosts);
     }
 
     /**

@@ -33,8 +33,8 @@ final class WarmUpSteps {
         }
         HttpClient http = clients.http();
         steps.add(WarmUpStep.required("token-endpoint client", Mono.defer(http::warmup)));
-        properties.registrations().forEach((name, registration) -> {
-            URI login = registration.loginUrl();
+        properties.getRegistrations().forEach((name, registration) -> {
+            URI login = registration.getLoginUrl();
             if (login != null && "https".equals(login.getScheme().toLowerCase(Locale.ROOT)) && login.getHost() != null) {
                 steps.add(WarmUpStep.bestEffort("connection to the token endpoint of '" + name + "'",
                         connection(http, login)));

@@ -1,14 +1,16 @@
 package io.sfgateway.tokenexchange.exchange;
 
+import io.sfgateway.tokenexchange.SalesforceOrg;
+import io.sfgateway.tokenexchange.SessionGrant;
 import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Values that every session of an org repeats (its {@code instance_url}, org id and scope), kept
- * once per registration instead of once per cached session: with 100,000 sessions of one org this
- * saves about 40 MB of heap. Bounded: past {@value #MAX_VALUES} distinct values a value is simply
- * not shared.
+ * Values that every session of an org repeats (its {@code instance_url}, org id and scope, and the
+ * {@link SessionGrant} holding them), kept once per registration instead of once per cached
+ * session: with 100,000 sessions of one org this saves about 40 MB of heap. Bounded: past
+ * {@value #MAX_VALUES} distinct values a value is simply not shared.
  */
 final class RecurringValues {
 
@@ -16,6 +18,7 @@ final class RecurringValues {
 
     private final Map<String, URI> instanceUrls = new ConcurrentHashMap<>();
     private final Map<String, String> strings = new ConcurrentHashMap<>();
+    private final Map<SessionGrant, SessionGrant> grants = new ConcurrentHashMap<>();
 
     /** The shared URI of an allowlisted instance URL seen before, or {@code null}. */
     URI knownInstanceUrl(String text) {
@@ -45,5 +48,22 @@ final class RecurringValues {
         }
         shared = strings.putIfAbsent(value, value);
         return shared != null ? shared : value;
+    }
+
+    /**
+     * The shared grant of {@code scope} on the org at {@code instanceUrl} (a URI from
+     * {@link #rememberInstanceUrl}): one object for all the sessions of an org.
+     */
+    SessionGrant grant(URI instanceUrl, String orgId, String scope) {
+        SessionGrant grant = new SessionGrant(new SalesforceOrg(instanceUrl, share(orgId)), share(scope));
+        SessionGrant shared = grants.get(grant);
+        if (shared != null) {
+            return shared;
+        }
+        if (grants.size() >= MAX_VALUES) {
+            return grant;
+        }
+        shared = grants.putIfAbsent(grant, grant);
+        return shared != null ? shared : grant;
     }
 }

@@ -82,9 +82,8 @@ final class TokenResponseParser {
         // refresh_token and id_token are never kept: the gateway has no use for them, and a
         // refresh token is a long-lived credential (docs/REAL-ORGS.md, "No refresh tokens").
         long issued = issuedAtMillis(issuedAt);
-        return new SalesforceSession(accessToken, instance, recurring.share(orgId), userId,
-                issued, recurring.share(text(json, "scope")), null, null,
-                "jwt".equalsIgnoreCase(text(json, "token_format")) ? expiresAtMillis(accessToken) : 0);
+        return new SalesforceSession(accessToken, recurring.grant(instance, orgId, text(json, "scope")), userId,
+                issued, "jwt".equalsIgnoreCase(text(json, "token_format")) ? expiresAtMillis(accessToken) : 0);
     }
 
     /**

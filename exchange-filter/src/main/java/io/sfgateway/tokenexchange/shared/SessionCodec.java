@@ -1,6 +1,7 @@
 package io.sfgateway.tokenexchange.shared;
 
 import io.sfgateway.tokenexchange.SalesforceSession;
+import io.sfgateway.tokenexchange.SessionGrant;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -40,8 +41,8 @@ public final class SessionCodec {
             write(out, session.userId());
             out.writeLong(session.issuedAtMillis());
             write(out, session.scope());
-            write(out, session.refreshToken());
-            write(out, session.idToken());
+            write(out, null); // formerly the refresh token, never kept
+            write(out, null); // formerly the id token, never kept
             if (session.expiresAtMillis() > 0) {
                 out.writeLong(session.expiresAtMillis()); // a JWT-format token's exp; absent for a session id
             }
@@ -62,11 +63,11 @@ public final class SessionCodec {
             String userId = read(in);
             long issuedAt = in.readLong();
             String scope = read(in);
-            String refreshToken = read(in);
-            String idToken = read(in);
+            read(in); // formerly the refresh token, never kept
+            read(in); // formerly the id token, never kept
             long expiresAt = in.available() == Long.BYTES ? in.readLong() : 0;
-            SalesforceSession session = new SalesforceSession(accessToken, instanceUrl, orgId, userId, issuedAt, scope,
-                    refreshToken, idToken, expiresAt);
+            SalesforceSession session = new SalesforceSession(accessToken, SessionGrant.of(instanceUrl, orgId, scope),
+                    userId, issuedAt, expiresAt);
             return in.available() == 0 ? new Decoded(session, obtainedAt, subjectKey) : null;
         } catch (IOException | RuntimeException e) {
             return null;

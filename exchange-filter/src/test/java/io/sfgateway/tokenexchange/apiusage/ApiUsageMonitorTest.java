@@ -9,6 +9,7 @@ import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sfgateway.tokenexchange.ExchangeFailure;
 import io.sfgateway.tokenexchange.SalesforceSession;
+import io.sfgateway.tokenexchange.SessionGrant;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -24,8 +25,8 @@ import org.springframework.mock.http.server.reactive.MockServerHttpResponse;
 class ApiUsageMonitorTest {
 
     private static final String ORG = "00D000000000001AAA";
-    private static final SalesforceSession SESSION = new SalesforceSession("00D!secret", URI.create("https://acme.my.salesforce.com"),
-            ORG, "005000000000001AAA", 0, "api", null, null);
+    private static final SalesforceSession SESSION = new SalesforceSession("00D!secret",
+            SessionGrant.of(URI.create("https://acme.my.salesforce.com"), ORG, "api"), "005000000000001AAA", 0);
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final AtomicLong nanos = new AtomicLong(1_000);
@@ -74,7 +75,8 @@ class ApiUsageMonitorTest {
         monitor.answered(SESSION, answer(HttpStatus.NOT_FOUND, "api-usage=10020/100000"));
         assertThat(gauge("salesforce.api.usage")).isEqualTo(10020);
 
-        SalesforceSession noOrg = new SalesforceSession("t", SESSION.instanceUrl(), null, null, 0, null, null, null);
+        SalesforceSession noOrg = new SalesforceSession("t",
+                SessionGrant.of(SESSION.instanceUrl(), null, null), null, 0);
         monitor.answered(noOrg, answer(HttpStatus.OK, "api-usage=5/10"));
         assertThat(meters.get("salesforce.api.usage").tag("org", "unknown").gauge().value()).isEqualTo(5);
         assertThat(meters.find("salesforce.api.usage").gauges()).allSatisfy(gauge ->

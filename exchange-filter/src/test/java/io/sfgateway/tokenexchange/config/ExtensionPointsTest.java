@@ -176,7 +176,7 @@ class ExtensionPointsTest {
         final List<String> names = new CopyOnWriteArrayList<>();
 
         @Override
-        public SubjectResolver forRegistration(String name, TokenExchangeProperties.Registration registration) {
+        public SubjectResolver forRegistration(String name, RegistrationProperties registration) {
             names.add(name);
             return RESOLVER;
         }

@@ -160,7 +160,7 @@ class RealOrgConfigurationTest {
         assertThat(context).hasNotFailed();
         assertThat(context.getBean(ExchangeRegistrations.class).names()).containsExactly("acme");
         return RegistrationValidator.settings("acme",
-                context.getBean(TokenExchangeProperties.class).registrations().get("acme"));
+                context.getBean(TokenExchangeProperties.class).getRegistrations().get("acme"));
     }
 
     private static void assertFailure(Throwable failure, String key, String hint) {

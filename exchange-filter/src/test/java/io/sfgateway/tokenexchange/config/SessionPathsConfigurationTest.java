@@ -26,14 +26,14 @@ class SessionPathsConfigurationTest {
         runner.run(context -> {
             assertThat(context).hasNotFailed();
             TokenExchangeProperties properties = context.getBean(TokenExchangeProperties.class);
-            TokenExchangeProperties.Registration acme = properties.registrations().get("acme");
+            RegistrationProperties acme = properties.getRegistrations().get("acme");
             // Only what the gateway handles: Bulk API 1.0 and SOAP are opt-in.
-            assertThat(acme.sessionPaths()).containsExactly("/services/data/", "/services/apexrest/");
-            assertThat(acme.strippedRequestHeaders()).containsExactly("Cookie", "X-SFDC-Session");
-            assertThat(acme.strippedQueryParameters()).containsExactly("access_token");
-            assertThat(acme.strippedResponseHeaders()).containsExactly("Set-Cookie");
-            assertThat(properties.replayBudget().toMegabytes()).isEqualTo(64);
-            assertThat(properties.minRenewalInterval()).hasSeconds(30);
+            assertThat(acme.getSessionPaths()).containsExactly("/services/data/", "/services/apexrest/");
+            assertThat(acme.getStrippedRequestHeaders()).containsExactly("Cookie", "X-SFDC-Session");
+            assertThat(acme.getStrippedQueryParameters()).containsExactly("access_token");
+            assertThat(acme.getStrippedResponseHeaders()).containsExactly("Set-Cookie");
+            assertThat(properties.getReplayBudget().toMegabytes()).isEqualTo(64);
+            assertThat(properties.getMinRenewalInterval()).hasSeconds(30);
         });
     }
 

@@ -3,6 +3,7 @@ package io.sfgateway.tokenexchange.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sfgateway.tokenexchange.SalesforceSession;
+import io.sfgateway.tokenexchange.SessionGrant;
 import io.sfgateway.tokenexchange.session.LocalSessionStore;
 import io.sfgateway.tokenexchange.session.SessionCache;
 import io.sfgateway.tokenexchange.session.SessionKey;
@@ -60,7 +61,7 @@ class SessionStoreSelectionTest {
 
     static final class FixedStore implements SessionStore {
         static final SalesforceSession SESSION = new SalesforceSession("from-own-store",
-                URI.create("https://acme.my.salesforce.com"), null, null, 0, null, null, null);
+                SessionGrant.of(URI.create("https://acme.my.salesforce.com"), null, null), null, 0);
 
         @Override
         public Mono<StoredSession> load(SessionKey key, SessionLifetime lifetime, Supplier<Mono<SalesforceSession>> exchange) {

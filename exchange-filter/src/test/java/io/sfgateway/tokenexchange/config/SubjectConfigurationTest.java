@@ -45,7 +45,8 @@ class SubjectConfigurationTest {
         runner.withPropertyValues(SUBJECT + "issuer-uri=https://127.0.0.1:9/realms/acme", SUBJECT + "audiences=gw")
                 .run(context -> {
                     assertThat(context).hasNotFailed();
-                    SubjectProperties subject = context.getBean(TokenExchangeProperties.class).registrations().get("acme").subject();
+                    SubjectProperties subject = context.getBean(TokenExchangeProperties.class).getRegistrations().get("acme")
+                            .getSubject();
                     assertThat(subject.requiredIssuer()).isEqualTo("https://127.0.0.1:9/realms/acme");
                 });
         // Both set: jwks-uri gives the keys, issuer-uri the required iss (no discovery).
@@ -78,17 +79,11 @@ class SubjectConfigurationTest {
             SUBJECT + "audiences=gw"};
         runner.withPropertyValues(valid).withPropertyValues(SUBJECT + "jwks.min-refresh=0s")
                 .run(context -> assertFailure(context.getStartupFailure(), SUBJECT + "jwks.min-refresh"));
-        runner.withPropertyValues(valid).withPropertyValues(SUBJECT + "jwks-refetch-interval=0s")
-                .run(context -> assertFailure(context.getStartupFailure(), SUBJECT + "jwks.min-refresh"));
     }
 
     @Test
-    void theDeprecatedRefetchIntervalStillCountsUnlessMinRefreshIsSet() {
-        SubjectProperties legacy = subject(java.time.Duration.ofSeconds(7), null);
-        assertThat(SubjectChecks.jwksMinRefresh(legacy)).hasSeconds(7);
-        SubjectProperties both = subject(java.time.Duration.ofSeconds(7), java.time.Duration.ofSeconds(45));
-        assertThat(SubjectChecks.jwksMinRefresh(both)).hasSeconds(45);
-        assertThat(SubjectChecks.jwksMinRefresh(subject(null, null))).hasSeconds(30);
+    void theJwksMinRefreshIsThirtySecondsUnlessSet() {
+        assertThat(new SubjectProperties().getJwks().getMinRefresh()).hasSeconds(30);
     }
 
     @Test
@@ -113,15 +108,6 @@ class SubjectConfigurationTest {
                 .run(context -> assertFailure(context.getStartupFailure(), SUBJECT + "opaque-admission.global-limit"));
         opaque.withPropertyValues(SUBJECT + "opaque-token-lifetime=0s")
                 .run(context -> assertFailure(context.getStartupFailure(), SUBJECT + "opaque-token-lifetime"));
-    }
-
-    @SuppressWarnings("deprecation")
-    private static SubjectProperties subject(java.time.Duration refetchInterval, java.time.Duration minRefresh) {
-        return new SubjectProperties(true, "https://idp", null, java.net.URI.create("https://idp/jwks"),
-                java.util.List.of("gw"), "sub", java.time.Duration.ofSeconds(30), refetchInterval,
-                java.time.Duration.ofMinutes(5),
-                new SubjectProperties.OpaqueAdmission(16, null, 20, 200, java.time.Duration.ofSeconds(1), 10_000),
-                new SubjectProperties.Jwks(minRefresh, java.time.Duration.ofMinutes(5)));
     }
 
     private static void assertFailure(Throwable failure, String key) {

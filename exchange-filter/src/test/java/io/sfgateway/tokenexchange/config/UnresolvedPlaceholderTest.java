@@ -72,7 +72,7 @@ class UnresolvedPlaceholderTest {
                 ACME + "token-handler=${ACME_HANDLER:DefaultHandler}").run(context -> {
             assertThat(context).hasNotFailed();
             assertThat(context.getBean(ExchangeRegistrations.class).names()).containsExactly("acme");
-            assertThat(context.getBean(TokenExchangeProperties.class).registrations().get("acme").clientId())
+            assertThat(context.getBean(TokenExchangeProperties.class).getRegistrations().get("acme").getClientId())
                     .isEqualTo("from-the-environment");
         });
     }

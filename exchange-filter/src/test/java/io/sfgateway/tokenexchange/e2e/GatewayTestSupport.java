@@ -146,7 +146,7 @@ abstract class GatewayTestSupport {
         properties.add(key + "subject.issuer", () -> org.idp().issuer());
         properties.add(key + "subject.jwks-uri", () -> org.idp().jwksUri());
         properties.add(key + "subject.audiences", () -> AUDIENCE);
-        properties.add(key + "subject.jwks-refetch-interval", () -> "100ms");
+        properties.add(key + "subject.jwks.min-refresh", () -> "100ms");
     }
 
     @BeforeEach

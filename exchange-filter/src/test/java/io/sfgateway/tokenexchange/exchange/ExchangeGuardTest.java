@@ -9,6 +9,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.sfgateway.tokenexchange.ExchangeFailure;
 import io.sfgateway.tokenexchange.ExchangeFailure.Kind;
 import io.sfgateway.tokenexchange.SalesforceSession;
+import io.sfgateway.tokenexchange.SessionGrant;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,7 +23,8 @@ import reactor.test.scheduler.VirtualTimeScheduler;
 class ExchangeGuardTest {
 
     private static final SalesforceSession SESSION = new SalesforceSession("00D!token",
-            URI.create("https://acme.my.salesforce.com"), "00D000000000001AAA", "005000000000001AAA", 0L, "api", null, null);
+            SessionGrant.of(URI.create("https://acme.my.salesforce.com"),
+            "00D000000000001AAA", "api"), "005000000000001AAA", 0L);
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
     private final VirtualTimeScheduler time = VirtualTimeScheduler.create();

@@ -58,10 +58,11 @@ class TokenRequestCpuMeasurement {
                     new TokenClient(URI.create(wm.baseUrl() + "/services/oauth2/token"), "3MVG9-client-id", null),
                     new TokenRequest(ExchangeSettings.TOKEN_EXCHANGE, ExchangeSettings.TOKEN_TYPE_JWT, "api", null),
                     InstanceUrlAllowlist.of(List.of("https://*.my.salesforce.com")));
-            TokenEndpointClients pooled = new TokenExchangeAutoConfiguration().tokenEndpointClients(
-                    new TokenExchangeProperties(Map.of(), new TokenExchangeProperties.Cache(1000, 0.75, Duration.ofSeconds(5)),
-                            new TokenExchangeProperties.Exchange(Duration.ofSeconds(5), 64, Duration.ofSeconds(2),
-                                    DataSize.ofKilobytes(64), 16), DataSize.ofKilobytes(256)));
+            TokenExchangeProperties properties = new TokenExchangeProperties();
+            properties.setCache(new TokenExchangeProperties.Cache(1000, 0.75, Duration.ofSeconds(5)));
+            properties.setExchange(new TokenExchangeProperties.Exchange(Duration.ofSeconds(5), 64, Duration.ofSeconds(2),
+                    DataSize.ofKilobytes(64), 16));
+            TokenEndpointClients pooled = new TokenExchangeAutoConfiguration().tokenEndpointClients(properties);
             WebClient plain = WebClient.builder()
                     .clientConnector(new org.springframework.http.client.reactive.ReactorClientHttpConnector(pooled.http()))
                     .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(64 * 1024)).build();

@@ -10,6 +10,7 @@ import io.sfgateway.tokenexchange.ExchangeFailure;
 import io.sfgateway.tokenexchange.ExchangeFailure.Kind;
 import io.sfgateway.tokenexchange.RefusalReason;
 import io.sfgateway.tokenexchange.SalesforceSession;
+import io.sfgateway.tokenexchange.SessionGrant;
 import java.time.Clock;
 import java.net.URI;
 import java.time.Duration;
@@ -26,8 +27,8 @@ import org.slf4j.event.KeyValuePair;
 class ExchangeObserverTest {
 
     private static final SalesforceSession SESSION = new SalesforceSession("00D!secret-session",
-            URI.create("https://acme.my.salesforce.com"), "00D000000000001AAA", "005000000000001AAA", 0L, "api",
-            null, null);
+            SessionGrant.of(URI.create("https://acme.my.salesforce.com"),
+            "00D000000000001AAA", "api"), "005000000000001AAA", 0L);
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final ExchangeObserver observer = new ExchangeObserver(registry, Clock.systemUTC());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
 
 import io.sfgateway.tokenexchange.SalesforceSession;
+import io.sfgateway.tokenexchange.SessionGrant;
 import io.sfgateway.tokenexchange.session.SessionRenewal;
 import java.net.URI;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ import reactor.test.StepVerifier;
 class SessionForwarderTest {
 
     private static final SalesforceSession SESSION = new SalesforceSession("00D!salesforce-token",
-            URI.create("https://acme.my.salesforce.com"), "00D", "005", 0L, "api", null, null);
+            SessionGrant.of(URI.create("https://acme.my.salesforce.com"), "00D", "api"), "005", 0L);
 
     private final List<ServerWebExchange> sent = new ArrayList<>();
     private final CountingRenewal renewal = new CountingRenewal();
@@ -62,8 +63,8 @@ class SessionForwarderTest {
 
     @Test
     void anExperienceCloudSitePrefixesThePath() {
-        SalesforceSession site = new SalesforceSession("t", URI.create("https://acme.my.site.com/partners/"), "00D", "005",
-                0L, "api", null, null);
+        SalesforceSession site = new SalesforceSession("t",
+                SessionGrant.of(URI.create("https://acme.my.site.com/partners/"), "00D", "api"), "005", 0L);
         MockServerWebExchange exchange = routed(MockServerHttpRequest.get("https://gateway.example/services/data/v62.0/").build());
         new SessionForwarder(1024).forward(exchange, chain, site, renewal).block();
         URI target = sent.get(0).getRequiredAttribute(GATEWAY_REQUEST_URL_ATTR);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sfgateway.tokenexchange.ExchangeFailure;
 import io.sfgateway.tokenexchange.SalesforceSession;
+import io.sfgateway.tokenexchange.SessionGrant;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -243,8 +244,9 @@ class SessionCacheTest {
     }
 
     private static SalesforceSession session(String accessToken) {
-        return new SalesforceSession(accessToken, URI.create("https://acme.my.salesforce.com"), "00D", "005",
-                System.currentTimeMillis(), "api", null, null);
+        return new SalesforceSession(accessToken,
+                SessionGrant.of(URI.create("https://acme.my.salesforce.com"),
+                "00D", "api"), "005", System.currentTimeMillis());
     }
 
     private static ExchangeFailure unavailable() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sfgateway.tokenexchange.ExchangeFailure;
 import io.sfgateway.tokenexchange.ExchangeFailure.Kind;
 import io.sfgateway.tokenexchange.SalesforceSession;
+import io.sfgateway.tokenexchange.SessionGrant;
 import io.sfgateway.tokenexchange.SessionSource;
 import io.sfgateway.tokenexchange.Subject;
 import io.sfgateway.tokenexchange.routing.SessionForwarder;
@@ -179,8 +180,8 @@ class SessionServiceTest {
     }
 
     private static SalesforceSession session(String accessToken) {
-        return new SalesforceSession(accessToken, URI.create("https://acme.my.salesforce.com"), "00D", "005",
-                0L, "api", null, null);
+        return new SalesforceSession(accessToken,
+                SessionGrant.of(URI.create("https://acme.my.salesforce.com"), "00D", "api"), "005", 0L);
     }
 
     private static final class RecordingEvents extends CountingEvents {

@@ -3,6 +3,7 @@ package io.sfgateway.tokenexchange.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sfgateway.tokenexchange.SalesforceSession;
+import io.sfgateway.tokenexchange.SessionGrant;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -108,8 +109,9 @@ class SessionStoreSeamTest {
     }
 
     private static SalesforceSession session(String accessToken) {
-        return new SalesforceSession(accessToken, URI.create("https://acme.my.salesforce.com"), "00D", "005",
-                System.currentTimeMillis(), "api", null, null);
+        return new SalesforceSession(accessToken,
+                SessionGrant.of(URI.create("https://acme.my.salesforce.com"),
+                "00D", "api"), "005", System.currentTimeMillis());
     }
 
     /** A store answering what the test queued, else exchanging; records what it was asked. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sfgateway.tokenexchange.ExchangeFailure;
 import io.sfgateway.tokenexchange.SalesforceSession;
+import io.sfgateway.tokenexchange.SessionGrant;
 import io.sfgateway.tokenexchange.session.SessionKey;
 import io.sfgateway.tokenexchange.session.SessionLifetime;
 import java.net.URI;
@@ -246,8 +247,8 @@ class RedisSessionStoreTest extends OnRealRedis {
     }
 
     static SalesforceSession session(String accessToken, long issuedAt) {
-        return new SalesforceSession(accessToken, URI.create("https://acme.my.salesforce.com"), "00D", "005", issuedAt,
-                "api", null, null);
+        return new SalesforceSession(accessToken,
+                SessionGrant.of(URI.create("https://acme.my.salesforce.com"), "00D", "api"), "005", issuedAt);
     }
 
     /** One time for the cache's ticker and the store's clock, moved by the test. */

@@ -3,6 +3,7 @@ package io.sfgateway.tokenexchange.shared;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sfgateway.tokenexchange.SalesforceSession;
+import io.sfgateway.tokenexchange.SessionGrant;
 import io.sfgateway.tokenexchange.session.SessionKey;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,7 @@ class SessionSealTest {
     private static final String DEPLOYMENT = "https://acme.my.salesforce.com client-1";
     private static final SessionKey ALICE = new SessionKey("acme", "jwt:https://idp alice");
     private static final SalesforceSession SESSION = new SalesforceSession("00Dxx!secret-session",
-            URI.create("https://acme.my.salesforce.com"), "00D", "005", 1_700_000_000_000L, "api", "refresh", null);
+            SessionGrant.of(URI.create("https://acme.my.salesforce.com"), "00D", "api"), "005", 1_700_000_000_000L);
 
     private final SessionSeal seal = new SessionSeal("k1", Map.of("k1", K1));
 
@@ -33,8 +34,9 @@ class SessionSealTest {
 
     @Test
     void aJwtFormatSessionKeepsItsExpiry() {
-        SalesforceSession jwt = new SalesforceSession("eyJ.x.y", URI.create("https://acme.my.salesforce.com"), "00D",
-                "005", 1_700_000_000_000L, "api", null, null, 1_700_001_800_000L);
+        SalesforceSession jwt = new SalesforceSession("eyJ.x.y",
+                SessionGrant.of(URI.create("https://acme.my.salesforce.com"),
+                "00D", "api"), "005", 1_700_000_000_000L, 1_700_001_800_000L);
         SessionSeal.Name name = seal.names(DEPLOYMENT, ALICE).get(0);
         assertThat(seal.open(name, seal.seal(name, jwt, 42L, ALICE.subject())).session()).usingRecursiveComparison().isEqualTo(jwt);
     }
@@ -106,7 +108,8 @@ class SessionSealTest {
         SessionSeal.Name name = seal.names(DEPLOYMENT, ALICE).get(0);
         byte[] value = seal.seal(name, SESSION, 42L, ALICE.subject());
         assertThat(Arrays.copyOfRange(value, 1, 17)).isEqualTo(seal.fingerprint(name, SESSION));
-        SalesforceSession other = new SalesforceSession("another", SESSION.instanceUrl(), null, null, 0, null, null, null);
+        SalesforceSession other = new SalesforceSession("another",
+                SessionGrant.of(SESSION.instanceUrl(), null, null), null, 0);
         assertThat(seal.fingerprint(name, other)).isNotEqualTo(seal.fingerprint(name, SESSION));
     }
 

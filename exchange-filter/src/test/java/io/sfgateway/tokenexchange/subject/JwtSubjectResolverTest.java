@@ -57,7 +57,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -120,11 +119,9 @@ class JwtSubjectResolverTest {
     }
 
     static WebClient webClient() {
-        TokenExchangeProperties props = new TokenExchangeProperties(Map.of(),
-                new TokenExchangeProperties.Cache(100_000, 0.75, Duration.ofSeconds(5)),
-                new TokenExchangeProperties.Exchange(Duration.ofSeconds(3), 64, Duration.ofSeconds(2),
-                        DataSize.ofKilobytes(64), 16),
-                DataSize.ofKilobytes(256));
+        TokenExchangeProperties props = new TokenExchangeProperties();
+        props.setExchange(new TokenExchangeProperties.Exchange(Duration.ofSeconds(3), 64, Duration.ofSeconds(2),
+                DataSize.ofKilobytes(64), 16));
         return new TokenExchangeAutoConfiguration().tokenEndpointClients(props).web();
     }
 

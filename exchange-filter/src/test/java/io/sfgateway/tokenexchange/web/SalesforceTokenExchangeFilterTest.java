@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sfgateway.tokenexchange.ExchangeFailure;
 import io.sfgateway.tokenexchange.ExchangeFailure.Kind;
 import io.sfgateway.tokenexchange.SalesforceSession;
+import io.sfgateway.tokenexchange.SessionGrant;
 import io.sfgateway.tokenexchange.Subject;
 import io.sfgateway.tokenexchange.TokenDigest;
 import io.sfgateway.tokenexchange.observe.ExchangeObserver;
@@ -177,7 +178,7 @@ class SalesforceTokenExchangeFilterTest {
     }
 
     private static SalesforceSession session(String accessToken) {
-        return new SalesforceSession(accessToken, URI.create("https://acme.my.salesforce.com"), "00D", "005",
-                0L, "api", null, null);
+        return new SalesforceSession(accessToken,
+                SessionGrant.of(URI.create("https://acme.my.salesforce.com"), "00D", "api"), "005", 0L);
     }
 }

@@ -5,6 +5,7 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.G
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sfgateway.tokenexchange.SalesforceSession;
+import io.sfgateway.tokenexchange.SessionGrant;
 import io.sfgateway.tokenexchange.Subject;
 import io.sfgateway.tokenexchange.TokenDigest;
 import io.sfgateway.tokenexchange.observe.ExchangeObserver;
@@ -126,7 +127,7 @@ class WarmRequestCpuMeasurement {
                 new RefusalMemory(Duration.ofSeconds(5), 100, () -> 1_000_000_000L), subject -> {
                     exchanges.incrementAndGet();
                     return Mono.just(new SalesforceSession("00D!session." + name,
-                            URI.create("https://acme.my.salesforce.com"), "00D", "005", 0L, "api", null, null));
+                            SessionGrant.of(URI.create("https://acme.my.salesforce.com"), "00D", "api"), "005", 0L));
                 }, observer);
         SalesforceTokenExchangeGatewayFilterFactory.Config config = new SalesforceTokenExchangeGatewayFilterFactory.Config();
         config.setRegistration(name);

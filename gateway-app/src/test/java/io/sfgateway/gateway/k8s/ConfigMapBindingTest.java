@@ -3,6 +3,7 @@ package io.sfgateway.gateway.k8s;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sfgateway.gateway.GatewayApplication;
+import io.sfgateway.tokenexchange.config.RegistrationProperties;
 import io.sfgateway.tokenexchange.config.TokenExchangeProperties;
 import io.sfgateway.tokenexchange.shared.RedisSessionStore;
 import io.sfgateway.tokenexchange.web.ExchangeRegistrations;
@@ -33,11 +34,11 @@ class ConfigMapBindingTest {
                 // dev's Redis password, SPRING_DATA_REDIS_PASSWORD from a Secret in the pod.
                 "--spring.data.redis.password=password-from-secret")) {
             assertThat(app.getBean(ExchangeRegistrations.class).names()).containsExactly("salesforce");
-            TokenExchangeProperties.Registration registration =
-                    app.getBean(TokenExchangeProperties.class).registrations().get("salesforce");
-            assertThat(registration.loginUrl()).as("the ConfigMap's org, not the environment's default")
+            RegistrationProperties registration =
+                    app.getBean(TokenExchangeProperties.class).getRegistrations().get("salesforce");
+            assertThat(registration.getLoginUrl()).as("the ConfigMap's org, not the environment's default")
                     .isNotNull();
-            assertThat(registration.clientId()).isEqualTo("client-id-from-secret");
+            assertThat(registration.getClientId()).isEqualTo("client-id-from-secret");
             List<String> filters = app.getBean(GatewayProperties.class).getRoutes().stream()
                     .flatMap(route -> route.getFilters().stream())
                     .map(filter -> filter.getName() + "=" + String.join(",", filter.getArgs().values()))

@@ -2,6 +2,7 @@ package io.sfgateway.loadtests.jmh;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.sfgateway.tokenexchange.SalesforceSession;
+import io.sfgateway.tokenexchange.SessionGrant;
 import io.sfgateway.tokenexchange.session.SessionCache;
 import io.sfgateway.tokenexchange.session.SessionEvents;
 import io.sfgateway.tokenexchange.session.SessionKey;
@@ -44,10 +45,10 @@ public class SessionCacheHitBenchmark {
     @Setup
     public void fill() {
         cache = new SessionCache(100_000, Ticker.systemTicker(), SessionEvents.NONE);
-        URI instance = URI.create("https://acme.my.salesforce.com");
+        SessionGrant grant = SessionGrant.of(URI.create("https://acme.my.salesforce.com"), "00D5e000000AbCdEAF", "api");
         for (int i = 0; i < SUBJECTS; i++) {
-            SalesforceSession session = new SalesforceSession("00D5e000000AbCdEAF!token" + i, instance,
-                    "00D5e000000AbCdEAF", "005" + i, System.currentTimeMillis(), "api", null, null);
+            SalesforceSession session = new SalesforceSession("00D5e000000AbCdEAF!token" + i, grant, "005" + i,
+                    System.currentTimeMillis());
             cache.get(key(i), lifetime, () -> Mono.just(session)).block();
         }
     }

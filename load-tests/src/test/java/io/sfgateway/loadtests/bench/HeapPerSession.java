@@ -4,6 +4,7 @@ import static io.sfgateway.loadtests.bench.BenchLog.log;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.sfgateway.tokenexchange.SalesforceSession;
+import io.sfgateway.tokenexchange.SessionGrant;
 import io.sfgateway.tokenexchange.session.SessionCache;
 import io.sfgateway.tokenexchange.session.SessionEvents;
 import io.sfgateway.tokenexchange.session.SessionKey;
@@ -28,8 +29,8 @@ import reactor.core.publisher.Mono;
  * <p>Each key and session is built as the gateway builds them from a real exchange: a key
  * {@code jwt:<issuer> <sub>} per subject; a session whose strings are distinct objects (as Jackson parses them from
  * each token response) with a 115-character access token ({@code <orgId>!} + 96 characters, Salesforce's shape) and
- * a user id cut from the {@code id} URL; the instance URL, org id and scope one object each for all sessions, as the
- * exchanger shares them per registration. Needs {@code --add-opens} for java.base's lang, util, util.concurrent and
+ * a user id cut from the {@code id} URL; the instance URL, org id and scope in one {@link SessionGrant} for all
+ * sessions, as the exchanger shares it per registration. Needs {@code --add-opens} for java.base's lang, util, util.concurrent and
  * net packages (bench.sh passes them).
  */
 final class HeapPerSession {
@@ -45,7 +46,8 @@ final class HeapPerSession {
         SecureRandom random = new SecureRandom();
         Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
         SessionLifetime lifetime = new SessionLifetime(Duration.ofHours(2), 0.75);
-        URI instanceUrl = URI.create("https://acme.my.salesforce.com");
+        // The instance URL, org id and scope: one grant for all sessions, as the exchanger shares it per registration.
+        SessionGrant grant = SessionGrant.of(URI.create("https://acme.my.salesforce.com"), ORG_ID, "api");
         // The cache's clock is irrelevant here (nothing expires during the measurement); Caffeine's own ticker.
         SessionCache cache = new SessionCache(100_000, Ticker.systemTicker(), SessionEvents.NONE);
         for (int i = 0; i < n; i++) {
@@ -54,7 +56,7 @@ final class HeapPerSession {
             String id = new String("https://login.salesforce.com/id/" + ORG_ID + "/" + String.format("005%012dAAA", i));
             String userId = id.substring(id.lastIndexOf('/') + 1);
             SalesforceSession session = new SalesforceSession(new String(ORG_ID + "!" + base64.encodeToString(bytes)),
-                    instanceUrl, ORG_ID, userId, System.currentTimeMillis(), "api", null, null);
+                    grant, userId, System.currentTimeMillis());
             SessionKey key = new SessionKey("salesforce", "jwt:" + ISSUER + " " + String.format("user-%07d@example.com",
                     i));
             cache.get(key, lifetime, () -> Mono.just(session)).block();
