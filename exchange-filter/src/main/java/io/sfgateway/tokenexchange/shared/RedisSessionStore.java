@@ -236,9 +236,8 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
      * wait for Redis), then runs {@code done}; on a failed exchange, runs {@code done} at once. The
      * session carries the entry's tombstone as last read before the exchange began, and is served
      * from Redis only while that tombstone is the one there: one whose exchange began before its
-     * user was evicted never is, however late it is written and whatever the replicas' clocks say,
-     * and it is not even written then: a fresher session written after the eviction stays. When no
-     * read of the tombstone succeeded, nothing is written (it could not be told apart).
+     * user was evicted never is, however late it is written and whatever the replicas' clocks say.
+     * When no read of the tombstone succeeded, nothing is written (it could not be told apart).
      */
     private Mono<StoredSession> exchangeAndWrite(Miss miss, Runnable done) {
         Name name = miss.name();
@@ -250,10 +249,9 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
                 return StoredSession.fresh(session);
             }
             byte[] value = seal.seal(name, session, began, seen.bytes(), miss.entry().subjectKey());
-            Mono<Boolean> write = guard.background(
-                    () -> entries.writeUnlessEvicted(name, value, miss.lifetime().usable(session), seen), lockTtl);
-            write.filter(written -> written) // not written: the user was evicted since the exchange began
-                    .flatMap(written -> guard.background(() -> link.announceWritten(name.redisKey()), lockTtl))
+            guard.background(() -> link.template().opsForValue().set(name.redisKey(), value, miss.lifetime().usable(session)),
+                            lockTtl)
+                    .then(guard.background(() -> link.announceWritten(name.redisKey()), lockTtl))
                     .doFinally(signal -> done.run())
                     .subscribe(null, trouble -> log.debug("Shared session store: write skipped ({})", trouble.getMessage()));
             return StoredSession.fresh(session);

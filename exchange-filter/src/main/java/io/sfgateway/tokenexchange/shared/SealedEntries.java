@@ -5,7 +5,6 @@ import io.sfgateway.tokenexchange.session.SessionKey;
 import io.sfgateway.tokenexchange.session.SessionLifetime;
 import io.sfgateway.tokenexchange.session.StoredSession;
 import io.sfgateway.tokenexchange.shared.SessionSeal.Name;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,16 +49,6 @@ final class SealedEntries {
             "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", Long.class);
     private static final RedisScript<Long> DELETE_IF_SAME = RedisScript.of("local v = redis.call('GET', KEYS[1]) "
             + "if v and string.sub(v, 2, 17) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", Long.class);
-
-    /**
-     * Writes a session back only if the entry's tombstone is still the one its exchange began under
-     * ({@code ARGV[2]}, empty for none): after an eviction the write-back of an exchange begun
-     * before it changes nothing, and a fresher session written since stays. Only {@code GET} and
-     * {@code SET}, which the documented ACL grants; entry and tombstone share a hash tag (one slot).
-     */
-    private static final RedisScript<Long> WRITE_UNLESS_EVICTED = RedisScript.of("local t = redis.call('GET', KEYS[2]) "
-            + "if (t or '') == ARGV[2] then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3]) return 1 end return 0",
-            Long.class);
 
     private final SessionSeal seal;
     private final RedisLink link;
@@ -194,19 +183,6 @@ final class SealedEntries {
         return ageMillis < lifetime.usable(decoded.session()).toMillis()
                 ? new StoredSession(decoded.session(), Duration.ofMillis(ageMillis).toNanos())
                 : null;
-    }
-
-    /**
-     * Writes {@code value} under {@code name} for {@code ttl} unless the entry's tombstone is no
-     * longer {@code seen}; emits whether it was written. Not guarded: the caller chooses how.
-     */
-    Mono<Boolean> writeUnlessEvicted(Name name, byte[] value, Duration ttl, Tombstone seen) {
-        byte[] tombstone = seen.bytes() == null ? new byte[0] : seen.bytes();
-        byte[] millis = Long.toString(Math.max(1, ttl.toMillis())).getBytes(StandardCharsets.US_ASCII);
-        return link.template().execute(WRITE_UNLESS_EVICTED, List.of(name.redisKey(), name.tombstoneKey()),
-                        List.of(value, tombstone, millis))
-                .next()
-                .map(written -> written == 1L);
     }
 
     /** Takes the entry's lock for {@code ttl} unless another holds it. */
