@@ -92,6 +92,16 @@ public final class SessionCache {
     /** As above; an exchange started here runs in {@code caller}'s Reactor context (its observations join that trace). */
     public Mono<SalesforceSession> get(SessionKey key, SessionLifetime lifetime, Supplier<Mono<SalesforceSession>> exchange,
             ContextView caller) {
+        return get(key, lifetime, exchange, caller, () -> null);
+    }
+
+    /**
+     * As above, for a key whose load must first be admitted: {@code admission} is asked only when
+     * this call starts the load, before the store is (never for a hit, nor for a caller joining a
+     * load in flight); the failure it answers fails this call, and the store is never asked.
+     */
+    public Mono<SalesforceSession> get(SessionKey key, SessionLifetime lifetime, Supplier<Mono<SalesforceSession>> exchange,
+            ContextView caller, Supplier<ExchangeFailure> admission) {
         SalesforceSession cached = cached(key, exchange);
         if (cached != null) {
             return Mono.just(cached);
@@ -112,6 +122,10 @@ public final class SessionCache {
         boolean[] started = {false};
         CompletableFuture<CachedSession> future = cache.get(key, (k, executor) -> {
             started[0] = true;
+            ExchangeFailure refused = admission.get();
+            if (refused != null) {
+                return CompletableFuture.completedFuture(CachedSession.failed(refused, lifetime, ticker.read()));
+            }
             users.add(key, lifetime);
             return loadInto(new CompletableFuture<>(), key, exchange, lifetime, caller);
         });

@@ -7,7 +7,6 @@ import io.sfgateway.tokenexchange.SalesforceSession;
 import io.sfgateway.tokenexchange.SessionSource;
 import io.sfgateway.tokenexchange.Subject;
 import java.net.InetSocketAddress;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -58,20 +57,31 @@ public final class SessionService {
 
     /**
      * The subject's session for a request from {@code client}: cached, joined, or exchanged now,
-     * when a new exchange is admitted (opaque registrations limit new subjects per client).
+     * when a new exchange is admitted (opaque registrations limit new subjects per client). An
+     * opaque token is admitted before the shared store is asked: a random string costs no Redis
+     * read and no lock unless it passes; a cached session, and a request joining a load in flight,
+     * are never limited.
      */
     public Mono<SalesforceSession> sessionFor(Subject subject, InetSocketAddress client) {
-        if (newSubjects != null) {
-            // An opaque token Salesforce refused is keyed by itself: nobody holds a session for it, so
-            // its retries are answered here, before the shared store is asked (a Redis read and a lock each).
-            ExchangeFailure refused = refusals.recall(registration, subject.tokenDigest());
-            if (refused != null) {
-                return Mono.error(refused);
-            }
+        if (newSubjects == null) {
+            return Mono.deferContextual(caller -> cache.get(key(subject), lifetime, () -> exchange(subject), caller));
         }
-        Supplier<Mono<SalesforceSession>> exchange = newSubjects == null ? () -> exchange(subject) : () -> admitted(subject, client);
-        // The request's context: an exchange started for it is part of its trace.
-        return Mono.deferContextual(caller -> cache.get(key(subject), lifetime, exchange, caller));
+        // An opaque token Salesforce refused is keyed by itself: nobody holds a session for it, so
+        // its retries are answered here, before anything else.
+        ExchangeFailure refused = refusals.recall(registration, subject.tokenDigest());
+        if (refused != null) {
+            return Mono.error(refused);
+        }
+        SessionKey key = key(subject);
+        // A due refresh of a cached session is an exchange of its own: it asks for a permit as it always has.
+        SalesforceSession cached = cache.cached(key, () -> admitted(subject, client));
+        if (cached != null) {
+            return Mono.just(cached);
+        }
+        // The request's context: an exchange started for it is part of its trace. The load was
+        // admitted once, before the store: its exchange does not ask again.
+        return Mono.deferContextual(caller -> cache.get(key, lifetime, () -> exchange(subject), caller,
+                () -> admission(subject, client)));
     }
 
     /**
@@ -99,14 +109,16 @@ public final class SessionService {
         return new SessionKey(registration, subject.key());
     }
 
-    /** A refusal remembered is answered before a permit is taken; then the limiter decides. */
+    /** An exchange that asks for a permit first (a due refresh of an opaque session). */
     private Mono<SalesforceSession> admitted(Subject subject, InetSocketAddress client) {
+        ExchangeFailure refused = admission(subject, client);
+        return refused != null ? Mono.error(refused) : observedExchange(subject);
+    }
+
+    /** A refusal remembered is answered before a permit is taken; then the limiter decides. {@code null}: admitted. */
+    private ExchangeFailure admission(Subject subject, InetSocketAddress client) {
         ExchangeFailure remembered = remembered(subject);
-        if (remembered != null) {
-            return Mono.error(remembered);
-        }
-        ExchangeFailure limited = newSubjects.admit(client);
-        return limited != null ? Mono.error(limited) : observedExchange(subject);
+        return remembered != null ? remembered : newSubjects.admit(client);
     }
 
     private Mono<SalesforceSession> exchange(Subject subject) {

@@ -2,19 +2,33 @@ package io.sfgateway.tokenexchange.shared;
 
 import io.sfgateway.tokenexchange.SalesforceSession;
 import io.sfgateway.tokenexchange.session.SessionLifetime;
+import io.sfgateway.tokenexchange.shared.SealedEntries.Look;
+import io.sfgateway.tokenexchange.shared.SealedEntries.Tombstone;
 import io.sfgateway.tokenexchange.shared.SessionSeal.Name;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
 
 /**
  * One local miss of the {@link RedisSessionStore}: the subject's entry, the exchange to run, this
- * replica's lock token and until when (epoch millis) it waits for another replica's exchange.
+ * replica's lock token, until when (epoch millis) it waits for another replica's exchange, and
+ * the entry's tombstone as this miss last read it ({@code null} until a read succeeds).
  */
 record Miss(SealedEntries.Entry entry, SessionLifetime lifetime, Supplier<Mono<SalesforceSession>> exchange, byte[] token,
-        long deadline) {
+        long deadline, AtomicReference<Tombstone> seen) {
+
+    Miss(SealedEntries.Entry entry, SessionLifetime lifetime, Supplier<Mono<SalesforceSession>> exchange, byte[] token,
+            long deadline) {
+        this(entry, lifetime, exchange, token, deadline, new AtomicReference<>());
+    }
 
     /** The name the entry is written and locked under. */
     Name name() {
         return entry.names().get(0);
+    }
+
+    /** Remembers the tombstone {@code look} read: a session exchanged after it will carry it. */
+    void saw(Look look) {
+        seen.set(look.tombstone());
     }
 }

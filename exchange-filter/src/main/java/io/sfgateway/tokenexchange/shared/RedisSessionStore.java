@@ -103,7 +103,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     @Override
     public Mono<StoredSession> load(SessionKey key, SessionLifetime lifetime, Supplier<Mono<SalesforceSession>> exchange) {
         Miss miss = new Miss(entries.entry(key), lifetime, exchange, seal.lockToken(), clock.millis() + lockTtl.toMillis());
-        return reads.time(entries.find(miss.entry(), lifetime))
+        return reads.time(find(miss))
                 .onErrorResume(Unavailable.class, trouble -> trouble.timedOut() ? Mono.empty() : Mono.error(trouble))
                 .switchIfEmpty(Mono.defer(() -> claimOrWait(miss, 0)))
                 .onErrorResume(Unavailable.class, trouble -> exchangeAndWrite(miss, () -> release(miss.name(), miss.token())));
@@ -113,11 +113,12 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     public Mono<StoredSession> refresh(SessionKey key, SessionLifetime lifetime, SalesforceSession current,
             Supplier<Mono<SalesforceSession>> exchange) {
         SealedEntries.Entry entry = entries.entry(key);
-        Name name = entry.names().get(0);
-        byte[] token = seal.lockToken();
-        return entries.newer(entry, lifetime, current)
+        Miss miss = new Miss(entry, lifetime, exchange, seal.lockToken(), 0);
+        Name name = miss.name();
+        byte[] token = miss.token();
+        return newer(miss, current)
                 .switchIfEmpty(Mono.defer(() -> claim(name, token).flatMap(claimed -> claimed
-                        ? holdAndRefresh(new Miss(entry, lifetime, exchange, token, 0), current)
+                        ? holdAndRefresh(miss, current)
                         : Mono.firstWithSignal(link.written(name.redisKey()), Mono.delay(lockTtl).then())
                                 .then(Mono.defer(() -> entries.newer(entry, lifetime, current)))
                                 .doFinally(signal -> link.forget(name.redisKey())))))
@@ -147,7 +148,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     /** This replica holds the refresh lock: adopt a newer session if one was just written, else exchange. */
     private Mono<StoredSession> holdAndRefresh(Miss miss, SalesforceSession current) {
         Runnable release = () -> release(miss.name(), miss.token());
-        return entries.newer(miss.entry(), miss.lifetime(), current).onErrorResume(Unavailable.class, trouble -> Mono.empty())
+        return newer(miss, current).onErrorResume(Unavailable.class, trouble -> Mono.empty())
                 .doOnNext(found -> release.run())
                 .switchIfEmpty(Mono.defer(() -> exchangeAndWrite(miss, release)));
     }
@@ -169,7 +170,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
      */
     private Mono<StoredSession> holdAndExchange(Miss miss) {
         Runnable release = () -> release(miss.name(), miss.token());
-        return entries.find(miss.entry(), miss.lifetime()).onErrorResume(Unavailable.class, trouble -> Mono.empty())
+        return find(miss).onErrorResume(Unavailable.class, trouble -> Mono.empty())
                 .doOnNext(found -> release.run())
                 .switchIfEmpty(Mono.defer(() -> exchangeAndWrite(miss, release)));
     }
@@ -184,7 +185,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     private Mono<StoredSession> awaitHolder(Miss miss, int takeovers, Holder seen) {
         String redisKey = miss.name().redisKey();
         Mono<Void> announced = link.written(redisKey);
-        return entries.find(miss.entry(), miss.lifetime())
+        return find(miss)
                 .switchIfEmpty(Mono.defer(() -> entries.lockHolder(miss.name())
                         .map(holder -> holder.length == 0 ? NO_HOLDER : holder)
                         .defaultIfEmpty(NO_HOLDER)
@@ -220,17 +221,34 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     private record Holder(byte[] token, long until) {
     }
 
+    /** The entry's session to serve, remembering the tombstone read with it. */
+    private Mono<StoredSession> find(Miss miss) {
+        return entries.look(miss.entry(), miss.lifetime()).doOnNext(miss::saw).mapNotNull(SealedEntries.Look::found);
+    }
+
+    /** A session in Redis newer than {@code current}, remembering the tombstone read with it. */
+    private Mono<StoredSession> newer(Miss miss, SalesforceSession current) {
+        return find(miss).filter(found -> SealedEntries.isNewer(found, current));
+    }
+
     /**
      * Exchanges, then writes and announces the session in the background (the caller does not
      * wait for Redis), then runs {@code done}; on a failed exchange, runs {@code done} at once. The
-     * session is stamped as obtained when the exchange began: one that began before its user was
-     * evicted is never served from Redis, however late it is written.
+     * session carries the entry's tombstone as last read before the exchange began, and is served
+     * from Redis only while that tombstone is the one there: one whose exchange began before its
+     * user was evicted never is, however late it is written and whatever the replicas' clocks say.
+     * When no read of the tombstone succeeded, nothing is written (it could not be told apart).
      */
     private Mono<StoredSession> exchangeAndWrite(Miss miss, Runnable done) {
         Name name = miss.name();
+        SealedEntries.Tombstone seen = miss.seen().get();
         long began = clock.millis();
         return miss.exchange().get().doOnError(failure -> done.run()).map(session -> {
-            byte[] value = seal.seal(name, session, began, miss.entry().subjectKey());
+            if (seen == null) {
+                done.run();
+                return StoredSession.fresh(session);
+            }
+            byte[] value = seal.seal(name, session, began, seen.bytes(), miss.entry().subjectKey());
             guard.background(() -> link.template().opsForValue().set(name.redisKey(), value, miss.lifetime().usable(session)),
                             lockTtl)
                     .then(guard.background(() -> link.announceWritten(name.redisKey()), lockTtl))

@@ -5,6 +5,7 @@ import io.sfgateway.tokenexchange.session.SessionKey;
 import io.sfgateway.tokenexchange.session.SessionLifetime;
 import io.sfgateway.tokenexchange.session.StoredSession;
 import io.sfgateway.tokenexchange.shared.SessionSeal.Name;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -20,14 +21,26 @@ import reactor.core.publisher.Mono;
 
 /**
  * The sealed session entries in Redis, their locks and their users' eviction tombstones, by name.
- * A value reads as none unless it opens, belongs to the very subject asked for, was obtained after
- * the user's last eviction, points where the registration's allowlist allows, and is still usable.
+ * A value reads as none unless it opens, belongs to the very subject asked for, carries the
+ * tombstone that is in Redis now (its exchange began after the user's last eviction, or there has
+ * been none), points where the registration's allowlist allows, and is still usable.
  * Every call goes through the {@link RedisGuard}.
  */
 final class SealedEntries {
 
     /** One subject's entry: its names (one per key), the subject's full key, and its registration. */
     record Entry(List<Name> names, String subjectKey, StoredRegistration registration) {
+    }
+
+    /** The entry's eviction tombstone as read from Redis: its bytes, {@code null} when there is none. */
+    record Tombstone(byte[] bytes) {
+    }
+
+    /**
+     * One look at an entry: the session to serve ({@code null}: none) and the tombstone under the
+     * name sessions are written to, as it was at that moment.
+     */
+    record Look(StoredSession found, Tombstone tombstone) {
     }
 
     private static final Logger log = LoggerFactory.getLogger(SealedEntries.class);
@@ -81,17 +94,44 @@ final class SealedEntries {
 
     /** The session under the first name that holds one to serve (with the user's tombstone, in one {@code MGET}); empty otherwise. */
     Mono<StoredSession> find(Entry entry, SessionLifetime lifetime) {
-        return Flux.fromIterable(entry.names())
-                .concatMap(name -> guard.call(() -> link.template().opsForValue()
-                                .multiGet(List.of(name.redisKey(), name.tombstoneKey())))
-                        .mapNotNull(values -> usable(entry, name, values.get(0), values.get(1), lifetime)))
-                .next();
+        return look(entry, lifetime).mapNotNull(Look::found);
+    }
+
+    /**
+     * Reads the entry and its tombstone (one {@code MGET}) under the first name, then, when that
+     * holds nothing to serve, under the older keys' names: what there is to serve, and the first
+     * name's tombstone, which a session exchanged now will carry.
+     */
+    Mono<Look> look(Entry entry, SessionLifetime lifetime) {
+        List<Name> names = entry.names();
+        Name first = names.get(0);
+        return read(first).flatMap(values -> {
+            Tombstone tombstone = new Tombstone(values.get(1));
+            StoredSession found = usable(entry, first, values.get(0), values.get(1), lifetime);
+            if (found != null || names.size() == 1) {
+                return Mono.just(new Look(found, tombstone));
+            }
+            return Flux.fromIterable(names.subList(1, names.size()))
+                    .concatMap(name -> read(name).mapNotNull(older -> usable(entry, name, older.get(0), older.get(1), lifetime)))
+                    .next()
+                    .map(older -> new Look(older, tombstone))
+                    .defaultIfEmpty(new Look(null, tombstone));
+        });
+    }
+
+    private Mono<List<byte[]>> read(Name name) {
+        return guard.call(() -> link.template().opsForValue().multiGet(List.of(name.redisKey(), name.tombstoneKey())));
     }
 
     /** A usable entry with another session than {@code current}, obtained no earlier. */
     Mono<StoredSession> newer(Entry entry, SessionLifetime lifetime, SalesforceSession current) {
-        return find(entry, lifetime).filter(found -> !found.session().accessToken().equals(current.accessToken())
-                && found.session().issuedAtMillis() >= current.issuedAtMillis());
+        return find(entry, lifetime).filter(found -> isNewer(found, current));
+    }
+
+    /** {@code found} holds another session than {@code current}, obtained no earlier. */
+    static boolean isNewer(StoredSession found, SalesforceSession current) {
+        return !found.session().accessToken().equals(current.accessToken())
+                && found.session().issuedAtMillis() >= current.issuedAtMillis();
     }
 
     /** Deletes each entry that still holds {@code stale}; one that holds a newer session stays. */
@@ -103,9 +143,10 @@ final class SealedEntries {
     }
 
     /**
-     * Evicts the user in every registration: a tombstone that outlives every session obtained before
-     * {@code evictedAtMillis} (so no write-back, replay or replica that missed the notice brings one
-     * back), then the entry itself.
+     * Evicts the user in every registration: a new tombstone, living as long as a session may, then
+     * the entry itself. Every session whose exchange began before it carries another tombstone (or
+     * none), so no write-back, replay or replica that missed the notice brings one back, whatever
+     * the replicas' clocks say.
      */
     Mono<Void> evictUser(String userKey, long evictedAtMillis) {
         return Flux.fromIterable(registrations.values())
@@ -127,8 +168,8 @@ final class SealedEntries {
         if (!decoded.subjectKey().equals(entry.subjectKey())) {
             return null; // the same user keyed by another value of the registration's claim
         }
-        if (decoded.obtainedAtMillis() <= seal.evictedAt(name, tombstone)) {
-            log.debug("Shared session store: ignored a session obtained before its user was evicted");
+        if (!MessageDigest.isEqual(decoded.tombstoneSeen(), SessionSeal.tombstoneSeen(tombstone))) {
+            log.debug("Shared session store: ignored a session whose exchange began before its user's last eviction");
             return null;
         }
         if (!entry.registration().allowsRestUrl().test(decoded.session().instanceUrl())) {

@@ -11,8 +11,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A session as bytes before sealing: when it was obtained (epoch millis), the full key of the
- * subject it belongs to, then each field as a presence flag and length-prefixed UTF-8. A hand-written format rather than a serialization
+ * A session as bytes before sealing: when it was obtained (epoch millis), the eviction tombstone
+ * its entry had when its exchange began (a length byte, then {@link SessionSeal#tombstoneSeen}'s
+ * bytes; none: length 0), the full key of the subject it belongs to, then each field as a presence flag and length-prefixed UTF-8. A hand-written format rather than a serialization
  * library: eight fields, no schema evolution yet, and nothing that instantiates classes named
  * by the data.
  */
@@ -24,16 +25,22 @@ public final class SessionCodec {
     }
 
     /**
-     * A decoded session, when (epoch millis) a replica obtained it, and whose it is: the subject's
-     * full key (an entry is named by the user alone, so the key is compared on opening).
+     * A decoded session, when (epoch millis) a replica obtained it, the tombstone its entry had
+     * when that replica's exchange began (empty: none), and whose it is: the subject's full key (an
+     * entry is named by the user alone, so the key is compared on opening).
      */
-    public record Decoded(SalesforceSession session, long obtainedAtMillis, String subjectKey) {
+    public record Decoded(SalesforceSession session, long obtainedAtMillis, byte[] tombstoneSeen, String subjectKey) {
     }
 
-    static byte[] encode(SalesforceSession session, long obtainedAtMillis, String subjectKey) {
+    static byte[] encode(SalesforceSession session, long obtainedAtMillis, byte[] tombstoneSeen, String subjectKey) {
+        if (tombstoneSeen.length > Byte.MAX_VALUE) {
+            throw new IllegalArgumentException("a tombstone's mark is short");
+        }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeLong(obtainedAtMillis);
+            out.writeByte(tombstoneSeen.length);
+            out.write(tombstoneSeen);
             write(out, subjectKey);
             write(out, session.accessToken());
             write(out, session.instanceUrl().toString());
@@ -56,6 +63,11 @@ public final class SessionCodec {
     static Decoded decode(byte[] plain) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(plain))) {
             long obtainedAt = in.readLong();
+            int seenLength = in.readUnsignedByte();
+            if (seenLength > Byte.MAX_VALUE || seenLength > in.available()) {
+                return null;
+            }
+            byte[] tombstoneSeen = in.readNBytes(seenLength);
             String subjectKey = read(in);
             String accessToken = read(in);
             URI instanceUrl = URI.create(read(in));
@@ -68,7 +80,7 @@ public final class SessionCodec {
             long expiresAt = in.available() == Long.BYTES ? in.readLong() : 0;
             SalesforceSession session = new SalesforceSession(accessToken, SessionGrant.of(instanceUrl, orgId, scope),
                     userId, issuedAt, expiresAt);
-            return in.available() == 0 ? new Decoded(session, obtainedAt, subjectKey) : null;
+            return in.available() == 0 ? new Decoded(session, obtainedAt, tombstoneSeen, subjectKey) : null;
         } catch (IOException | RuntimeException e) {
             return null;
         }

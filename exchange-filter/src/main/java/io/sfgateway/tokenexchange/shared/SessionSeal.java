@@ -26,11 +26,13 @@ import javax.crypto.spec.SecretKeySpec;
  * the registration keys sessions by: an eviction of the user finds it, and two deployments
  * sharing a Redis and a key never read each other's entries.
  *
- * <p>A value is {@code 0x01 | fingerprint(16) | key-id length(1) | key id | nonce(12) |
+ * <p>A value is {@code version(1) | fingerprint(16) | key-id length(1) | key id | nonce(12) |
  * ciphertext+tag}; the whole header and the entry's name are authenticated data, so a value that
  * was altered, cut short, sealed under an unknown key or copied from another entry does not open.
  * The fingerprint (an HMAC of the access token) lets a compare-and-delete in Redis recognise the
- * session without opening it.
+ * session without opening it. Sessions are version 2 (they carry the tombstone their exchange
+ * began under, {@link SessionCodec}); a version 1 session, as gateways before it wrote, does not
+ * open: a miss. Tombstones and eviction notices are version 1.
  *
  * <p>Every configured key both names and opens entries: a session is looked up under the name of
  * the sealing key first, then under the others, so rotating the sealing key needs no flush.
@@ -43,7 +45,12 @@ public final class SessionSeal {
      * live in one Redis Cluster slot.
      */
     public static final String PREFIX = "sfgw:";
+    /** Tombstones and messages. */
     private static final byte VERSION = 1;
+    /** Sessions: since they carry the tombstone seen when their exchange began. */
+    private static final byte SESSION_VERSION = 2;
+    /** How much of a tombstone's digest a session carries. */
+    private static final int TOMBSTONE_MARK = 16;
     private static final int FINGERPRINT = 16;
     private static final int NONCE = 12;
     private static final int TAG_BITS = 128;
@@ -114,19 +121,47 @@ public final class SessionSeal {
                 FINGERPRINT);
     }
 
-    /** @param subjectKey the subject's full key, compared when the value is opened */
-    public byte[] seal(Name name, SalesforceSession session, long obtainedAtMillis, String subjectKey) {
-        return seal(name.redisKey(), fingerprint(name, session), SessionCodec.encode(session, obtainedAtMillis, subjectKey));
+    /**
+     * @param tombstone the entry's tombstone as it was in Redis when the session's exchange began
+     *     ({@code null}: there was none); the session is served only while the tombstone is that one
+     * @param subjectKey the subject's full key, compared when the value is opened
+     */
+    public byte[] seal(Name name, SalesforceSession session, long obtainedAtMillis, byte[] tombstone, String subjectKey) {
+        return seal(name.redisKey(), SESSION_VERSION, fingerprint(name, session),
+                SessionCodec.encode(session, obtainedAtMillis, tombstoneSeen(tombstone), subjectKey));
     }
 
-    /** A tombstone for the entry: sessions obtained before {@code evictedAtMillis} are not served. */
+    /**
+     * What a session carries of the tombstone seen when its exchange began, and what is compared
+     * with the tombstone in Redis when it is read: the first 16 bytes of the SHA-256 of the
+     * tombstone's bytes as stored (each eviction seals a new one, with a random nonce), empty for
+     * none. Two tombstones are compared, never two replicas' clocks. A tombstone that does not open
+     * (sealed under a key this replica does not know yet) still counts.
+     */
+    public static byte[] tombstoneSeen(byte[] tombstone) {
+        if (tombstone == null) {
+            return new byte[0];
+        }
+        try {
+            return Arrays.copyOf(MessageDigest.getInstance("SHA-256").digest(tombstone), TOMBSTONE_MARK);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 is always available", e);
+        }
+    }
+
+    /**
+     * A tombstone for the entry. It holds when the user was evicted, which gateways before version 2
+     * sessions compared with when a session was obtained; this one compares tombstones
+     * ({@link #tombstoneSeen}).
+     */
     public byte[] sealTombstone(Name name, long evictedAtMillis) {
-        return seal(name.tombstoneKey(), new byte[FINGERPRINT], ByteBuffer.allocate(Long.BYTES).putLong(evictedAtMillis).array());
+        return seal(name.tombstoneKey(), VERSION, new byte[FINGERPRINT],
+                ByteBuffer.allocate(Long.BYTES).putLong(evictedAtMillis).array());
     }
 
     /** When the entry's user was evicted, or {@link Long#MIN_VALUE} for no tombstone (or one that does not open). */
     public long evictedAt(Name name, byte[] tombstone) {
-        byte[] plain = tombstone == null ? null : open(name.tombstoneKey(), tombstone);
+        byte[] plain = tombstone == null ? null : open(name.tombstoneKey(), VERSION, tombstone);
         if (plain == null || plain.length != Long.BYTES) {
             return Long.MIN_VALUE;
         }
@@ -135,7 +170,7 @@ public final class SessionSeal {
 
     /** The session in {@code value} if it opens under {@code name}; otherwise {@code null}, never an exception. */
     public SessionCodec.Decoded open(Name name, byte[] value) {
-        byte[] plain = open(name.redisKey(), value);
+        byte[] plain = open(name.redisKey(), SESSION_VERSION, value);
         if (plain == null) {
             return null;
         }
@@ -149,18 +184,18 @@ public final class SessionSeal {
 
     /** Seals a message for the other replicas (eviction notices), bound to {@code purpose}. */
     public byte[] sealMessage(String purpose, byte[] message) {
-        return seal(purpose, new byte[FINGERPRINT], message);
+        return seal(purpose, VERSION, new byte[FINGERPRINT], message);
     }
 
     public byte[] openMessage(String purpose, byte[] sealed) {
-        return open(purpose, sealed);
+        return open(purpose, VERSION, sealed);
     }
 
-    private byte[] seal(String boundTo, byte[] fingerprint, byte[] plain) {
+    private byte[] seal(String boundTo, byte version, byte[] fingerprint, byte[] plain) {
         byte[] id = sealingKeyId.getBytes(StandardCharsets.UTF_8);
         int headerLength = 1 + FINGERPRINT + 1 + id.length;
         byte[] out = new byte[headerLength + NONCE + plain.length + TAG_BITS / 8];
-        out[0] = VERSION;
+        out[0] = version;
         System.arraycopy(fingerprint, 0, out, 1, FINGERPRINT);
         out[1 + FINGERPRINT] = (byte) id.length;
         System.arraycopy(id, 0, out, 2 + FINGERPRINT, id.length);
@@ -179,8 +214,8 @@ public final class SessionSeal {
         }
     }
 
-    private byte[] open(String boundTo, byte[] value) {
-        if (value == null || value.length < 2 + FINGERPRINT || value[0] != VERSION) {
+    private byte[] open(String boundTo, byte version, byte[] value) {
+        if (value == null || value.length < 2 + FINGERPRINT || value[0] != version) {
             return null;
         }
         int idLength = value[1 + FINGERPRINT] & 0xff;

@@ -61,38 +61,45 @@ class SessionServiceTest {
         assertThat(events.hits).hasValue(1);
     }
 
+    /** The local store, counting loads: with the shared store each one is a Redis read, and a lock on a miss. */
+    private static final class CountingStore implements SessionStore {
+        private final LocalSessionStore local = new LocalSessionStore();
+        final AtomicInteger loads = new AtomicInteger();
+
+        @Override
+        public Mono<StoredSession> load(SessionKey key, SessionLifetime lifetime,
+                java.util.function.Supplier<Mono<SalesforceSession>> exchange) {
+            loads.incrementAndGet();
+            return local.load(key, lifetime, exchange);
+        }
+
+        @Override
+        public Mono<StoredSession> refresh(SessionKey key, SessionLifetime lifetime, SalesforceSession current,
+                java.util.function.Supplier<Mono<SalesforceSession>> exchange) {
+            return local.refresh(key, lifetime, current, exchange);
+        }
+
+        @Override
+        public Mono<Void> evict(SessionKey key, SalesforceSession stale) {
+            return Mono.empty();
+        }
+
+        @Override
+        public Mono<Void> evictSubject(String userKey) {
+            return Mono.empty();
+        }
+    }
+
+    private SessionService opaque(SessionStore store, int perClientLimit) {
+        SessionPolicy policy = new SessionPolicy("acme", "Handler", LIFETIME,
+                new NewOpaqueSubjectLimiter("acme", perClientLimit, 100, Duration.ofMinutes(10), 100));
+        return new SessionService(policy, new SessionCache(1000, nanos::get, events, store), refusals, source, events);
+    }
+
     @Test
     void anOpaqueTokenSalesforceRefusedIsAnsweredBeforeTheStoreIsAsked() {
-        AtomicInteger loads = new AtomicInteger();
-        LocalSessionStore local = new LocalSessionStore();
-        SessionStore counting = new SessionStore() {
-            @Override
-            public Mono<StoredSession> load(SessionKey key, SessionLifetime lifetime,
-                    java.util.function.Supplier<Mono<SalesforceSession>> exchange) {
-                loads.incrementAndGet();
-                return local.load(key, lifetime, exchange);
-            }
-
-            @Override
-            public Mono<StoredSession> refresh(SessionKey key, SessionLifetime lifetime, SalesforceSession current,
-                    java.util.function.Supplier<Mono<SalesforceSession>> exchange) {
-                return local.refresh(key, lifetime, current, exchange);
-            }
-
-            @Override
-            public Mono<Void> evict(SessionKey key, SalesforceSession stale) {
-                return Mono.empty();
-            }
-
-            @Override
-            public Mono<Void> evictSubject(String userKey) {
-                return Mono.empty();
-            }
-        };
-        SessionPolicy policy = new SessionPolicy("acme", "Handler", LIFETIME,
-                new NewOpaqueSubjectLimiter("acme", 2, 3, Duration.ofMinutes(10), 100));
-        SessionService opaque = new SessionService(policy, new SessionCache(1000, nanos::get, events, counting), refusals,
-                source, events);
+        CountingStore counting = new CountingStore();
+        SessionService opaque = opaque(counting, 2);
         Subject random = Subject.opaque("a-random-token-of-32-characters!");
         java.net.InetSocketAddress client = new java.net.InetSocketAddress("127.0.0.1", 40_000);
         next = Mono.error(new ExchangeFailure(Kind.SUBJECT_REJECTED, "invalid_grant"));
@@ -100,7 +107,34 @@ class SessionServiceTest {
         StepVerifier.create(opaque.sessionFor(random, client)).expectError(ExchangeFailure.class).verify();
         StepVerifier.create(opaque.sessionFor(random, client)).expectError(ExchangeFailure.class).verify();
         assertThat(exchanges).hasValue(1);
-        assertThat(loads).as("the retry never reaches the store (Redis, with the shared store)").hasValue(1);
+        assertThat(counting.loads).as("the retry never reaches the store (Redis, with the shared store)").hasValue(1);
+    }
+
+    @Test
+    void anOpaqueTokenNotAdmittedNeverReachesTheStoreAndCachedOrJoinedOnesAreNeverLimited() {
+        CountingStore counting = new CountingStore();
+        SessionService opaque = opaque(counting, 1);
+        java.net.InetSocketAddress client = new java.net.InetSocketAddress("127.0.0.1", 40_000);
+        Subject first = Subject.opaque("the-first-token-of-32-characters");
+        Sinks.One<SalesforceSession> answer = Sinks.one();
+        next = answer.asMono();
+
+        Mono<SalesforceSession> starts = opaque.sessionFor(first, client);
+        Mono<SalesforceSession> joins = opaque.sessionFor(first, client);
+        StepVerifier.create(Flux.merge(starts, joins).doOnSubscribe(s -> answer.tryEmitValue(session("sf-first"))))
+                .expectNextCount(2).verifyComplete();
+        assertThat(exchanges).as("admitted once, the store's exchange does not ask again").hasValue(1);
+        assertThat(counting.loads).hasValue(1);
+
+        Subject random = Subject.opaque("a-random-token-of-32-characters!");
+        StepVerifier.create(opaque.sessionFor(random, client))
+                .expectErrorSatisfies(e -> assertThat(((ExchangeFailure) e).kind()).isEqualTo(Kind.RATE_LIMITED))
+                .verify();
+        assertThat(counting.loads).as("a token not admitted costs no store call (no Redis read, no lock)").hasValue(1);
+        assertThat(exchanges).hasValue(1);
+
+        StepVerifier.create(opaque.sessionFor(first, client)).expectNextCount(1).verifyComplete();
+        assertThat(counting.loads).as("a cached session is served past the limit").hasValue(1);
     }
 
     @Test

@@ -89,7 +89,7 @@ class RedisSessionStoreTest extends OnRealRedis {
         tampered[tampered.length - 20] ^= 0x40;
         bad.put("tampered", tampered);
         bad.put("truncated", Arrays.copyOf(sealed, sealed.length - 5));
-        bad.put("foreign key", foreign.seal(foreign.names(Replica.ACME.deployment(), ALICE).get(0), session("forged", time.millis()), time.millis(), ALICE.subject()));
+        bad.put("foreign key", foreign.seal(foreign.names(Replica.ACME.deployment(), ALICE).get(0), session("forged", time.millis()), time.millis(), null, ALICE.subject()));
         bad.put("garbage", "{\"access_token\":\"forged\"}".getBytes(StandardCharsets.UTF_8));
         int expected = 1;
         for (Map.Entry<String, byte[]> value : bad.entrySet()) {

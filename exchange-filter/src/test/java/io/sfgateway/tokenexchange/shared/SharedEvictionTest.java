@@ -8,6 +8,7 @@ import io.sfgateway.tokenexchange.SalesforceSession;
 import io.sfgateway.tokenexchange.session.SessionKey;
 import io.sfgateway.tokenexchange.session.SessionLifetime;
 import io.sfgateway.tokenexchange.shared.RedisSessionStoreTest.FakeTime;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,8 +33,13 @@ class SharedEvictionTest extends OnRealRedis {
     private static final Map<String, byte[]> K1 = Map.of("k1", SessionSealTest.K1);
 
     private Replica replica(StoredRegistration registration) {
+        return replica(registration, time);
+    }
+
+    /** A replica whose wall clock is {@code clock}: another pod's, running ahead or behind. */
+    private Replica replica(StoredRegistration registration, Clock clock) {
         Replica replica = new Replica(redis.port(), new SharedStoreSettings("k1", K1, Replica.DEFAULT_TIMEOUT,
-                Duration.ofSeconds(2), List.of(registration)), time::nanos, time, StoreReads.NONE, true);
+                Duration.ofSeconds(2), List.of(registration)), time::nanos, clock, StoreReads.NONE, true);
         replicas.add(replica);
         return replica;
     }
@@ -98,6 +104,57 @@ class SharedEvictionTest extends OnRealRedis {
 
         assertThat(get(replica(), BY_EMAIL).accessToken()).as("written back, but begun before the eviction")
                 .isEqualTo("sf-1");
+    }
+
+    @Test
+    void anExchangeInFlightOnAReplicaWhoseClockRunsAheadIsNotServedAfterTheEviction() {
+        Replica fast = replica(Replica.ACME, Clock.offset(time, Duration.ofSeconds(10)));
+        Replica evictor = replica();
+        Sinks.One<SalesforceSession> slow = Sinks.one();
+        fast.cache.get(BY_EMAIL, LIFETIME, slow::asMono).subscribe();
+        awaitTrue(() -> Boolean.TRUE.equals(raw.hasKey(fast.store.names(BY_EMAIL).get(0).lockKey()).block()), "fast exchanging");
+        time.advance(Duration.ofSeconds(1));
+
+        StepVerifier.create(evictor.cache.invalidateSubject(USER)).expectNext(0L).verifyComplete();
+        awaitTrue(() -> fast.cache.estimatedSize() == 0, "the notice reached the fast replica");
+        time.advance(Duration.ofSeconds(1));
+        slow.tryEmitValue(session("obtained-for-the-evicted-user", time.millis()));
+        awaitWritten(fast, BY_EMAIL, "obtained-for-the-evicted-user");
+
+        assertThat(get(replica(), BY_EMAIL).accessToken())
+                .as("its clock says it began after the eviction; it began before, under no tombstone").isEqualTo("sf-1");
+        assertThat(get(evictor, BY_EMAIL).accessToken()).as("nor on the evicting replica").isEqualTo("sf-1");
+    }
+
+    @Test
+    void aSessionExchangedAfterTheEvictionIsServedByEveryReplicaWhateverTheirClocks() {
+        Replica evictor = replica(Replica.ACME, Clock.offset(time, Duration.ofSeconds(10)));
+        Replica slow = replica(Replica.ACME, Clock.offset(time, Duration.ofSeconds(-10)));
+        assertThat(get(slow, BY_EMAIL).accessToken()).isEqualTo("sf-1");
+        awaitWritten(slow, BY_EMAIL, "sf-1");
+        assertThat(get(evictor, BY_EMAIL).accessToken()).as("written before any eviction: served").isEqualTo("sf-1");
+
+        StepVerifier.create(evictor.cache.invalidateSubject(USER)).expectNext(1L).verifyComplete();
+        awaitTrue(() -> slow.cache.estimatedSize() == 0, "the notice reached the slow replica");
+        time.advance(Duration.ofSeconds(1));
+        assertThat(get(slow, BY_EMAIL).accessToken()).as("a new exchange, begun after the eviction").isEqualTo("sf-2");
+        awaitWritten(slow, BY_EMAIL, "sf-2");
+
+        assertThat(get(replica(), BY_EMAIL).accessToken()).as("read from Redis by another replica").isEqualTo("sf-2");
+        assertThat(get(evictor, BY_EMAIL).accessToken()).as("and by the evictor, whose clock is 20 s ahead").isEqualTo("sf-2");
+        assertThat(exchanges).hasValue(2);
+    }
+
+    @Test
+    void aValueInTheFormatOfEarlierVersionsIsAMissNotAnError() {
+        Replica a = replica();
+        SessionSeal.Name name = a.store.names(BY_EMAIL).get(0);
+        raw.opsForValue().set(name.redisKey(), SessionSealTest.versionOne(a.store.seal(), SessionSealTest.K1, name,
+                session("written-by-an-older-gateway", time.millis()), time.millis(), BY_EMAIL.subject()), Duration.ofHours(1)).block();
+
+        assertThat(get(a, BY_EMAIL).accessToken()).isEqualTo("sf-1");
+        awaitWritten(a, BY_EMAIL, "sf-1");
+        assertThat(get(replica(), BY_EMAIL).accessToken()).as("replaced by a value of this version").isEqualTo("sf-1");
     }
 
     @Test
