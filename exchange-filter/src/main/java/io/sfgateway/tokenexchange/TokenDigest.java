@@ -1,7 +1,10 @@
 package io.sfgateway.tokenexchange;
 
-import java.nio.ByteBuffer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
@@ -17,11 +20,12 @@ public final class TokenDigest {
     /** Looked up once; each thread's digest is a clone of it, so no thread looks up a provider. */
     private static final MessageDigest PROTOTYPE = sha256();
     /**
-     * One SHA-256 per thread, reset by each {@code digest()}: no provider lookup and no clone (an
-     * object graph per call) on a path every request takes. A digest is never shared between threads
-     * nor held across a call, so the per-thread instance is always idle when it is taken.
+     * One SHA-256 per thread with its buffers, reused by each {@link #of}: no provider lookup, no
+     * clone and no copy of the token on a path every request takes. A hasher is never shared
+     * between threads nor held across a call, so the per-thread one is always idle when taken.
      */
-    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(TokenDigest::copyOfPrototype);
+    private static final ThreadLocal<Hasher> HASHERS = ThreadLocal.withInitial(Hasher::new);
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     private static final byte[] KEY_PREFIX = "sha256:".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
@@ -39,8 +43,7 @@ public final class TokenDigest {
 
     /** The digest of {@code token} (UTF-8). */
     public static TokenDigest of(String token) {
-        ByteBuffer hash = ByteBuffer.wrap(SHA_256.get().digest(token.getBytes(StandardCharsets.UTF_8)));
-        return new TokenDigest(hash.getLong(), hash.getLong(), hash.getLong(), hash.getLong());
+        return HASHERS.get().digest(token);
     }
 
     /** The first 64 bits of the hash. */
@@ -86,6 +89,49 @@ public final class TokenDigest {
     @Override
     public String toString() {
         return key();
+    }
+
+    /**
+     * A thread's SHA-256 and its two buffers. {@code String.getBytes} would copy the token into a
+     * new array on every request (a bearer JWT is about a kilobyte); a b64token is ASCII, so its
+     * characters are its UTF-8 bytes and go into a buffer kept for the next request instead.
+     */
+    private static final class Hasher {
+
+        /** Up to this many bytes the buffer is kept; a longer token's is not (tokens are capped at 10,000). */
+        private static final int KEPT = 16 * 1024;
+
+        private final MessageDigest sha256 = copyOfPrototype();
+        private final byte[] hash = new byte[32];
+        private byte[] bytes = new byte[2048];
+
+        TokenDigest digest(String token) {
+            int length = token.length();
+            byte[] into = length <= bytes.length ? bytes : new byte[length];
+            for (int i = 0; i < length; i++) {
+                char c = token.charAt(i);
+                if (c >= 0x80) {
+                    sha256.update(token.getBytes(StandardCharsets.UTF_8)); // not a b64token: its UTF-8 bytes
+                    return finish();
+                }
+                into[i] = (byte) c;
+            }
+            if (into != bytes && length <= KEPT) {
+                bytes = into;
+            }
+            sha256.update(into, 0, length);
+            return finish();
+        }
+
+        private TokenDigest finish() {
+            try {
+                sha256.digest(hash, 0, hash.length);
+            } catch (DigestException e) {
+                throw new IllegalStateException("a 32-byte buffer holds a SHA-256", e);
+            }
+            return new TokenDigest((long) LONGS.get(hash, 0), (long) LONGS.get(hash, 8), (long) LONGS.get(hash, 16),
+                    (long) LONGS.get(hash, 24));
+        }
     }
 
     private static MessageDigest copyOfPrototype() {

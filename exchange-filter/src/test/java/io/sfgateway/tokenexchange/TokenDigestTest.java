@@ -34,4 +34,16 @@ class TokenDigestTest {
         assertThat(Subject.opaque("opaque-token").key()).isEqualTo(digest.key());
         assertThat(Subject.validated("https://idp", "alice", "opaque-token").tokenDigest()).isEqualTo(digest);
     }
+
+    @Test
+    void everyTokenIsHashedAsItsUtf8BytesWhateverItsLengthOrCharacters() throws Exception {
+        // The hasher keeps its buffer between calls: a short token after a long one, a long one after a
+        // short one, and a token that is not ASCII (hashed as its UTF-8 bytes) all hash as they should.
+        String[] tokens = {"a".repeat(5000), "short", "x".repeat(20_000), "t\u00e9l\u00e9phone-\u2603", "a".repeat(4999), "", "eyJ.x.y"};
+        for (String token : tokens) {
+            byte[] expected = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+            assertThat(TokenDigest.of(token).key()).as("%.20s (%d chars)", token, token.length())
+                    .isEqualTo("sha256:" + HexFormat.of().formatHex(expected));
+        }
+    }
 }

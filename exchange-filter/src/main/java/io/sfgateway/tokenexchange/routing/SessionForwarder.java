@@ -41,6 +41,9 @@ import reactor.netty.Connection;
  */
 public final class SessionForwarder {
 
+    private static final String CONTENT_LENGTH = "content-length";
+    private static final String TRANSFER_ENCODING = "transfer-encoding";
+
     private final long replayLimitBytes;
     private final ReplayBudget budget;
 
@@ -68,8 +71,11 @@ public final class SessionForwarder {
             SessionRenewal renewal, ForwardingPolicy policy, UpstreamAnswers answers) {
         Sending sending = new Sending(chain, renewal, policy, answers);
         HttpHeaders headers = exchange.getRequest().getHeaders();
-        long length = headers.getContentLength();
-        boolean hasBody = length > 0 || headers.containsHeader(HttpHeaders.TRANSFER_ENCODING);
+        // Lower-case names: the case-insensitive map lower-cases a name it is asked for, a new string
+        // per lookup unless the name is lower-case already.
+        String contentLength = headers.getFirst(CONTENT_LENGTH);
+        long length = contentLength != null ? Long.parseLong(contentLength) : -1;
+        boolean hasBody = length > 0 || headers.containsHeader(TRANSFER_ENCODING);
         if (!hasBody) {
             return send(exchange, sending, session, true);
         }

@@ -12,6 +12,8 @@ public final class BearerTokens {
     public static final int MAX_TOKEN_LENGTH = 10_000;
 
     private static final String SCHEME = "Bearer ";
+    /** Lower-case: the headers' case-insensitive map would lower-case another spelling into a new string per request. */
+    private static final String AUTHORIZATION = "authorization";
     /** The b64token characters other than {@code =}, by code point (ASCII only). */
     private static final boolean[] TOKEN_CHARS = tokenChars();
 
@@ -26,7 +28,7 @@ public final class BearerTokens {
      *     characters or not a well-formed b64token
      */
     public static String extract(HttpHeaders headers) {
-        List<String> values = headers.get(HttpHeaders.AUTHORIZATION);
+        List<String> values = headers.get(AUTHORIZATION);
         if (values == null || values.isEmpty()) {
             throw new InvalidSubjectException(Reason.MISSING, "no Authorization header");
         }
