@@ -37,6 +37,9 @@ import reactor.util.context.ContextView;
  */
 public final class SessionCache {
 
+    /** An admission that admits every load. */
+    public static final Supplier<ExchangeFailure> ADMITTED = () -> null;
+
     private final AsyncCache<SessionKey, CachedSession> cache;
     private final Ticker ticker;
     private final SessionEvents listener;
@@ -81,24 +84,16 @@ public final class SessionCache {
         });
     }
 
-    /**
-     * The session for {@code key}: cached, joined while in flight, or obtained by
-     * {@code exchange}.
-     */
+    /** The session for {@code key}: cached, joined while in flight, or obtained by {@code exchange}. */
     public Mono<SalesforceSession> get(SessionKey key, SessionLifetime lifetime, Supplier<Mono<SalesforceSession>> exchange) {
-        return get(key, lifetime, exchange, Context.empty());
-    }
-
-    /** As above; an exchange started here runs in {@code caller}'s Reactor context (its observations join that trace). */
-    public Mono<SalesforceSession> get(SessionKey key, SessionLifetime lifetime, Supplier<Mono<SalesforceSession>> exchange,
-            ContextView caller) {
-        return get(key, lifetime, exchange, caller, () -> null);
+        return get(key, lifetime, exchange, Context.empty(), ADMITTED);
     }
 
     /**
-     * As above, for a key whose load must first be admitted: {@code admission} is asked only when
-     * this call starts the load, before the store is (never for a hit, nor for a caller joining a
-     * load in flight); the failure it answers fails this call, and the store is never asked.
+     * As above; an exchange started here runs in {@code caller}'s Reactor context (its observations
+     * join that trace). {@code admission} is asked only when this call starts the load, before the
+     * store is (never for a hit, nor for a caller joining a load in flight); the failure it answers
+     * fails this call, and the store is never asked. {@link #ADMITTED}: every load is.
      */
     public Mono<SalesforceSession> get(SessionKey key, SessionLifetime lifetime, Supplier<Mono<SalesforceSession>> exchange,
             ContextView caller, Supplier<ExchangeFailure> admission) {
@@ -156,10 +151,7 @@ public final class SessionCache {
         return cached == null || cached.isFailure();
     }
 
-    /**
-     * Runs the store's load to completion into {@code future} (a plain future: once complete it
-     * holds the value and nothing of the load), with failures as instantly expiring values.
-     */
+    /** Runs the store's load to completion into a plain {@code future}; failures become instantly expiring values. */
     private CompletableFuture<CachedSession> loadInto(CompletableFuture<CachedSession> future, SessionKey key,
             Supplier<Mono<SalesforceSession>> exchange, SessionLifetime lifetime, ContextView caller) {
         store.load(key, lifetime, exchange)
@@ -176,10 +168,7 @@ public final class SessionCache {
         return new CachedSession(stored.session(), lifetime, ticker.read() - Math.max(0, stored.ageNanos()));
     }
 
-    /**
-     * Drops {@code stale} (Salesforce said it is no longer valid) unless the entry already holds
-     * another session, here and in the store.
-     */
+    /** Drops {@code stale} (Salesforce called it invalid) here and in the store, unless the entry holds another. */
     public void evict(SessionKey key, SalesforceSession stale) {
         evictLocally(key, session -> session == stale);
         store.evict(key, stale).subscribe();
@@ -212,10 +201,7 @@ public final class SessionCache {
         return evicted;
     }
 
-    /**
-     * Registers the cache's size, puts and evictions with Micrometer's Caffeine binder
-     * ({@link SessionCacheMetrics}, tag {@code cache=salesforce.sessions}).
-     */
+    /** Registers size, puts and evictions with Caffeine's Micrometer binder ({@link SessionCacheMetrics}). */
     public void bindMetrics(MeterRegistry registry) {
         new SessionCacheMetrics(cache.synchronous()).bindTo(registry);
     }

@@ -64,7 +64,8 @@ public final class SessionService {
      */
     public Mono<SalesforceSession> sessionFor(Subject subject, InetSocketAddress client) {
         if (newSubjects == null) {
-            return Mono.deferContextual(caller -> cache.get(key(subject), lifetime, () -> exchange(subject), caller));
+            return Mono.deferContextual(caller -> cache.get(key(subject), lifetime, () -> exchange(subject), caller,
+                    SessionCache.ADMITTED));
         }
         // An opaque token Salesforce refused is keyed by itself: nobody holds a session for it, so
         // its retries are answered here, before anything else.

@@ -14,12 +14,46 @@ import reactor.core.publisher.Mono;
  * replica's lock token, until when (epoch millis) it waits for another replica's exchange, and
  * the entry's tombstone as this miss last read it ({@code null} until a read succeeds).
  */
-record Miss(SealedEntries.Entry entry, SessionLifetime lifetime, Supplier<Mono<SalesforceSession>> exchange, byte[] token,
-        long deadline, AtomicReference<Tombstone> seen) {
+final class Miss {
+
+    private final SealedEntries.Entry entry;
+    private final SessionLifetime lifetime;
+    private final Supplier<Mono<SalesforceSession>> exchange;
+    private final byte[] token;
+    private final long deadline;
+    private final AtomicReference<Tombstone> seen = new AtomicReference<>();
 
     Miss(SealedEntries.Entry entry, SessionLifetime lifetime, Supplier<Mono<SalesforceSession>> exchange, byte[] token,
             long deadline) {
-        this(entry, lifetime, exchange, token, deadline, new AtomicReference<>());
+        this.entry = entry;
+        this.lifetime = lifetime;
+        this.exchange = exchange;
+        this.token = token;
+        this.deadline = deadline;
+    }
+
+    SealedEntries.Entry entry() {
+        return entry;
+    }
+
+    SessionLifetime lifetime() {
+        return lifetime;
+    }
+
+    Supplier<Mono<SalesforceSession>> exchange() {
+        return exchange;
+    }
+
+    byte[] token() {
+        return token;
+    }
+
+    long deadline() {
+        return deadline;
+    }
+
+    AtomicReference<Tombstone> seen() {
+        return seen;
     }
 
     /** The name the entry is written and locked under. */

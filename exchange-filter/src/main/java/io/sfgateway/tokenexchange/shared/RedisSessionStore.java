@@ -7,10 +7,8 @@ import io.sfgateway.tokenexchange.session.SessionStore;
 import io.sfgateway.tokenexchange.session.StoredSession;
 import io.sfgateway.tokenexchange.shared.RedisGuard.Unavailable;
 import io.sfgateway.tokenexchange.shared.SessionSeal.Name;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,10 +30,6 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     private static final int MAX_TAKEOVERS = 3;
     private static final byte[] NO_HOLDER = new byte[0];
 
-    private final SessionSeal seal;
-    private final RedisLink link;
-    private final RedisGuard guard;
-    private final Clock clock;
     private final Duration lockTtl;
     private final Duration poll;
     private final EvictionNotices notices;
@@ -43,48 +37,31 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     private final SealedEntries entries;
 
     /**
-     * @param lockTtl how long a lock lives: longer than an exchange may take
-     * @param poll how often a waiter looks again when no announcement came
-     * @param reads times each local miss's first read and observes reads and locks ({@link StoreReads#NONE}: neither)
+     * @param lockTtl how long a lock lives (longer than an exchange may take); {@code poll}: how often a waiter looks
+     *     again without an announcement; {@code reads} times first reads, observes reads and locks ({@code NONE}: neither)
      */
     RedisSessionStore(SealedEntries entries, Duration lockTtl, Duration poll, StoreReads reads) {
         this.entries = entries;
-        this.seal = entries.seal();
-        this.link = entries.link();
-        this.guard = entries.guard();
-        this.clock = entries.clock();
         this.lockTtl = lockTtl;
         this.poll = poll;
         this.reads = reads;
-        this.notices = new EvictionNotices(seal, clock);
+        this.notices = new EvictionNotices(entries.seal(), entries.clock());
     }
 
     /** Stops listening to Redis; the connection itself is the application's. */
     @Override
     public void close() {
-        link.close();
+        entries.link().close();
     }
 
-    SessionSeal seal() {
-        return seal;
-    }
-
-    RedisLink link() {
-        return link;
-    }
-
-    RedisGuard guard() {
-        return guard;
-    }
-
-    /** Where {@code key}'s session lives in Redis, one name per key. */
-    List<Name> names(SessionKey key) {
-        return entries.entry(key).names();
+    /** Its seal, link to Redis, guard and clock. */
+    SealedEntries entries() {
+        return entries;
     }
 
     @Override
     public void onRemoteEviction(RemoteEvictions localCache) {
-        link.start(notice -> notices.apply(notice, localCache), () -> {
+        entries.link().start(notice -> notices.apply(notice, localCache), () -> {
             log.info("Shared session store: listening to Redis again; local sessions dropped, as evictions may have been missed");
             localCache.evictAll();
         });
@@ -102,7 +79,8 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
      */
     @Override
     public Mono<StoredSession> load(SessionKey key, SessionLifetime lifetime, Supplier<Mono<SalesforceSession>> exchange) {
-        Miss miss = new Miss(entries.entry(key), lifetime, exchange, seal.lockToken(), clock.millis() + lockTtl.toMillis());
+        long deadline = entries.clock().millis() + lockTtl.toMillis();
+        Miss miss = new Miss(entries.entry(key), lifetime, exchange, entries.seal().lockToken(), deadline);
         return reads.time(find(miss))
                 .onErrorResume(Unavailable.class, trouble -> trouble.timedOut() ? Mono.empty() : Mono.error(trouble))
                 .switchIfEmpty(Mono.defer(() -> claimOrWait(miss, 0)))
@@ -113,22 +91,22 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     public Mono<StoredSession> refresh(SessionKey key, SessionLifetime lifetime, SalesforceSession current,
             Supplier<Mono<SalesforceSession>> exchange) {
         SealedEntries.Entry entry = entries.entry(key);
-        Miss miss = new Miss(entry, lifetime, exchange, seal.lockToken(), 0);
+        Miss miss = new Miss(entry, lifetime, exchange, entries.seal().lockToken(), 0);
         Name name = miss.name();
         byte[] token = miss.token();
         return newer(miss, current)
                 .switchIfEmpty(Mono.defer(() -> claim(name, token).flatMap(claimed -> claimed
                         ? holdAndRefresh(miss, current)
-                        : Mono.firstWithSignal(link.written(name.redisKey()), Mono.delay(lockTtl).then())
+                        : Mono.firstWithSignal(entries.link().written(name.redisKey()), Mono.delay(lockTtl).then())
                                 .then(Mono.defer(() -> entries.newer(entry, lifetime, current)))
-                                .doFinally(signal -> link.forget(name.redisKey())))))
+                                .doFinally(signal -> entries.link().forget(name.redisKey())))))
                 .onErrorResume(Unavailable.class, trouble -> exchange.get().map(StoredSession::fresh));
     }
 
     @Override
     public Mono<Void> evict(SessionKey key, SalesforceSession stale) {
         return entries.deleteIfSame(entries.entry(key).names(), stale)
-                .then(guard.call(() -> link.announceEviction(notices.session(key, stale))))
+                .then(entries.guard().call(() -> entries.link().announceEviction(notices.session(key, stale))))
                 .onErrorResume(trouble -> Mono.empty())
                 .then();
     }
@@ -140,8 +118,8 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
      */
     @Override
     public Mono<Void> evictSubject(String userKey) {
-        return entries.evictUser(userKey, clock.millis())
-                .then(guard.call(() -> link.announceEviction(notices.user(userKey))))
+        return entries.evictUser(userKey, entries.clock().millis())
+                .then(entries.guard().call(() -> entries.link().announceEviction(notices.user(userKey))))
                 .then();
     }
 
@@ -184,7 +162,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
      */
     private Mono<StoredSession> awaitHolder(Miss miss, int takeovers, Holder seen) {
         String redisKey = miss.name().redisKey();
-        Mono<Void> announced = link.written(redisKey);
+        Mono<Void> announced = entries.link().written(redisKey);
         return find(miss)
                 .switchIfEmpty(Mono.defer(() -> entries.lockHolder(miss.name())
                         .map(holder -> holder.length == 0 ? NO_HOLDER : holder)
@@ -194,7 +172,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
                                 return holdAndExchange(miss); // a late claim that took the lock after all
                             }
                             boolean locked = holder != NO_HOLDER;
-                            long now = clock.millis();
+                            long now = entries.clock().millis();
                             Holder current = locked && !Arrays.equals(holder, seen.token())
                                     ? new Holder(holder, Math.max(seen.until(), now + lockTtl.toMillis()))
                                     : seen;
@@ -206,10 +184,10 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
                             return now > current.until() ? exchangeAndWrite(miss, () -> { })
                                     : nextRound(announced, miss, takeovers, current);
                         })))
-                .onErrorResume(Unavailable.class, trouble -> trouble.timedOut() && clock.millis() <= seen.until()
+                .onErrorResume(Unavailable.class, trouble -> trouble.timedOut() && entries.clock().millis() <= seen.until()
                         ? nextRound(announced, miss, takeovers, seen)
                         : Mono.error(trouble))
-                .doFinally(signal -> link.forget(redisKey));
+                .doFinally(signal -> entries.link().forget(redisKey));
     }
 
     private Mono<StoredSession> nextRound(Mono<Void> announced, Miss miss, int takeovers, Holder seen) {
@@ -242,16 +220,16 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     private Mono<StoredSession> exchangeAndWrite(Miss miss, Runnable done) {
         Name name = miss.name();
         SealedEntries.Tombstone seen = miss.seen().get();
-        long began = clock.millis();
+        long began = entries.clock().millis();
         return miss.exchange().get().doOnError(failure -> done.run()).map(session -> {
             if (seen == null) {
                 done.run();
                 return StoredSession.fresh(session);
             }
-            byte[] value = seal.seal(name, session, began, seen.bytes(), miss.entry().subjectKey());
-            guard.background(() -> link.template().opsForValue().set(name.redisKey(), value, miss.lifetime().usable(session)),
+            byte[] value = entries.seal().seal(name, session, began, seen.bytes(), miss.entry().subjectKey());
+            entries.guard().background(() -> entries.link().template().opsForValue().set(name.redisKey(), value, miss.lifetime().usable(session)),
                             lockTtl)
-                    .then(guard.background(() -> link.announceWritten(name.redisKey()), lockTtl))
+                    .then(entries.guard().background(() -> entries.link().announceWritten(name.redisKey()), lockTtl))
                     .doFinally(signal -> done.run())
                     .subscribe(null, trouble -> log.debug("Shared session store: write skipped ({})", trouble.getMessage()));
             return StoredSession.fresh(session);

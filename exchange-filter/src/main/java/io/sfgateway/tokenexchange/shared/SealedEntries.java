@@ -168,7 +168,7 @@ final class SealedEntries {
         if (!decoded.subjectKey().equals(entry.subjectKey())) {
             return null; // the same user keyed by another value of the registration's claim
         }
-        if (!MessageDigest.isEqual(decoded.tombstoneSeen(), SessionSeal.tombstoneSeen(tombstone))) {
+        if (!MessageDigest.isEqual(decoded.tombstoneSeen(), SessionCodec.tombstoneSeen(tombstone))) {
             log.debug("Shared session store: ignored a session whose exchange began before its user's last eviction");
             return null;
         }

@@ -7,6 +7,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Arrays;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 
@@ -18,6 +21,9 @@ import java.nio.charset.StandardCharsets;
  * by the data.
  */
 public final class SessionCodec {
+
+    /** How much of a tombstone's digest a session carries. */
+    private static final int TOMBSTONE_MARK = 16;
 
     private static final int MAX_FIELD = 1 << 20;
 
@@ -105,5 +111,23 @@ public final class SessionCodec {
             throw new IOException("bad field length");
         }
         return new String(in.readNBytes(length), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * What a session carries of the tombstone seen when its exchange began, and what is compared
+     * with the tombstone in Redis when it is read: the first 16 bytes of the SHA-256 of the
+     * tombstone's bytes as stored (each eviction seals a new one, with a random nonce), empty for
+     * none. Two tombstones are compared, never two replicas' clocks. A tombstone that does not open
+     * (sealed under a key this replica does not know yet) still counts.
+     */
+    static byte[] tombstoneSeen(byte[] tombstone) {
+        if (tombstone == null) {
+            return new byte[0];
+        }
+        try {
+            return Arrays.copyOf(MessageDigest.getInstance("SHA-256").digest(tombstone), TOMBSTONE_MARK);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 is always available", e);
+        }
     }
 }

@@ -49,8 +49,6 @@ public final class SessionSeal {
     private static final byte VERSION = 1;
     /** Sessions: since they carry the tombstone seen when their exchange began. */
     private static final byte SESSION_VERSION = 2;
-    /** How much of a tombstone's digest a session carries. */
-    private static final int TOMBSTONE_MARK = 16;
     private static final int FINGERPRINT = 16;
     private static final int NONCE = 12;
     private static final int TAG_BITS = 128;
@@ -128,31 +126,13 @@ public final class SessionSeal {
      */
     public byte[] seal(Name name, SalesforceSession session, long obtainedAtMillis, byte[] tombstone, String subjectKey) {
         return seal(name.redisKey(), SESSION_VERSION, fingerprint(name, session),
-                SessionCodec.encode(session, obtainedAtMillis, tombstoneSeen(tombstone), subjectKey));
-    }
-
-    /**
-     * What a session carries of the tombstone seen when its exchange began, and what is compared
-     * with the tombstone in Redis when it is read: the first 16 bytes of the SHA-256 of the
-     * tombstone's bytes as stored (each eviction seals a new one, with a random nonce), empty for
-     * none. Two tombstones are compared, never two replicas' clocks. A tombstone that does not open
-     * (sealed under a key this replica does not know yet) still counts.
-     */
-    public static byte[] tombstoneSeen(byte[] tombstone) {
-        if (tombstone == null) {
-            return new byte[0];
-        }
-        try {
-            return Arrays.copyOf(MessageDigest.getInstance("SHA-256").digest(tombstone), TOMBSTONE_MARK);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 is always available", e);
-        }
+                SessionCodec.encode(session, obtainedAtMillis, SessionCodec.tombstoneSeen(tombstone), subjectKey));
     }
 
     /**
      * A tombstone for the entry. It holds when the user was evicted, which gateways before version 2
      * sessions compared with when a session was obtained; this one compares tombstones
-     * ({@link #tombstoneSeen}).
+     * ({@link SessionCodec#tombstoneSeen}).
      */
     public byte[] sealTombstone(Name name, long evictedAtMillis) {
         return seal(name.tombstoneKey(), VERSION, new byte[FINGERPRINT],

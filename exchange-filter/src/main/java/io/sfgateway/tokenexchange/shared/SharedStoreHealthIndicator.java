@@ -22,7 +22,7 @@ public final class SharedStoreHealthIndicator implements ReactiveHealthIndicator
     }
 
     public static SharedStoreHealthIndicator of(RedisSessionStore store) {
-        return new SharedStoreHealthIndicator(store.link(), store.guard());
+        return new SharedStoreHealthIndicator(store.entries().link(), store.entries().guard());
     }
 
     @Override

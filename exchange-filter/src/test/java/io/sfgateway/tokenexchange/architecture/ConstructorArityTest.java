@@ -1,11 +1,10 @@
 package io.sfgateway.tokenexchange.architecture;
 
+import static io.sfgateway.tokenexchange.architecture.MainClasses.MAIN;
+import static io.sfgateway.tokenexchange.architecture.MainClasses.ROOT;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaConstructor;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -17,14 +16,7 @@ import org.junit.jupiter.api.Test;
  */
 class ConstructorArityTest {
 
-    private static final String ROOT = "io.sfgateway.tokenexchange";
-
     private static final int MAX_PARAMETERS = 5;
-
-    private static final JavaClasses MAIN = new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
-            .importPackages(ROOT);
 
     @Test
     void theMainClassesAreImported() {

@@ -2,13 +2,12 @@ package io.sfgateway.tokenexchange.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static io.sfgateway.tokenexchange.architecture.MainClasses.MAIN;
+import static io.sfgateway.tokenexchange.architecture.MainClasses.ROOT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
-import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,13 +17,6 @@ import org.junit.jupiter.api.Test;
  * ({@code routing}) knows the root and the sessions; and no two packages know each other.
  */
 class PackageDependenciesTest {
-
-    private static final String ROOT = "io.sfgateway.tokenexchange";
-
-    private static final JavaClasses MAIN = new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
-            .importPackages(ROOT);
 
     @Test
     void theMainClassesAreImported() {

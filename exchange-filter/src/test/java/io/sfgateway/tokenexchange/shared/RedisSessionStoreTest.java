@@ -102,7 +102,7 @@ class RedisSessionStoreTest extends OnRealRedis {
             String written = "sf-" + expected;
             awaitTrue(() -> { // the reader's own write lands in the background: wait for it before the next case
                 byte[] stored = raw.opsForValue().get(name).block();
-                SessionCodec.Decoded opened = stored == null ? null : reader.store.seal().open(reader.store.names(ALICE).get(0), stored);
+                SessionCodec.Decoded opened = stored == null ? null : reader.store.entries().seal().open(reader.store.entries().entry(ALICE).names().get(0), stored);
                 return opened != null && opened.session().accessToken().equals(written);
             }, "the replacement written");
         }
@@ -148,7 +148,7 @@ class RedisSessionStoreTest extends OnRealRedis {
     void aDeadHoldersLockExpiresAndOneWaiterTakesOver() {
         Replica a = replica();
         Replica b = replica();
-        SessionSeal.Name name = a.store.names(ALICE).get(0);
+        SessionSeal.Name name = a.store.entries().entry(ALICE).names().get(0);
         raw.opsForValue().set(name.lockKey(), "a replica that died".getBytes(StandardCharsets.UTF_8), Duration.ofMillis(600))
                 .block();
         long start = System.nanoTime();
@@ -167,7 +167,7 @@ class RedisSessionStoreTest extends OnRealRedis {
         awaitTrue(() -> raw.hasKey(names(a).get(0)).block(), "entry written");
         assertThat(b.cache.get(ALICE, LIFETIME, this::exchange).block(Duration.ofSeconds(5))).isEqualTo(first);
         // The first exchange's lock is released just after its write; 76 minutes on, it is long gone.
-        awaitTrue(() -> !raw.hasKey(a.store.names(ALICE).get(0).lockKey()).block(), "first lock released");
+        awaitTrue(() -> !raw.hasKey(a.store.entries().entry(ALICE).names().get(0).lockKey()).block(), "first lock released");
 
         time.advance(Duration.ofMinutes(76));
         assertThat(a.cache.cached(ALICE, this::exchange)).as("served at once").isEqualTo(first);
@@ -229,11 +229,11 @@ class RedisSessionStoreTest extends OnRealRedis {
                 new ExchangeFailure(ExchangeFailure.Kind.SUBJECT_REJECTED, "refused"));
         StepVerifier.create(a.cache.get(ALICE, LIFETIME, refused)).expectError(ExchangeFailure.class).verify();
         assertThat(raw.hasKey(names(a).get(0)).block()).isFalse();
-        assertThat(raw.hasKey(a.store.names(ALICE).get(0).lockKey()).block()).as("lock released").isFalse();
+        assertThat(raw.hasKey(a.store.entries().entry(ALICE).names().get(0).lockKey()).block()).as("lock released").isFalse();
     }
 
     private static List<String> names(Replica replica) {
-        return replica.store.names(ALICE).stream().map(SessionSeal.Name::redisKey).toList();
+        return replica.store.entries().entry(ALICE).names().stream().map(SessionSeal.Name::redisKey).toList();
     }
 
     static void awaitTrue(BooleanSupplier condition, String what) {

@@ -55,7 +55,7 @@ final class Replica implements AutoCloseable {
 
     void awaitConnected() {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!store.link().connected()) {
+        while (!store.entries().link().connected()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("replica did not connect to Redis");
             }

@@ -142,10 +142,10 @@ class SessionSealTest {
         SessionSeal.Name name = seal.names(DEPLOYMENT, ALICE).get(0);
         byte[] tombstone = seal.sealTombstone(name, 7L);
         SessionCodec.Decoded opened = seal.open(name, seal.seal(name, SESSION, 42L, tombstone, ALICE.subject()));
-        assertThat(opened.tombstoneSeen()).isEqualTo(SessionSeal.tombstoneSeen(tombstone)).hasSize(16);
+        assertThat(opened.tombstoneSeen()).isEqualTo(SessionCodec.tombstoneSeen(tombstone)).hasSize(16);
         assertThat(seal.open(name, seal.seal(name, SESSION, 42L, null, ALICE.subject())).tombstoneSeen()).isEmpty();
-        assertThat(SessionSeal.tombstoneSeen(seal.sealTombstone(name, 7L))).as("each eviction's tombstone is another")
-                .isNotEqualTo(SessionSeal.tombstoneSeen(tombstone));
+        assertThat(SessionCodec.tombstoneSeen(seal.sealTombstone(name, 7L))).as("each eviction's tombstone is another")
+                .isNotEqualTo(SessionCodec.tombstoneSeen(tombstone));
     }
 
     @Test

@@ -57,14 +57,14 @@ class SharedEvictionTest extends OnRealRedis {
     }
 
     private String entry(Replica replica, SessionKey key) {
-        return replica.store.names(key).get(0).redisKey();
+        return replica.store.entries().entry(key).names().get(0).redisKey();
     }
 
     private void awaitWritten(Replica replica, SessionKey key, String accessToken) {
         String name = entry(replica, key);
         awaitTrue(() -> {
             byte[] value = raw.opsForValue().get(name).block();
-            SessionCodec.Decoded opened = value == null ? null : replica.store.seal().open(replica.store.names(key).get(0), value);
+            SessionCodec.Decoded opened = value == null ? null : replica.store.entries().seal().open(replica.store.entries().entry(key).names().get(0), value);
             return opened != null && opened.session().accessToken().equals(accessToken);
         }, accessToken + " written");
     }
@@ -92,7 +92,7 @@ class SharedEvictionTest extends OnRealRedis {
         Replica b = replica();
         Sinks.One<SalesforceSession> slow = Sinks.one();
         a.cache.get(BY_EMAIL, LIFETIME, slow::asMono).subscribe();
-        awaitTrue(() -> Boolean.TRUE.equals(raw.hasKey(a.store.names(BY_EMAIL).get(0).lockKey()).block()), "a exchanging");
+        awaitTrue(() -> Boolean.TRUE.equals(raw.hasKey(a.store.entries().entry(BY_EMAIL).names().get(0).lockKey()).block()), "a exchanging");
         time.advance(Duration.ofSeconds(1));
 
         StepVerifier.create(b.cache.invalidateSubject(USER)).expectNext(0L).verifyComplete();
@@ -112,7 +112,7 @@ class SharedEvictionTest extends OnRealRedis {
         Replica evictor = replica();
         Sinks.One<SalesforceSession> slow = Sinks.one();
         fast.cache.get(BY_EMAIL, LIFETIME, slow::asMono).subscribe();
-        awaitTrue(() -> Boolean.TRUE.equals(raw.hasKey(fast.store.names(BY_EMAIL).get(0).lockKey()).block()), "fast exchanging");
+        awaitTrue(() -> Boolean.TRUE.equals(raw.hasKey(fast.store.entries().entry(BY_EMAIL).names().get(0).lockKey()).block()), "fast exchanging");
         time.advance(Duration.ofSeconds(1));
 
         StepVerifier.create(evictor.cache.invalidateSubject(USER)).expectNext(0L).verifyComplete();
@@ -148,8 +148,8 @@ class SharedEvictionTest extends OnRealRedis {
     @Test
     void aValueInTheFormatOfEarlierVersionsIsAMissNotAnError() {
         Replica a = replica();
-        SessionSeal.Name name = a.store.names(BY_EMAIL).get(0);
-        raw.opsForValue().set(name.redisKey(), SessionSealTest.versionOne(a.store.seal(), SessionSealTest.K1, name,
+        SessionSeal.Name name = a.store.entries().entry(BY_EMAIL).names().get(0);
+        raw.opsForValue().set(name.redisKey(), SessionSealTest.versionOne(a.store.entries().seal(), SessionSealTest.K1, name,
                 session("written-by-an-older-gateway", time.millis()), time.millis(), BY_EMAIL.subject()), Duration.ofHours(1)).block();
 
         assertThat(get(a, BY_EMAIL).accessToken()).isEqualTo("sf-1");

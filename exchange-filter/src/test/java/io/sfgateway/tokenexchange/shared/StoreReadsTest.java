@@ -47,7 +47,7 @@ class StoreReadsTest extends OnRealRedis {
         writer.cache.get(subject, LIFETIME, this::exchange).block(Duration.ofSeconds(5));
         // The writer stores after answering. Read only once the entry is there: a read that finds nothing
         // while the writer still holds its lock waits for the writer's result, which is not a read from Redis.
-        String entry = writer.store.names(subject).get(0).redisKey();
+        String entry = writer.store.entries().entry(subject).names().get(0).redisKey();
         RedisSessionStoreTest.awaitTrue(() -> Boolean.TRUE.equals(raw.hasKey(entry).block()), "entry written");
         SalesforceSession read = reader.store.load(subject, LIFETIME,
                         () -> Mono.error(new AssertionError("no exchange on a hit")))
