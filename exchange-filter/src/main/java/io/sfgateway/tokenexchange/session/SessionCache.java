@@ -41,6 +41,7 @@ public final class SessionCache {
     public static final Supplier<ExchangeFailure> ADMITTED = () -> null;
 
     private final AsyncCache<SessionKey, CachedSession> cache;
+    private final SampledReads reads;
     private final Ticker ticker;
     private final SessionEvents listener;
     private final SessionStore store;
@@ -65,6 +66,7 @@ public final class SessionCache {
                 .executor(Runnable::run)
                 .recordStats() // for cache.puts and cache.evictions; the warm path's asMap() reads record nothing
                 .buildAsync();
+        this.reads = new SampledReads(cache);
         store.onRemoteEviction(new SessionStore.RemoteEvictions() {
             @Override
             public void evict(SessionKey key, Predicate<SalesforceSession> stale) {
@@ -136,13 +138,12 @@ public final class SessionCache {
      * nothing is counted: the caller goes on with {@link #get}.
      */
     public SalesforceSession cached(SessionKey key, Supplier<Mono<SalesforceSession>> exchange) {
-        CompletableFuture<CachedSession> present = cache.asMap().get(key);
-        CachedSession cached = present == null ? null : present.getNow(null);
+        CachedSession cached = reads.ready(key);
         if (cached == null || cached.isFailure()) {
             return null;
         }
         listener.hit(key.registration());
-        refreshIfDue(key, present, cached, exchange);
+        refreshIfDue(key, cached, exchange);
         return cached.session();
     }
 
@@ -215,10 +216,13 @@ public final class SessionCache {
         return cache.synchronous().estimatedSize();
     }
 
-    private void refreshIfDue(SessionKey key, CompletableFuture<CachedSession> present, CachedSession cached,
-            Supplier<Mono<SalesforceSession>> exchange) {
+    private void refreshIfDue(SessionKey key, CachedSession cached, Supplier<Mono<SalesforceSession>> exchange) {
         if (!cached.claimRefresh(ticker.read())) {
             return;
+        }
+        CompletableFuture<CachedSession> present = cache.asMap().get(key);
+        if (SampledReads.ready(present) != cached) {
+            return; // replaced or gone since it was read: nothing of this entry's to refresh
         }
         store.refresh(key, cached.lifetime(), cached.session(), exchange)
                 .switchIfEmpty(Mono.fromRunnable(() -> cached.refreshFailed(ticker.read())))
