@@ -148,6 +148,25 @@ class SessionCacheTest {
     }
 
     @Test
+    void aSessionInUseOutlivesAWaveOfNewSubjectsWhenTheCacheIsFull() {
+        // Most hits are read quietly; the sample that is recorded must keep telling the size eviction which
+        // session is in use, or a wave of subjects seen once pushes it out and its next request exchanges again.
+        SessionCache small = new SessionCache(100, nanos::get, listener);
+        for (int i = 0; i < 100; i++) {
+            small.get(new SessionKey("acme", "jwt:https://idp old-" + i), LIFETIME, this::exchange).block();
+        }
+        SessionKey inUse = new SessionKey("acme", "jwt:https://idp in-use");
+        SalesforceSession session = small.get(inUse, LIFETIME, this::exchange).block();
+        for (int i = 0; i < 2_000; i++) {
+            small.get(new SessionKey("acme", "jwt:https://idp once-" + i), LIFETIME, this::exchange).block();
+            for (int hit = 0; hit < 4; hit++) {
+                assertThat(small.cached(inUse, this::exchange)).as("hit %d after %d new subjects", hit, i).isSameAs(session);
+            }
+        }
+        assertThat(small.estimatedSize()).isLessThanOrEqualTo(100);
+    }
+
+    @Test
     void cachedRefreshesAheadLikeGet() {
         SalesforceSession first = cache.get(KEY, LIFETIME, this::exchange).block();
         nanos.addAndGet(Duration.ofMinutes(76).toNanos());
