@@ -4,6 +4,7 @@ import io.sfgateway.tokenexchange.ExchangeFailure;
 import io.sfgateway.tokenexchange.SalesforceSession;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.CompletableFuture;
 import reactor.core.publisher.Mono;
 
 /**
@@ -48,6 +49,11 @@ final class CachedSession {
 
     static CachedSession failed(ExchangeFailure failure, SessionLifetime lifetime, long nowNanos) {
         return new CachedSession(failure, lifetime, nowNanos);
+    }
+
+    /** The value of a finished, successful load, else {@code null}. */
+    static CachedSession ready(CompletableFuture<CachedSession> future) {
+        return future == null || !future.isDone() || future.isCompletedExceptionally() ? null : future.join();
     }
 
     SalesforceSession session() {

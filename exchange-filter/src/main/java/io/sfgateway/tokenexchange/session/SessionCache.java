@@ -7,6 +7,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sfgateway.tokenexchange.ExchangeFailure;
 import io.sfgateway.tokenexchange.SalesforceSession;
+import io.sfgateway.tokenexchange.SampledReads;
 import io.sfgateway.tokenexchange.Subject;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -41,7 +42,7 @@ public final class SessionCache {
     public static final Supplier<ExchangeFailure> ADMITTED = () -> null;
 
     private final AsyncCache<SessionKey, CachedSession> cache;
-    private final SampledReads reads;
+    private final SampledReads<SessionKey, CachedSession> reads;
     private final Ticker ticker;
     private final SessionEvents listener;
     private final SessionStore store;
@@ -64,9 +65,10 @@ public final class SessionCache {
                         Duration.ofNanos(Math.max(0, value.expireAtNanos() - ticker.read()))))
                 .ticker(ticker)
                 .executor(Runnable::run)
-                .recordStats() // for cache.puts and cache.evictions; the warm path's asMap() reads record nothing
+                .recordStats() // for cache.puts and cache.evictions; the warm path's reads record no statistics
                 .buildAsync();
-        this.reads = new SampledReads(cache);
+        this.reads = new SampledReads<>(key -> CachedSession.ready(cache.asMap().get(key)),
+                cache.synchronous().policy()); // a ready session or null, never a load in flight
         store.onRemoteEviction(new SessionStore.RemoteEvictions() {
             @Override
             public void evict(SessionKey key, Predicate<SalesforceSession> stale) {
@@ -109,7 +111,8 @@ public final class SessionCache {
             listener.coalesced(key.registration());
             return Mono.fromFuture(present, true).flatMap(CachedSession::toMono);
         }
-        if (present != null && holdsNoSession(present)) {
+        CachedSession finished = CachedSession.ready(present);
+        if (present != null && (finished == null || finished.isFailure())) {
             // A failed exchange whose entry Caffeine has not dropped yet: its completion callback
             // runs after the callers' (a future runs its dependents last-registered first), so a
             // caller answered with the failure can be back before it. Never join a finished failure.
@@ -138,18 +141,13 @@ public final class SessionCache {
      * nothing is counted: the caller goes on with {@link #get}.
      */
     public SalesforceSession cached(SessionKey key, Supplier<Mono<SalesforceSession>> exchange) {
-        CachedSession cached = reads.ready(key);
+        CachedSession cached = reads.get(key);
         if (cached == null || cached.isFailure()) {
             return null;
         }
         listener.hit(key.registration());
         refreshIfDue(key, cached, exchange);
         return cached.session();
-    }
-
-    private static boolean holdsNoSession(CompletableFuture<CachedSession> done) {
-        CachedSession cached = done.isCompletedExceptionally() ? null : done.getNow(null);
-        return cached == null || cached.isFailure();
     }
 
     /** Runs the store's load to completion into a plain {@code future}; failures become instantly expiring values. */
@@ -221,7 +219,7 @@ public final class SessionCache {
             return;
         }
         CompletableFuture<CachedSession> present = cache.asMap().get(key);
-        if (SampledReads.ready(present) != cached) {
+        if (CachedSession.ready(present) != cached) {
             return; // replaced or gone since it was read: nothing of this entry's to refresh
         }
         store.refresh(key, cached.lifetime(), cached.session(), exchange)
