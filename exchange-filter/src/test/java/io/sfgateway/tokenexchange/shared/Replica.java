@@ -2,6 +2,7 @@ package io.sfgateway.tokenexchange.shared;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.lettuce.core.ClientOptions;
+import io.sfgateway.tokenexchange.config.TokenExchangeProperties;
 import io.sfgateway.tokenexchange.session.SessionCache;
 import io.sfgateway.tokenexchange.session.SessionEvents;
 import java.time.Clock;
@@ -28,8 +29,8 @@ final class Replica implements AutoCloseable {
     static final StoredRegistration ACME = new StoredRegistration("acme", "https://acme.my.salesforce.com client-1",
             url -> true, Duration.ofHours(2));
 
-    /** The product's default {@code cache.shared.timeout}. */
-    static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(500);
+    /** The product's default {@code cache.shared.timeout}, read from its properties rather than copied. */
+    static final Duration DEFAULT_TIMEOUT = new TokenExchangeProperties().getCache().shared().timeout();
 
     /** At the product's default Redis timeout. */
     Replica(int redisPort, String sealingKeyId, Map<String, byte[]> keys, Duration lockTtl,
