@@ -13,10 +13,10 @@ import java.util.HexFormat;
 public final class Subject {
 
     private final String key;
-    private final String token;
+    private final BearerToken token;
     private TokenDigest tokenDigest;
 
-    private Subject(String key, String token, TokenDigest tokenDigest) {
+    private Subject(String key, BearerToken token, TokenDigest tokenDigest) {
         this.key = key;
         this.token = token;
         this.tokenDigest = tokenDigest;
@@ -24,7 +24,7 @@ public final class Subject {
 
     /** A subject validated locally: keyed by issuer and {@code sub}. */
     public static Subject validated(String issuer, String subject, String token) {
-        return new Subject(validatedKey(issuer, subject), token, null);
+        return new Subject(validatedKey(issuer, subject), BearerToken.of(token), null);
     }
 
     /**
@@ -33,16 +33,16 @@ public final class Subject {
      * as {@code email} never share a session, and a change of the claim means a new exchange.
      */
     public static Subject validated(String issuer, String sub, String claimName, String claimValue, String token) {
-        return new Subject(validatedKey(issuer, sub, claimName, claimValue), token, null);
+        return new Subject(validatedKey(issuer, sub, claimName, claimValue), BearerToken.of(token), null);
     }
 
     /** A subject validated locally before, known by its key. */
     public static Subject validatedAs(String key, String token) {
-        return new Subject(key, token, null);
+        return new Subject(key, BearerToken.of(token), null);
     }
 
     /** A subject validated locally, known by its key, with its token's digest already computed. */
-    public static Subject validatedAs(String key, String token, TokenDigest tokenDigest) {
+    public static Subject validatedAs(String key, BearerToken token, TokenDigest tokenDigest) {
         return new Subject(key, token, tokenDigest);
     }
 
@@ -92,11 +92,12 @@ public final class Subject {
 
     /** A subject known only by its token: keyed by the token's SHA-256. */
     public static Subject opaque(String token) {
-        return opaque(token, TokenDigest.of(token));
+        BearerToken bearer = BearerToken.of(token);
+        return opaque(bearer, TokenDigest.of(bearer));
     }
 
     /** A subject known only by its token, whose digest was computed already: keyed by it. */
-    public static Subject opaque(String token, TokenDigest tokenDigest) {
+    public static Subject opaque(BearerToken token, TokenDigest tokenDigest) {
         return new Subject(tokenDigest.key(), token, tokenDigest);
     }
 
@@ -106,7 +107,7 @@ public final class Subject {
 
     /** The caller's token, exactly as presented. Never log it. */
     public String token() {
-        return token;
+        return token.value();
     }
 
     /**

@@ -43,6 +43,11 @@ public final class TokenDigest {
 
     /** The digest of {@code token} (UTF-8). */
     public static TokenDigest of(String token) {
+        return of(BearerToken.of(token));
+    }
+
+    /** The digest of {@code token} (UTF-8), read where it arrived: the token is not copied out first. */
+    public static TokenDigest of(BearerToken token) {
         return HASHERS.get().digest(token);
     }
 
@@ -105,13 +110,13 @@ public final class TokenDigest {
         private final byte[] hash = new byte[32];
         private byte[] bytes = new byte[2048];
 
-        TokenDigest digest(String token) {
+        TokenDigest digest(BearerToken token) {
             int length = token.length();
             byte[] into = length <= bytes.length ? bytes : new byte[length];
             for (int i = 0; i < length; i++) {
                 char c = token.charAt(i);
                 if (c >= 0x80) {
-                    sha256.update(token.getBytes(StandardCharsets.UTF_8)); // not a b64token: its UTF-8 bytes
+                    sha256.update(token.value().getBytes(StandardCharsets.UTF_8)); // not a b64token: its UTF-8 bytes
                     return finish();
                 }
                 into[i] = (byte) c;

@@ -27,10 +27,10 @@ class TokenDigestTest {
     @Test
     void aSubjectCarriesTheDigestItWasGivenAndAnOpaqueSubjectIsKeyedByIt() {
         TokenDigest digest = TokenDigest.of("opaque-token");
-        Subject opaque = Subject.opaque("opaque-token", digest);
+        Subject opaque = Subject.opaque(BearerToken.of("opaque-token"), digest);
         assertThat(opaque.key()).isEqualTo(digest.key());
         assertThat(opaque.tokenDigest()).isSameAs(digest);
-        assertThat(Subject.validatedAs("jwt:https://idp alice", "t", digest).tokenDigest()).isSameAs(digest);
+        assertThat(Subject.validatedAs("jwt:https://idp alice", BearerToken.of("t"), digest).tokenDigest()).isSameAs(digest);
         assertThat(Subject.opaque("opaque-token").key()).isEqualTo(digest.key());
         assertThat(Subject.validated("https://idp", "alice", "opaque-token").tokenDigest()).isEqualTo(digest);
     }
@@ -45,5 +45,29 @@ class TokenDigestTest {
             assertThat(TokenDigest.of(token).key()).as("%.20s (%d chars)", token, token.length())
                     .isEqualTo("sha256:" + HexFormat.of().formatHex(expected));
         }
+    }
+
+    @Test
+    void aTokenReadWhereItArrivedHashesAsTheSameTokenOnItsOwn() {
+        for (String token : new String[] {"abc.def-ghi", "t\u00e9l\u00e9phone", "x".repeat(5000)}) {
+            String header = "Bearer   " + token;
+            BearerToken within = BearerToken.within(header, header.length() - token.length());
+            assertThat(within.length()).isEqualTo(token.length());
+            assertThat(TokenDigest.of(within)).as("%.20s", token).isEqualTo(TokenDigest.of(token));
+            assertThat(within.value()).isEqualTo(token);
+        }
+    }
+
+    @Test
+    void aBearerTokenIsCopiedOutOnceAndOnlyWhenReadWholeAndNeverShown() {
+        BearerToken within = BearerToken.within("Bearer secret.token", 7);
+        assertThat(within.charAt(0)).isEqualTo('s');
+        String value = within.value();
+        assertThat(value).isEqualTo("secret.token");
+        assertThat(within.value()).isSameAs(value);
+        assertThat(within.toString()).doesNotContain("secret").contains("12");
+        assertThat(Subject.validatedAs("jwt:https://idp alice", within, TokenDigest.of(within)).token()).isSameAs(value);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BearerToken.within("Bearer", 7))
+                .isInstanceOf(IndexOutOfBoundsException.class);
     }
 }

@@ -1,5 +1,6 @@
 package io.sfgateway.tokenexchange.subject;
 
+import io.sfgateway.tokenexchange.BearerToken;
 import io.sfgateway.tokenexchange.InvalidSubjectException;
 import io.sfgateway.tokenexchange.InvalidSubjectException.Reason;
 import java.util.List;
@@ -21,13 +22,14 @@ public final class BearerTokens {
     }
 
     /**
-     * Returns the token of the request's single {@code Authorization: Bearer} header.
+     * Returns the token of the request's single {@code Authorization: Bearer} header, where it
+     * stands in the header's value (not copied out).
      *
      * @throws InvalidSubjectException {@link Reason#MISSING} when there is no such header or more
      *     than one; {@link Reason#INVALID} when the token is over {@value #MAX_TOKEN_LENGTH}
      *     characters or not a well-formed b64token
      */
-    public static String extract(HttpHeaders headers) {
+    public static BearerToken extract(HttpHeaders headers) {
         List<String> values = headers.get(AUTHORIZATION);
         if (values == null || values.isEmpty()) {
             throw new InvalidSubjectException(Reason.MISSING, "no Authorization header");
@@ -53,7 +55,7 @@ public final class BearerTokens {
         if (!isB64Token(value, start)) {
             throw new InvalidSubjectException(Reason.INVALID, "token is not a well-formed b64token");
         }
-        return value.substring(start);
+        return BearerToken.within(value, start);
     }
 
     /** {@code b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="}. */

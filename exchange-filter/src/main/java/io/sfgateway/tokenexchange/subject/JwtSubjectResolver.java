@@ -1,5 +1,6 @@
 package io.sfgateway.tokenexchange.subject;
 
+import io.sfgateway.tokenexchange.BearerToken;
 import io.sfgateway.tokenexchange.Subject;
 import io.sfgateway.tokenexchange.TokenDigest;
 import io.sfgateway.tokenexchange.InvalidSubjectException;
@@ -89,22 +90,22 @@ public final class JwtSubjectResolver implements SubjectResolver {
     }
 
     @Override
-    public Mono<Subject> resolve(String token, TokenDigest digest) {
+    public Mono<Subject> resolve(BearerToken token, TokenDigest digest) {
         Subject known = known(token, digest);
         return known != null ? Mono.just(known) : verify(token, digest);
     }
 
     /** The subject of a token verified before, still unexpired and verified against the current keys. */
     @Override
-    public Subject known(String token, TokenDigest digest) {
+    public Subject known(BearerToken token, TokenDigest digest) {
         String key = verified.subjectKey(VerifiedTokens.digest(digest), clock.millis(), keys.version());
         return key == null ? null : Subject.validatedAs(key, token, digest);
     }
 
-    private Mono<Subject> verify(String token, TokenDigest digest) {
+    private Mono<Subject> verify(BearerToken token, TokenDigest digest) {
         SignedJWT jwt;
         try {
-            jwt = parse(token);
+            jwt = parse(token.value());
         } catch (InvalidSubjectException e) {
             return Mono.error(e);
         }
@@ -135,7 +136,7 @@ public final class JwtSubjectResolver implements SubjectResolver {
         return signed;
     }
 
-    private Subject verify(SignedJWT jwt, JWKSet jwkSet, String token, TokenDigest digest,
+    private Subject verify(SignedJWT jwt, JWKSet jwkSet, BearerToken token, TokenDigest digest,
             long keySetVersion) {
         JWSHeader header = jwt.getHeader();
         JWKMatcher matcher = new JWKMatcher.Builder()
@@ -165,7 +166,7 @@ public final class JwtSubjectResolver implements SubjectResolver {
         }
         String sub = stringClaim(claims, "sub");
         String key = "sub".equals(subjectClaim) ? Subject.validatedKey(issuer, sub)
-                : Subject.validated(issuer, sub, subjectClaim, stringClaim(claims, subjectClaim), token).key();
+                : Subject.validated(issuer, sub, subjectClaim, stringClaim(claims, subjectClaim), token.value()).key();
         long notAfter = claims.getExpirationTime().getTime() + clockSkewMillis;
         // Trusted while this key set is current: once another is fetched, the entry misses and the token is verified again.
         verified.remember(VerifiedTokens.digest(digest), new VerifiedTokens.Verified(key, notAfter, keySetVersion));

@@ -1,5 +1,6 @@
 package io.sfgateway.tokenexchange.subject;
 
+import io.sfgateway.tokenexchange.BearerToken;
 import io.sfgateway.tokenexchange.Subject;
 import io.sfgateway.tokenexchange.TokenDigest;
 import io.sfgateway.tokenexchange.InvalidSubjectException;
@@ -18,8 +19,8 @@ final class OpaqueSubjectResolver implements SubjectResolver {
     }
 
     @Override
-    public Mono<Subject> resolve(String token, TokenDigest digest) {
-        if (!shape.fits(token)) {
+    public Mono<Subject> resolve(BearerToken token, TokenDigest digest) {
+        if (!shape.fits(token.value())) {
             return Mono.error(new InvalidSubjectException(InvalidSubjectException.Reason.INVALID,
                     "opaque token of " + token.length() + " characters does not have the configured shape"));
         }
@@ -28,7 +29,7 @@ final class OpaqueSubjectResolver implements SubjectResolver {
 
     /** {@code null} for a token of the wrong shape, so {@link #resolve} refuses it. */
     @Override
-    public Subject known(String token, TokenDigest digest) {
-        return shape.fits(token) ? Subject.opaque(token, digest) : null;
+    public Subject known(BearerToken token, TokenDigest digest) {
+        return shape.fits(token.value()) ? Subject.opaque(token, digest) : null;
     }
 }

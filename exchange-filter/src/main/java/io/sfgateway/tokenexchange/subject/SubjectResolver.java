@@ -1,5 +1,6 @@
 package io.sfgateway.tokenexchange.subject;
 
+import io.sfgateway.tokenexchange.BearerToken;
 import io.sfgateway.tokenexchange.Subject;
 import io.sfgateway.tokenexchange.TokenDigest;
 import reactor.core.publisher.Mono;
@@ -11,17 +12,19 @@ public interface SubjectResolver {
     /**
      * The caller's subject, or an {@link io.sfgateway.tokenexchange.InvalidSubjectException}.
      *
+     * @param bearerToken the token where it arrived: {@link BearerToken#value()} makes it a string
+     *     of its own, so call it only when the token must be read whole
      * @param digest the token's SHA-256, which the filter computed once: use it rather than
      *     hashing the token again
      */
-    Mono<Subject> resolve(String bearerToken, TokenDigest digest);
+    Mono<Subject> resolve(BearerToken bearerToken, TokenDigest digest);
 
     /**
      * The subject at once, when the resolver can tell without I/O or signature work (a token it
      * has fully validated before); {@code null} means "ask {@link #resolve}". The filter's warm
      * path uses it to skip the reactive stages of a request that needs none.
      */
-    default Subject known(String bearerToken, TokenDigest digest) {
+    default Subject known(BearerToken bearerToken, TokenDigest digest) {
         return null;
     }
 

@@ -1,5 +1,6 @@
 package io.sfgateway.tokenexchange.web;
 
+import io.sfgateway.tokenexchange.BearerToken;
 import io.sfgateway.tokenexchange.InvalidSubjectException;
 import io.sfgateway.tokenexchange.SalesforceSession;
 import io.sfgateway.tokenexchange.Subject;
@@ -94,7 +95,7 @@ public class SalesforceTokenExchangeGatewayFilterFactory
             if (path != SessionPaths.Verdict.ALLOWED) {
                 return errors.refusePath(exchange, registration.name(), path);
             }
-            String token;
+            BearerToken token;
             try {
                 token = BearerTokens.extract(exchange.getRequest().getHeaders());
             } catch (InvalidSubjectException missingOrMalformed) {

@@ -1,5 +1,6 @@
 package io.sfgateway.tokenexchange.fuzz;
 
+import io.sfgateway.tokenexchange.BearerToken;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
@@ -86,7 +87,7 @@ public final class SubjectTokenFuzzTarget {
                             .expirationTime(new Date(System.currentTimeMillis() + 3_600_000)).build());
             jwt.sign(new RSASSASigner(key));
             genuine = jwt.serialize();
-            Subject warm = resolver.resolve(genuine, TokenDigest.of(genuine)).block(Duration.ofSeconds(10)); // fetches the JWKS once
+            Subject warm = resolver.resolve(BearerToken.of(genuine), TokenDigest.of(genuine)).block(Duration.ofSeconds(10)); // fetches the JWKS once
             if (warm == null) {
                 throw new IllegalStateException("genuine token not accepted");
             }
@@ -110,7 +111,7 @@ public final class SubjectTokenFuzzTarget {
         HttpHeaders headers = new HttpHeaders();
         headers.add(HttpHeaders.AUTHORIZATION, "Bearer " + token);
         try {
-            String bearer = BearerTokens.extract(headers);
+            BearerToken bearer = BearerTokens.extract(headers);
             Subject subject = resolver.resolve(bearer, TokenDigest.of(bearer)).block(Duration.ofSeconds(5));
             if (subject == null || !subject.key().equals("jwt:" + ISSUER + " alice")) {
                 throw new AssertionError("accepted a token for " + subject);
@@ -123,7 +124,7 @@ public final class SubjectTokenFuzzTarget {
             assertLogSafe(refused.getMessage(), "refusal message");
         }
         assertLogSafe(LogSafe.text(token), "LogSafe.text of the input");
-        boolean admitted = OPAQUE.known(token, TokenDigest.of(token)) != null;
+        boolean admitted = OPAQUE.known(BearerToken.of(token), TokenDigest.of(token)) != null;
         if (admitted != token.length() >= 16) {
             throw new AssertionError("the opaque shape check " + (admitted ? "admitted" : "refused") + " a token of "
                     + token.length() + " characters");

@@ -1,5 +1,6 @@
 package io.sfgateway.tokenexchange.subject;
 
+import io.sfgateway.tokenexchange.BearerToken;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
@@ -205,11 +206,11 @@ class JwtSubjectResolverTest {
 
     /** The resolver's one door, with the digest the filter would compute. */
     static Mono<Subject> resolve(SubjectResolver resolver, String token) {
-        return resolver.resolve(token, TokenDigest.of(token));
+        return resolver.resolve(BearerToken.of(token), TokenDigest.of(token));
     }
 
     static Subject known(SubjectResolver resolver, String token) {
-        return resolver.known(token, TokenDigest.of(token));
+        return resolver.known(BearerToken.of(token), TokenDigest.of(token));
     }
 
     static void assertInvalid(JwtSubjectResolver resolver, String token) {

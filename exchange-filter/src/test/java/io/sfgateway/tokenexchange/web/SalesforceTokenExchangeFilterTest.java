@@ -1,5 +1,6 @@
 package io.sfgateway.tokenexchange.web;
 
+import io.sfgateway.tokenexchange.BearerToken;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
 
@@ -57,13 +58,13 @@ class SalesforceTokenExchangeFilterTest {
             }, observer);
     private final SubjectResolver subjects = new SubjectResolver() {
         @Override
-        public Mono<Subject> resolve(String token, TokenDigest digest) {
-            return Mono.just(Subject.validated("https://idp", "alice", token));
+        public Mono<Subject> resolve(BearerToken token, TokenDigest digest) {
+            return Mono.just(Subject.validated("https://idp", "alice", token.value()));
         }
 
         @Override
-        public Subject known(String token, TokenDigest digest) {
-            return Subject.validated("https://idp", "alice", token);
+        public Subject known(BearerToken token, TokenDigest digest) {
+            return Subject.validated("https://idp", "alice", token.value());
         }
     };
     private final GatewayFilter filter = new SalesforceTokenExchangeGatewayFilterFactory(
