@@ -56,7 +56,7 @@ public final class Subject {
     }
 
     /** {@code jwt:<issuer> <sub> <claim>=<value>}, the value encoded like {@code sub}. */
-    static String validatedKey(String issuer, String sub, String claimName, String claimValue) {
+    public static String validatedKey(String issuer, String sub, String claimName, String claimValue) {
         return validatedKey(issuer, sub) + " " + claimName + "=" + encode(claimValue);
     }
 

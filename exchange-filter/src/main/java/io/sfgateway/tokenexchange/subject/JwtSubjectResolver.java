@@ -166,7 +166,7 @@ public final class JwtSubjectResolver implements SubjectResolver {
         }
         String sub = stringClaim(claims, "sub");
         String key = "sub".equals(subjectClaim) ? Subject.validatedKey(issuer, sub)
-                : Subject.validated(issuer, sub, subjectClaim, stringClaim(claims, subjectClaim), token.value()).key();
+                : Subject.validatedKey(issuer, sub, subjectClaim, stringClaim(claims, subjectClaim));
         long notAfter = claims.getExpirationTime().getTime() + clockSkewMillis;
         // Trusted while this key set is current: once another is fetched, the entry misses and the token is verified again.
         verified.remember(VerifiedTokens.digest(digest), new VerifiedTokens.Verified(key, notAfter, keySetVersion));
