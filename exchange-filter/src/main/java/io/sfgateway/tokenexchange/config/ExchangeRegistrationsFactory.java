@@ -98,6 +98,7 @@ final class ExchangeRegistrationsFactory {
         Bulkhead bulkhead = Bulkhead.of(breakerName, BulkheadConfig.custom()
                 .maxConcurrentCalls(properties.getExchange().maxConcurrent())
                 .maxWaitDuration(Duration.ZERO)
+                .writableStackTraceEnabled(false) // a refusal becomes an ExchangeFailure at once: its trace is never read
                 .build());
         return new ExchangeGuard(breaker, bulkhead, properties.getExchange().timeout(), timer);
     }

@@ -2,6 +2,8 @@ package io.sfgateway.tokenexchange.exchange;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.sfgateway.tokenexchange.ExchangeFailure;
 import io.sfgateway.tokenexchange.ExchangeFailure.Kind;
@@ -33,5 +35,16 @@ class ExchangeBreakerPolicyTest {
         CircuitBreakerConfig defaults = ExchangeBreakerPolicy.appliedTo(CircuitBreakerConfig.ofDefaults());
         assertThat(defaults.getRecordExceptionPredicate().test(DOWN)).isTrue();
         assertThat(defaults.getRecordExceptionPredicate().test(REFUSED)).isFalse();
+    }
+
+    @Test
+    void theOpenBreakersRefusalHasNoStackTraceEvenWhenTheUserAskedForOne() {
+        CircuitBreaker breaker = CircuitBreaker.of("no-trace", ExchangeBreakerPolicy.appliedTo(CircuitBreakerConfig.custom()
+                .writableStackTraceEnabled(true).build()));
+        breaker.transitionToOpenState();
+
+        CallNotPermittedException refusal = CallNotPermittedException.createCallNotPermittedException(breaker);
+
+        assertThat(refusal.getStackTrace()).isEmpty();
     }
 }
