@@ -65,9 +65,18 @@ public final class ExchangeGuard implements UnaryOperator<Mono<SalesforceSession
     /** The guarded exchange; use it through {@code transformDeferred}, so each subscription is guarded anew. */
     @Override
     public Mono<SalesforceSession> apply(Mono<SalesforceSession> exchange) {
-        return exchange
-                .timeout(timeout, Mono.error(() -> new ExchangeFailure(Kind.TIMEOUT,
-                        "no answer from the token endpoint within " + timeout.toMillis() + " ms", 1)), timer)
+        return apply(exchange, UnaryOperator.identity());
+    }
+
+    /**
+     * The guarded exchange, {@code made} applied to the call as it is made (the exchange under its
+     * timeout), inside the breaker and the bulkhead: a call they refuse is never made, so
+     * {@code made} (an observation, for instance) never sees it.
+     */
+    public Mono<SalesforceSession> apply(Mono<SalesforceSession> exchange, UnaryOperator<Mono<SalesforceSession>> made) {
+        return made.apply(exchange
+                        .timeout(timeout, Mono.error(() -> new ExchangeFailure(Kind.TIMEOUT,
+                                "no answer from the token endpoint within " + timeout.toMillis() + " ms", 1)), timer))
                 .transformDeferred(breakerOperator)
                 .onErrorMap(CallNotPermittedException.class, open -> new ExchangeFailure(Kind.CIRCUIT_OPEN,
                         "circuit breaker " + circuitBreaker.getName() + " is " + circuitBreaker.getState(), retryAfterSeconds))

@@ -12,7 +12,10 @@ import io.sfgateway.tokenexchange.SalesforceSession;
 import io.sfgateway.tokenexchange.SessionGrant;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
@@ -109,6 +112,39 @@ class ExchangeGuardTest {
         StepVerifier.create(guarded).expectNext(SESSION).verifyComplete();
         StepVerifier.create(guarded).expectNext(SESSION).verifyComplete();
         assertThat(breaker.getMetrics().getNumberOfSuccessfulCalls()).isEqualTo(2);
+    }
+
+    @Test
+    void theCallAsMadeSeesItsTimeout() {
+        List<Object> made = new CopyOnWriteArrayList<>();
+        UnaryOperator<Mono<SalesforceSession>> seen = call -> call.doOnNext(made::add).doOnError(made::add);
+
+        StepVerifier.withVirtualTime(() -> guard.apply(Mono.never(), seen), () -> time, 1)
+                .expectSubscription()
+                .thenAwait(TIMEOUT)
+                .expectErrorSatisfies(error -> assertFailure(error, Kind.TIMEOUT, 1))
+                .verify(Duration.ofSeconds(5));
+        assertThat(made).singleElement().satisfies(error -> assertFailure((Throwable) error, Kind.TIMEOUT, 1));
+    }
+
+    @Test
+    void theCallAsMadeNeverSeesARefusalOfTheBulkheadOrTheBreaker() {
+        List<Object> made = new CopyOnWriteArrayList<>();
+        UnaryOperator<Mono<SalesforceSession>> seen = call -> call.doOnNext(made::add).doOnError(made::add);
+        Disposable inFlight = guard.apply(Mono.never(), seen).subscribe();
+        StepVerifier.create(guard.apply(Mono.just(SESSION), seen))
+                .expectErrorSatisfies(error -> assertFailure(error, Kind.UNAVAILABLE, 1))
+                .verify(Duration.ofSeconds(1));
+        inFlight.dispose();
+        breaker.transitionToOpenState();
+        StepVerifier.create(guard.apply(Mono.just(SESSION), seen))
+                .expectErrorSatisfies(error -> assertFailure(error, Kind.CIRCUIT_OPEN, 10))
+                .verify(Duration.ofSeconds(1));
+        assertThat(made).as("no call was made: nothing to observe").isEmpty();
+
+        breaker.transitionToClosedState();
+        StepVerifier.create(guard.apply(Mono.just(SESSION), seen)).expectNext(SESSION).verifyComplete();
+        assertThat(made).containsExactly(SESSION);
     }
 
     private static void assertFailure(Throwable error, Kind kind, long retryAfterSeconds) {
