@@ -82,6 +82,8 @@ public final class SharedStores {
                 // Every local miss passes here, from every event loop at once: the default window
                 // serialises them behind a lock, which would park an event loop under contention.
                 .slidingWindowSynchronizationStrategy(SlidingWindowSynchronizationStrategy.LOCK_FREE)
+                // Its refusal becomes Unavailable.BREAKER_OPEN at once (RedisGuard): a stack trace would never be read.
+                .writableStackTraceEnabled(false)
                 .build();
     }
 }
