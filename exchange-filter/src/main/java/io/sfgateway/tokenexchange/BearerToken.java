@@ -1,5 +1,7 @@
 package io.sfgateway.tokenexchange;
 
+import java.util.regex.Pattern;
+
 /**
  * A caller's bearer token where it arrived: the {@code Authorization} header's value and the
  * index the token starts at. The token becomes a string of its own only when something reads it
@@ -50,6 +52,11 @@ public final class BearerToken {
     /** The token's {@code index}th character. */
     public char charAt(int index) {
         return source.charAt(start + index);
+    }
+
+    /** Whether the whole token matches {@code pattern}, read in place (a region of the header's value). */
+    public boolean matches(Pattern pattern) {
+        return pattern.matcher(source).region(start, source.length()).matches();
     }
 
     @Override

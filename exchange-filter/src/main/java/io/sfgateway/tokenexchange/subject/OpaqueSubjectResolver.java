@@ -20,7 +20,7 @@ final class OpaqueSubjectResolver implements SubjectResolver {
 
     @Override
     public Mono<Subject> resolve(BearerToken token, TokenDigest digest) {
-        if (!shape.fits(token.value())) {
+        if (!shape.fits(token)) {
             return Mono.error(new InvalidSubjectException(InvalidSubjectException.Reason.INVALID,
                     "opaque token of " + token.length() + " characters does not have the configured shape"));
         }
@@ -30,6 +30,6 @@ final class OpaqueSubjectResolver implements SubjectResolver {
     /** {@code null} for a token of the wrong shape, so {@link #resolve} refuses it. */
     @Override
     public Subject known(BearerToken token, TokenDigest digest) {
-        return shape.fits(token.value()) ? Subject.opaque(token, digest) : null;
+        return shape.fits(token) ? Subject.opaque(token, digest) : null;
     }
 }

@@ -1,5 +1,6 @@
 package io.sfgateway.tokenexchange.subject;
 
+import io.sfgateway.tokenexchange.BearerToken;
 import java.util.regex.Pattern;
 
 /**
@@ -14,7 +15,8 @@ public record OpaqueTokenShape(int minLength, Pattern pattern) {
 
     public static final OpaqueTokenShape ANY = new OpaqueTokenShape(1, null);
 
-    public boolean fits(String token) {
-        return token.length() >= minLength && (pattern == null || pattern.matcher(token).matches());
+    /** Read where the token arrived: a warm request's check copies nothing. */
+    public boolean fits(BearerToken token) {
+        return token.length() >= minLength && (pattern == null || token.matches(pattern));
     }
 }

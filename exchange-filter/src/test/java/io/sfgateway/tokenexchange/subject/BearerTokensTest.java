@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.sfgateway.tokenexchange.InvalidSubjectException.Reason;
+import io.sfgateway.tokenexchange.BearerToken;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -37,6 +39,14 @@ class BearerTokensTest {
     @ValueSource(strings = {"bearer tok", "BEARER tok", "bEaReR tok"})
     void schemeIsCaseInsensitive(String header) {
         assertThat(BearerTokens.extract(authorization(header)).value()).isEqualTo("tok");
+    }
+
+    @Test
+    void theTokenMatchesAPatternOnItsOwnNotWithTheSchemeBeforeIt() {
+        BearerToken token = BearerTokens.extract(authorization("Bearer abc123"));
+        assertThat(token.matches(Pattern.compile("[a-z0-9]+"))).isTrue();
+        assertThat(token.matches(Pattern.compile("Bearer [a-z0-9]+"))).isFalse();
+        assertThat(token.matches(Pattern.compile("^abc"))).as("the whole token, not a prefix").isFalse();
     }
 
     @Test
