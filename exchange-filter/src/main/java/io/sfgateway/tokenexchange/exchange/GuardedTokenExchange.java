@@ -35,8 +35,9 @@ public final class GuardedTokenExchange implements SessionSource {
         // Observed inside the guard: a call the open breaker or the full bulkhead refuses is never made and has no
         // span (it is in the exchange timer and the breaker's metrics); observing it cost about 16 KB and a span per
         // request an open breaker answered, the path that runs at full rate during an outage.
-        return Mono.defer(() -> guard.apply(exchanger.exchange(subject.token()),
-                call -> observed.observe(call, observations, (session, error) -> outcome(error))));
+        // The guard defers its breaker and bulkhead to each subscription, and the observation is deferred too.
+        return guard.apply(exchanger.exchange(subject.token()),
+                call -> observed.observe(call, observations, (session, error) -> outcome(error)));
     }
 
     /** The exchange timer's outcome; an error that is not an {@link ExchangeFailure} is an {@code error}. */
