@@ -69,6 +69,15 @@ class SharedEvictionTest extends OnRealRedis {
         }, accessToken + " written");
     }
 
+    /**
+     * Until {@code replica} holds the entry's lock and its exchange has begun: the store reads the tombstone once more
+     * after taking the lock, so an eviction between the lock and that read comes before the exchange, not during it.
+     */
+    private void awaitExchanging(Replica replica, Sinks.One<SalesforceSession> exchange, String what) {
+        awaitTrue(() -> exchange.currentSubscriberCount() > 0
+                && Boolean.TRUE.equals(raw.hasKey(replica.store.entries().entry(BY_EMAIL).names().get(0).lockKey()).block()), what);
+    }
+
     @Test
     void evictingAUserKeyedByAnotherClaimActsOnEveryReplicaAndInRedis() {
         Replica a = replica();
@@ -92,7 +101,7 @@ class SharedEvictionTest extends OnRealRedis {
         Replica b = replica();
         Sinks.One<SalesforceSession> slow = Sinks.one();
         a.cache.get(BY_EMAIL, LIFETIME, slow::asMono).subscribe();
-        awaitTrue(() -> Boolean.TRUE.equals(raw.hasKey(a.store.entries().entry(BY_EMAIL).names().get(0).lockKey()).block()), "a exchanging");
+        awaitExchanging(a, slow, "a exchanging");
         time.advance(Duration.ofSeconds(1));
 
         StepVerifier.create(b.cache.invalidateSubject(USER)).expectNext(0L).verifyComplete();
@@ -112,7 +121,7 @@ class SharedEvictionTest extends OnRealRedis {
         Replica evictor = replica();
         Sinks.One<SalesforceSession> slow = Sinks.one();
         fast.cache.get(BY_EMAIL, LIFETIME, slow::asMono).subscribe();
-        awaitTrue(() -> Boolean.TRUE.equals(raw.hasKey(fast.store.entries().entry(BY_EMAIL).names().get(0).lockKey()).block()), "fast exchanging");
+        awaitExchanging(fast, slow, "fast exchanging");
         time.advance(Duration.ofSeconds(1));
 
         StepVerifier.create(evictor.cache.invalidateSubject(USER)).expectNext(0L).verifyComplete();
